@@ -1,0 +1,75 @@
+"""DDL in drizzle-kit's layout: same column order, types, defaults, keys and index names.
+
+Beyond drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
+in TypeScript), so raw SQL cannot store a value outside the enum either.
+"""
+
+from __future__ import annotations
+
+from codegen.ir import ColumnIR, SchemaIR, TableIR
+from codegen.sqltext import literal, quote
+from libsqlkit import dump_json
+
+__all__ = ["schema_ddl", "schema_sql_file"]
+
+
+def _column(column: ColumnIR) -> str:
+    parts = [quote(column.name), column.sql_type]
+    if column.primary_key:
+        parts.append("PRIMARY KEY AUTOINCREMENT" if column.autoincrement else "PRIMARY KEY")
+    if column.has_default:
+        value = dump_json(column.default) if column.is_json else column.default
+        parts.append(f"DEFAULT {literal(value)}")
+    elif column.default_sql is not None:
+        parts.append(f"DEFAULT ({column.default_sql})")
+    if column.not_null:
+        parts.append("NOT NULL")
+    return " ".join(parts)
+
+
+def _create_table(table: TableIR) -> str:
+    lines = [_column(column) for column in table.columns]
+    for column in table.columns:
+        ref = column.references
+        if ref is not None:
+            lines.append(
+                f"FOREIGN KEY ({quote(column.name)}) REFERENCES {quote(ref.table)}({quote(ref.column)}) "
+                f"ON UPDATE {ref.on_update} ON DELETE {ref.on_delete}"
+            )
+    for name, column in table.enum_checks:
+        members = ", ".join(literal(value) for value in column.enum or ())
+        lines.append(f"CONSTRAINT {quote(name)} CHECK({quote(column.name)} IN ({members}))")
+    for name, expression in table.checks:
+        lines.append(f"CONSTRAINT {quote(name)} CHECK({expression})")
+    body = ",\n\t".join(lines)
+    return f"CREATE TABLE {quote(table.name)} (\n\t{body}\n)"
+
+
+def _indexes(table: TableIR) -> list[str]:
+    statements = [
+        f"CREATE UNIQUE INDEX {quote(f'{table.name}_{c.name}_unique')} ON {quote(table.name)} ({quote(c.name)})"
+        for c in table.columns
+        if c.unique
+    ]
+    for index in table.indexes:
+        columns = ",".join(quote(c) for c in index.columns)
+        unique = "UNIQUE " if index.unique else ""
+        where = f" WHERE {index.where}" if index.where else ""
+        statements.append(
+            f"CREATE {unique}INDEX {quote(index.name)} ON {quote(table.name)} ({columns}){where}"
+        )
+    return statements
+
+
+def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
+    """Every statement that creates the schema, tables first, in schema order."""
+    statements: list[str] = []
+    for table in schema.tables:
+        statements.append(_create_table(table))
+        statements.extend(_indexes(table))
+    return tuple(statements)
+
+
+def schema_sql_file(schema: SchemaIR, header: str) -> str:
+    """The DDL as a file, statements separated the way drizzle-kit separates them."""
+    return header + ";\n--> statement-breakpoint\n".join(schema_ddl(schema)) + ";\n"

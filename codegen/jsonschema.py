@@ -1,0 +1,115 @@
+"""JSON Schema of every model, derived from the IR, as input for datamodel-code-generator.
+
+All models go into one OpenAPI `components/schemas` document, so one generator call
+produces generated/models.py for the whole schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from codegen.ir import ColumnIR, SchemaIR, TableIR
+
+__all__ = ["models_document"]
+
+REF = "#/components/schemas/"
+RUNTIME = "libsqlkit"
+
+_TYPES: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "float": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "bytes": {"type": "string", "format": "binary"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "JsonValue": {"customTypePath": "pydantic.JsonValue"},
+}
+
+
+def _value_schema(column: ColumnIR) -> dict[str, Any]:
+    if column.enum is not None:
+        return {"type": "string", "enum": list(column.enum)}
+    if column.json_model is not None:
+        return {"$ref": REF + column.json_model}
+    base = column.py_type
+    return dict(_TYPES[base])
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _field(column: ColumnIR, *, nullable: bool, default: bool) -> dict[str, Any]:
+    schema = _value_schema(column)
+    if nullable:
+        schema = _nullable(schema)
+    if column.description:
+        schema["description"] = column.description
+    if default and column.has_default:
+        schema["default"] = column.default
+    return schema
+
+
+def _model(table: TableIR, title: str, base: str, description: str, *, kind: str) -> dict[str, Any]:
+    properties = {}
+    required = []
+    for column in table.columns:
+        if kind == "select":
+            properties[column.name] = _field(column, nullable=not column.not_null, default=False)
+            required.append(column.name)
+        elif kind == "insert":
+            optional = column.insert_optional
+            # A NOT NULL column with a literal default keeps its type: only nullable ones take None.
+            nullable = not column.not_null or (optional and not column.has_default)
+            properties[column.name] = _field(column, nullable=nullable, default=True)
+            if not optional:
+                required.append(column.name)
+        else:
+            properties[column.name] = _field(column, nullable=True, default=False)
+    return {
+        "type": "object",
+        "title": title,
+        "description": description,
+        "customBasePath": f"{RUNTIME}.{base}",
+        "properties": properties,
+        "required": required,
+    }
+
+
+def models_document(schema: SchemaIR) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    for table in schema.tables:
+        summary = table.description or f"A row of {table.name}."
+        components[table.model] = _model(
+            table,
+            table.model,
+            "SelectModel",
+            f"{summary}\n\nA row of `{table.name}` as stored.",
+            kind="select",
+        )
+        components[table.insert_model] = _model(
+            table,
+            table.insert_model,
+            "InsertModel",
+            f"A new row of `{table.name}`: fields with a default or that are nullable may be left out.",
+            kind="insert",
+        )
+        components[table.update_model] = _model(
+            table,
+            table.update_model,
+            "UpdateModel",
+            f"Changes to a row of `{table.name}`: only the fields set are written.",
+            kind="update",
+        )
+        for column in table.columns:
+            if column.json_model is not None and column.json_schema is not None:
+                nested = dict(column.json_schema)
+                nested.setdefault("title", column.json_model)
+                nested.setdefault("description", f"The JSON stored in {table.name}.{column.name}.")
+                components[column.json_model] = nested
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "schema.yaml", "version": "1"},
+        "paths": {},
+        "components": {"schemas": components},
+    }

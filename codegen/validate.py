@@ -1,0 +1,485 @@
+"""schema.yaml -> SchemaIR, or a SchemaError listing every problem with its position."""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import math
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from codegen.ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
+from codegen.problems import Loc, Problem, SchemaError
+from codegen.source import SchemaSource
+from codegen.spec import ColumnSpec, IndexSpec, QuerySpec, ReferenceSpec, SchemaSpec, TableSpec
+from codegen.sqltext import expression_problem, identifier_problem
+
+__all__ = ["build_schema"]
+
+MODEL_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,62}")
+ORDER_TERM = re.compile(r"(?P<column>\S+)(?:\s+(?P<direction>asc|desc))?", re.IGNORECASE)
+# Methods and attributes of the repository base classes: a declared query may not hide them.
+RESERVED_METHODS = frozenset(
+    {
+        "create",
+        "create_many",
+        "get",
+        "find_many",
+        "count",
+        "update",
+        "delete",
+        "soft_delete",
+        "restore",
+        "db",
+        "table",
+    }
+)
+ALLOWED_MODES = {
+    "text": ("json",),
+    "integer": ("timestamp", "timestamp_ms", "boolean"),
+    "real": (),
+    "blob": ("json", "bigint"),
+    "numeric": ("number", "bigint"),
+}
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _spec_problems(source: SchemaSource, error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc: Loc = tuple(item["loc"])
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            known = _known_keys(loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            suggestion = (
+                f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(known)}"
+            )
+            problems.append(
+                source.problem(loc, f"unknown key {loc[-1]!r}{suggestion}", at_key=True)
+            )
+        elif kind == "missing":
+            problems.append(source.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+        elif kind == "literal_error":
+            where = f" for {loc[-1]!r}" if isinstance(loc[-1], str) else ""
+            value = item["input"]
+            problems.append(
+                source.problem(loc, f"unknown value {value!r}{where}: {item['msg'].lower()}")
+            )
+        else:
+            where = ".".join(str(part) for part in loc)
+            problems.append(source.problem(loc, f"{where}: {item['msg']}"))
+    return problems
+
+
+def _known_keys(parent: Loc) -> list[str]:
+    """The keys allowed at `parent` (for 'did you mean' hints)."""
+    depth = len(parent)
+    model: type[Any]
+    if depth == 0:
+        model = SchemaSpec
+    elif depth == 2:
+        model = TableSpec
+    elif depth == 4 and parent[2] == "columns":
+        model = ColumnSpec
+    elif depth == 4 and parent[2] == "queries":
+        model = QuerySpec
+    elif depth == 5 and parent[2] == "columns" and parent[4] == "references":
+        model = ReferenceSpec
+    elif depth == 4 and parent[2] == "indexes":
+        model = IndexSpec
+    else:
+        return []
+    return list(model.model_fields)
+
+
+class _Builder:
+    def __init__(self, source: SchemaSource, spec: SchemaSpec) -> None:
+        self.source = source
+        self.spec = spec
+        self.problems: list[Problem] = []
+
+    def fail(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
+        self.problems.append(self.source.problem(loc, message, at_key=at_key))
+
+    def name(self, loc: Loc, name: str, what: str, *, python_name: bool = False) -> None:
+        problem = identifier_problem(name, what, python_name=python_name)
+        if problem:
+            self.fail(loc, problem, at_key=True)
+
+    def build(self) -> SchemaIR:
+        tables = tuple(self.table(name, spec) for name, spec in self.spec.tables.items())
+        self.cross_checks(tables)
+        if self.problems:
+            raise SchemaError(self.source.file_name, self.problems)
+        return SchemaIR(tables=tables)
+
+    # -- columns ---------------------------------------------------------------------
+
+    def column(self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc) -> ColumnIR:
+        self.name(loc, name, "column name", python_name=True)
+        if spec.mode is not None and spec.mode not in ALLOWED_MODES[spec.type]:
+            allowed = ", ".join(ALLOWED_MODES[spec.type]) or "none"
+            self.fail(
+                (*loc, "mode"),
+                f"mode {spec.mode!r} does not apply to {spec.type} columns (allowed: {allowed})",
+            )
+        enum = tuple(spec.enum) if spec.enum is not None else None
+        if enum is not None:
+            if spec.type != "text" or spec.mode is not None:
+                self.fail((*loc, "enum"), "enum applies only to plain text columns")
+            if not enum:
+                self.fail((*loc, "enum"), "enum needs at least one value")
+            if len(set(enum)) != len(enum):
+                self.fail((*loc, "enum"), "enum values must be distinct")
+            if any("\x00" in v for v in enum):
+                self.fail((*loc, "enum"), "enum values may not contain NUL characters")
+        json_model = None
+        if spec.json_schema is not None:
+            if spec.mode != "json":
+                self.fail((*loc, "json_schema"), "json_schema needs mode: json")
+            elif _has_ref(spec.json_schema):
+                self.fail(
+                    (*loc, "json_schema"),
+                    "json_schema may not use $ref or $defs: write nested objects inline",
+                )
+            elif spec.json_schema.get("type") != "object":
+                self.fail(
+                    (*loc, "json_schema"), "json_schema must describe an object (type: object)"
+                )
+            else:
+                json_model = model + _pascal(name)
+        not_null = spec.not_null or spec.primary_key
+        if spec.autoincrement and not (
+            spec.primary_key and spec.type == "integer" and spec.mode is None
+        ):
+            self.fail((*loc, "autoincrement"), "autoincrement needs a plain integer primary key")
+        has_default = "default" in spec.model_fields_set
+        self.default_checks(spec, loc, has_default)
+        if spec.client_default == "uuid4" and not (
+            spec.type == "text" and spec.mode is None and enum is None
+        ):
+            self.fail((*loc, "client_default"), "client_default uuid4 needs a plain text column")
+        if spec.client_default == "now" and spec.mode not in ("timestamp", "timestamp_ms"):
+            self.fail(
+                (*loc, "client_default"),
+                "client_default now needs a timestamp or timestamp_ms column",
+            )
+        if spec.on_update == "now" and spec.mode not in ("timestamp", "timestamp_ms"):
+            self.fail((*loc, "on_update"), "on_update now needs a timestamp or timestamp_ms column")
+        reference = None
+        if spec.references is not None:
+            r = spec.references
+            reference = ReferenceIR(r.table, r.column, r.on_delete, r.on_update)
+        return ColumnIR(
+            table=table,
+            name=name,
+            sql_type=spec.type,
+            mode=spec.mode,
+            enum=enum,
+            json_schema=spec.json_schema,
+            json_model=json_model,
+            primary_key=spec.primary_key,
+            autoincrement=spec.autoincrement,
+            not_null=not_null,
+            unique=spec.unique,
+            has_default=has_default,
+            default=spec.default,
+            default_sql=spec.default_sql,
+            client_default=spec.client_default,
+            on_update=spec.on_update,
+            references=reference,
+            description=spec.description,
+        )
+
+    def default_checks(self, spec: ColumnSpec, loc: Loc, has_default: bool) -> None:
+        given = [
+            k for k in ("default", "default_sql", "client_default") if k in spec.model_fields_set
+        ]
+        if len(given) > 1:
+            self.fail((*loc, given[1]), f"use only one of {', '.join(given)}")
+        if spec.default_sql is not None:
+            problem = expression_problem(spec.default_sql, columns={}, kind="default_sql")
+            if problem:
+                self.fail((*loc, "default_sql"), problem)
+        if not has_default:
+            return
+        value = spec.default
+        where = (*loc, "default")
+        if value is None:
+            self.fail(where, "default: null is the same as no default; remove it")
+            return
+        kind = (spec.type, spec.mode)
+        if spec.mode == "json":
+            return
+        if spec.enum is not None:
+            if value not in spec.enum:
+                self.fail(
+                    where, f"default {value!r} is not one of the enum values {list(spec.enum)}"
+                )
+            return
+        expected = {
+            ("text", None): (str,),
+            ("integer", None): (int,),
+            ("integer", "boolean"): (bool,),
+            ("real", None): (int, float),
+            ("numeric", None): (str, int, float),
+            ("numeric", "number"): (int, float),
+            ("numeric", "bigint"): (int,),
+            ("blob", "bigint"): (int,),
+        }.get(kind)
+        if expected is None:
+            self.fail(
+                where,
+                f"a literal default does not fit a {spec.type} {spec.mode or ''} column; "
+                "use default_sql (e.g. '(unixepoch())') or client_default",
+            )
+        elif isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
+            self.fail(
+                where,
+                f"default {value!r} does not fit a {spec.type} {spec.mode or ''} column".replace(
+                    "  ", " "
+                ),
+            )
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.fail(where, "default must be a finite number")
+        elif isinstance(value, str) and "\x00" in value:
+            self.fail(where, "default may not contain NUL characters")
+
+    # -- tables ----------------------------------------------------------------------
+
+    def table(self, name: str, spec: TableSpec) -> TableIR:
+        loc: Loc = ("tables", name)
+        self.name(loc, name, "table name")
+        model = spec.model or _pascal(name)
+        if not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model):
+            self.fail((*loc, "model"), f"model {model!r} must be a PascalCase Python class name")
+        columns = tuple(
+            self.column(name, model, column_name, column_spec, (*loc, "columns", column_name))
+            for column_name, column_spec in spec.columns.items()
+        )
+        names = {c.name: c for c in columns}
+        keys = [c for c in columns if c.primary_key]
+        if len(keys) != 1:
+            self.fail(
+                (*loc, "columns"),
+                f"table {name!r} needs exactly one primary_key column, has {len(keys)}"
+                + (" (composite primary keys are not supported)" if keys else ""),
+            )
+        types = {c.name: c.sql_type for c in columns}
+        indexes = []
+        for index_name, index in spec.indexes.items():
+            iloc: Loc = (*loc, "indexes", index_name)
+            self.name(iloc, index_name, "index name")
+            for i, column in enumerate(index.columns):
+                if column not in names:
+                    self.fail(
+                        (*iloc, "columns", i),
+                        f"index {index_name!r} is on column {column!r}, which {name!r} does not have",
+                    )
+            if len(set(index.columns)) != len(index.columns):
+                self.fail((*iloc, "columns"), f"index {index_name!r} names a column twice")
+            if index.where is not None:
+                problem = expression_problem(index.where, columns=types, kind="index where")
+                if problem:
+                    self.fail((*iloc, "where"), problem)
+            indexes.append(
+                IndexIR(index_name, name, tuple(index.columns), index.unique, index.where)
+            )
+        checks = []
+        for check_name, expression in spec.checks.items():
+            cloc: Loc = (*loc, "checks", check_name)
+            self.name(cloc, check_name, "check name")
+            problem = expression_problem(expression, columns=types, kind="check")
+            if problem:
+                self.fail(cloc, problem)
+            checks.append((check_name, expression))
+        if spec.soft_delete is not None:
+            deleted = names.get(spec.soft_delete)
+            if deleted is None:
+                self.fail(
+                    (*loc, "soft_delete"),
+                    f"soft_delete names {spec.soft_delete!r}, which {name!r} does not have",
+                )
+            elif deleted.not_null or not deleted.is_timestamp or deleted.on_update:
+                self.fail(
+                    (*loc, "soft_delete"),
+                    "the soft_delete column must be a nullable timestamp without on_update",
+                )
+        table = TableIR(
+            name=name,
+            model=model,
+            columns=columns,
+            indexes=tuple(indexes),
+            checks=tuple(checks),
+            soft_delete=spec.soft_delete,
+            description=spec.description,
+        )
+        queries = tuple(
+            self.query(table, qname, q, (*loc, "queries", qname))
+            for qname, q in spec.queries.items()
+        )
+        return TableIR(**{**table.__dict__, "queries": queries})
+
+    def query(self, table: TableIR, name: str, spec: QuerySpec, loc: Loc) -> QueryIR:
+        self.name(loc, name, "query name", python_name=True)
+        if name in RESERVED_METHODS:
+            self.fail(
+                loc,
+                f"query {name!r} would hide the generic repository method of that name",
+                at_key=True,
+            )
+        names = {c.name for c in table.columns}
+        if (spec.select is None) == (spec.update is None):
+            self.fail(loc, "a query needs exactly one of 'select: one|many' or 'update: [columns]'")
+        for key in ("where", "update", "update_if_given"):
+            for i, column in enumerate(getattr(spec, key) or ()):
+                if column not in names:
+                    self.fail((*loc, key, i), f"{column!r} is not a column of {table.name!r}")
+        params = [*spec.where, *(spec.update or ()), *spec.update_if_given]
+        if len(set(params)) != len(params):
+            self.fail(
+                loc, f"query {name!r} names a column twice among where/update/update_if_given"
+            )
+        order_by = []
+        for i, term in enumerate(spec.order_by):
+            match = ORDER_TERM.fullmatch(term.strip())
+            if not match or match["column"] not in names:
+                self.fail(
+                    (*loc, "order_by", i),
+                    f"order_by term {term!r} must be '<column> [asc|desc]' with a column of {table.name!r}",
+                )
+                continue
+            order_by.append((match["column"], (match["direction"] or "asc").upper()))
+        stamps = []
+        for target, condition in spec.set_now_when.items():
+            tloc: Loc = (*loc, "set_now_when", target)
+            if target not in names or not table.column(target).is_timestamp:
+                self.fail(
+                    tloc,
+                    f"set_now_when target {target!r} must be a timestamp column of {table.name!r}",
+                    at_key=True,
+                )
+                continue
+            if len(condition) != 1:
+                self.fail(tloc, "set_now_when needs exactly one {column: value} condition")
+                continue
+            ((when, value),) = condition.items()
+            if when not in (spec.update or ()):
+                self.fail(
+                    (*tloc, when),
+                    f"the condition column {when!r} must be one of this query's update columns",
+                    at_key=True,
+                )
+            elif table.column(when).enum is not None and value not in (
+                table.column(when).enum or ()
+            ):
+                self.fail((*tloc, when), f"{value!r} is not one of {when}'s enum values")
+            elif not isinstance(value, str | int) or isinstance(value, bool):
+                self.fail((*tloc, when), "the condition value must be a string or an integer")
+            stamps.append((target, when, value))
+        if spec.select is not None and (spec.update_if_given or spec.set_now_when):
+            self.fail(loc, "update_if_given and set_now_when apply only to update queries")
+        if spec.update is not None and (spec.order_by or spec.limit):
+            self.fail(loc, "order_by and limit apply only to select queries")
+        kind: QueryKind = spec.select or "update"
+        return QueryIR(
+            name=name,
+            kind=kind,
+            where=tuple(spec.where),
+            order_by=tuple(order_by),
+            limit=spec.limit,
+            set=tuple(spec.update or ()),
+            set_if_given=tuple(spec.update_if_given),
+            set_now_when=tuple(stamps),
+            include_deleted=spec.include_deleted or table.soft_delete is None,
+            description=spec.description,
+        )
+
+    # -- across tables ---------------------------------------------------------------
+
+    def cross_checks(self, tables: tuple[TableIR, ...]) -> None:
+        by_name = {t.name: t for t in tables}
+        # SQLite keeps tables and indexes in one namespace.
+        seen: dict[str, Loc] = {t.name: ("tables", t.name) for t in tables}
+        for table in tables:
+            implicit = [
+                (
+                    f"{table.name}_{c.name}_unique",
+                    ("tables", table.name, "columns", c.name, "unique"),
+                )
+                for c in table.columns
+                if c.unique
+            ]
+            explicit = [(i.name, ("tables", table.name, "indexes", i.name)) for i in table.indexes]
+            for name, loc in implicit + explicit:
+                if name in seen:
+                    self.fail(
+                        loc,
+                        f"the name {name!r} is already used by another table or index",
+                        at_key=True,
+                    )
+                seen[name] = loc
+            for column in table.columns:
+                ref = column.references
+                if ref is None:
+                    continue
+                loc = ("tables", table.name, "columns", column.name, "references")
+                target = by_name.get(ref.table)
+                if target is None:
+                    self.fail(
+                        (*loc, "table"),
+                        f"references table {ref.table!r}, which the schema does not define",
+                    )
+                    continue
+                if ref.column not in {c.name for c in target.columns}:
+                    self.fail(
+                        (*loc, "column"),
+                        f"references {ref.table}.{ref.column}, which does not exist",
+                    )
+                    continue
+                referenced = target.column(ref.column)
+                if not (referenced.primary_key or referenced.unique):
+                    self.fail(
+                        (*loc, "column"),
+                        f"{ref.table}.{ref.column} must be a primary key or unique to be referenced",
+                    )
+                if referenced.sql_type != column.sql_type:
+                    self.fail(
+                        (*loc, "column"),
+                        f"{column.name} is {column.sql_type} but {ref.table}.{ref.column} is {referenced.sql_type}",
+                    )
+                if ref.on_delete == "set null" and column.not_null:
+                    self.fail((*loc, "on_delete"), "on_delete 'set null' needs a nullable column")
+        classes: dict[str, Loc] = {}
+        for table in tables:
+            derived = [table.model, table.insert_model, table.update_model, table.repository]
+            derived += [c.json_model for c in table.columns if c.json_model]
+            for name in derived:
+                if name in classes:
+                    self.fail(
+                        ("tables", table.name, "model"),
+                        f"generated class name {name!r} is used twice; set 'model:' to tell them apart",
+                    )
+                classes[name] = ("tables", table.name)
+
+
+def _has_ref(schema: object) -> bool:
+    if isinstance(schema, dict):
+        return any(k in ("$ref", "$defs", "definitions") or _has_ref(v) for k, v in schema.items())
+    if isinstance(schema, list):
+        return any(_has_ref(v) for v in schema)
+    return False
+
+
+def build_schema(source: SchemaSource) -> SchemaIR:
+    try:
+        spec = SchemaSpec.model_validate(source.document)
+    except ValidationError as error:
+        raise SchemaError(source.file_name, _spec_problems(source, error)) from None
+    return _Builder(source, spec).build()

@@ -1,0 +1,56 @@
+# generated from schema.yaml — do not edit
+
+"""Repository of `workflows`: generic CRUD plus the queries declared in schema.yaml."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Final, Literal
+
+from generated.models import NewWorkflow, Workflow, WorkflowUpdate
+from generated.tables import WORKFLOWS, WorkflowsColumns
+from libsqlkit import SoftDeleteRepository
+
+__all__ = ["WorkflowRepository"]
+
+_FIND_BY_ID: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?1 AND `deleted_at` IS NULL LIMIT 1"
+_FIND_BY_USER_ID: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `user_id` = ?1 AND `deleted_at` IS NULL ORDER BY `created_at` DESC, `id` ASC"
+_UPDATE_STATUS: Final = "UPDATE `workflows` SET `status` = ?1, `error_log` = COALESCE(?2, `error_log`), `updated_at` = ?4, `completed_at` = CASE WHEN ?1 = 'COMPLETED' THEN ?5 ELSE `completed_at` END WHERE `id` = ?3 AND `deleted_at` IS NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`"
+
+
+class WorkflowRepository(SoftDeleteRepository[Workflow, NewWorkflow, WorkflowUpdate, str]):
+    """Typed access to `workflows`; soft-deleted rows (`deleted_at` set) are hidden."""
+
+    table = WORKFLOWS
+    select_model = Workflow
+    insert_model = NewWorkflow
+    update_model = WorkflowUpdate
+
+    def find_by_id(self, id: str) -> Workflow | None:
+        """The workflow with this id, unless soft-deleted."""
+        return self._fetch_one(_FIND_BY_ID, (id,))
+
+    def find_by_user_id(self, user_id: str) -> list[Workflow]:
+        """A user's workflows, newest first (ties by id), soft-deleted excluded."""
+        return self._fetch_all(_FIND_BY_USER_ID, (user_id,))
+
+    def update_status(
+        self,
+        id: str,
+        status: Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED", "RETRYING"],
+        error_log: str | None = None,
+    ) -> Workflow | None:
+        """Set the status (and the error log when given); refresh updated_at; set completed_at when the status becomes COMPLETED. None if there is no such row."""
+        # pydantic rejects bad values before any SQL runs.
+        WorkflowUpdate(status=status, error_log=error_log)
+        now = datetime.now(UTC)
+        return self._fetch_one(
+            _UPDATE_STATUS,
+            (
+                status,
+                error_log,
+                id,
+                WorkflowsColumns.updated_at.encode(now),
+                WorkflowsColumns.completed_at.encode(now),
+            ),
+        )

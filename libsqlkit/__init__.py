@@ -1,0 +1,54 @@
+"""Runtime of the typed libSQL data layer: client, drivers, codecs, repository base.
+
+Generated code (generated/) imports only this package, which needs no code-generation
+dependency. Everything public is re-exported here; the underscore modules are private.
+"""
+
+from libsqlkit import _codecs as codecs
+from libsqlkit._codecs import Codec, dump_json, js_number
+from libsqlkit._database import Database, connect
+from libsqlkit._drivers import DriverName
+from libsqlkit._errors import (
+    CheckViolation,
+    ConfigurationError,
+    ConstraintViolation,
+    DatabaseError,
+    ForeignKeyViolation,
+    LibsqlKitError,
+    NotNullViolation,
+    SchemaStateError,
+    UniqueViolation,
+)
+from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._repository import Repository, SoftDeleteRepository
+from libsqlkit._schema import Column, Schema, Table, TableSql
+from libsqlkit._url import app_database_url
+
+__all__ = [
+    "CheckViolation",
+    "Codec",
+    "Column",
+    "ConfigurationError",
+    "ConstraintViolation",
+    "Database",
+    "DatabaseError",
+    "DriverName",
+    "ForeignKeyViolation",
+    "InsertModel",
+    "LibsqlKitError",
+    "NotNullViolation",
+    "Repository",
+    "Schema",
+    "SchemaStateError",
+    "SelectModel",
+    "SoftDeleteRepository",
+    "Table",
+    "TableSql",
+    "UniqueViolation",
+    "UpdateModel",
+    "app_database_url",
+    "codecs",
+    "connect",
+    "dump_json",
+    "js_number",
+]

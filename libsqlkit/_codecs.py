@@ -1,0 +1,180 @@
+"""Column encodings identical to Drizzle's sqlite-core, so both can share one database file.
+
+Each codec turns a Python value into what SQLite stores and back. `None` never reaches
+a codec: NULL stays NULL in both directions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+__all__ = [
+    "BIGINT_BLOB",
+    "BLOB",
+    "BOOLEAN",
+    "INTEGER",
+    "JSON_BLOB",
+    "JSON_TEXT",
+    "NUMERIC_BIGINT",
+    "NUMERIC_NUMBER",
+    "NUMERIC_TEXT",
+    "REAL",
+    "TEXT",
+    "TIMESTAMP",
+    "TIMESTAMP_MS",
+    "Codec",
+    "dump_json",
+    "js_number",
+]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
+_MILLISECOND = timedelta(milliseconds=1)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """How one column mode is stored; `encode`/`decode` of None mean "stored as is"."""
+
+    name: str
+    encode: Callable[[Any], Any] | None = None
+    decode: Callable[[Any], Any] | None = None
+
+
+def js_number(value: float) -> str:
+    """Format a float as JavaScript's Number#toString does (what JSON.stringify writes).
+
+    Python and JavaScript both print the shortest digits that round-trip; they differ
+    only in layout (`1.0` vs `1`, `1e-05` vs `0.00001`, `1e+16` vs `10000000000000000`).
+    """
+    if value != value or value in (float("inf"), float("-inf")):
+        return "null"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = whole + fraction
+    significant = digits.lstrip("0")
+    # n: where the decimal point sits, counted from the first significant digit.
+    n = len(whole) + int(exponent or 0) - (len(digits) - len(significant))
+    digits = significant.rstrip("0")
+    k = len(digits)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        text = digits[0] + ("." + digits[1:] if k > 1 else "") + f"e{'+' if e > 0 else '-'}{abs(e)}"
+    return sign + text
+
+
+def _has_float(value: object) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
+def _encode_js(value: object) -> str:
+    """Slow path of dump_json, used only when a float is present."""
+    if isinstance(value, float):
+        return js_number(value)
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ",".join(
+                json.dumps(str(k), ensure_ascii=False) + ":" + _encode_js(v)
+                for k, v in value.items()
+            )
+            + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode_js(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dump_json(value: object) -> str:
+    """`JSON.stringify(value)`: compact, non-ASCII kept, key order kept, JS number layout."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_unset=True)
+    if _has_float(value):
+        text = _encode_js(value)
+    else:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if _LONE_SURROGATE.search(text):
+        # JSON.stringify escapes lone surrogates; raw ones cannot even be stored as UTF-8.
+        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+def _encode_timestamp(value: datetime) -> int:
+    if value.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware (a naive datetime is ambiguous)")
+    return (value - EPOCH) // _SECOND
+
+
+def _encode_timestamp_ms(value: datetime) -> int:
+    if value.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware (a naive datetime is ambiguous)")
+    return (value - EPOCH) // _MILLISECOND
+
+
+def _decode_timestamp(value: float) -> datetime:
+    return EPOCH + timedelta(seconds=value)
+
+
+def _decode_timestamp_ms(value: float) -> datetime:
+    return EPOCH + timedelta(milliseconds=value)
+
+
+def _decode_json_text(value: str | bytes) -> Any:
+    return json.loads(value)
+
+
+def _encode_json_blob(value: object) -> bytes:
+    return dump_json(value).encode()
+
+
+def _encode_bigint_blob(value: int) -> bytes:
+    return str(value).encode()
+
+
+def _decode_bigint_blob(value: bytes | str) -> int:
+    return int(value)
+
+
+def _decode_numeric_text(value: object) -> str:
+    return js_number(value) if isinstance(value, float) else str(value)
+
+
+TEXT = Codec("text")
+INTEGER = Codec("integer")
+REAL = Codec("real", decode=float)
+BLOB = Codec("blob")
+NUMERIC_TEXT = Codec("numeric", encode=str, decode=_decode_numeric_text)
+NUMERIC_NUMBER = Codec("numeric_number", decode=float)
+NUMERIC_BIGINT = Codec("numeric_bigint", encode=str, decode=int)
+TIMESTAMP = Codec("timestamp", _encode_timestamp, _decode_timestamp)
+TIMESTAMP_MS = Codec("timestamp_ms", _encode_timestamp_ms, _decode_timestamp_ms)
+BOOLEAN = Codec("boolean", lambda v: 1 if v else 0, lambda v: v == 1)
+JSON_TEXT = Codec("json", dump_json, _decode_json_text)
+JSON_BLOB = Codec("json_blob", _encode_json_blob, _decode_json_text)
+BIGINT_BLOB = Codec("bigint_blob", _encode_bigint_blob, _decode_bigint_blob)

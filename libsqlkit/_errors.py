@@ -1,0 +1,129 @@
+"""The runtime's own exceptions: drivers' errors are translated into these.
+
+Constraint errors name the table and column(s), parsed from SQLite's message and the
+schema's constraint names, so callers never need to match on driver message text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = [
+    "CheckViolation",
+    "ConfigurationError",
+    "ConstraintViolation",
+    "DatabaseError",
+    "ForeignKeyViolation",
+    "LibsqlKitError",
+    "NotNullViolation",
+    "SchemaStateError",
+    "UniqueViolation",
+]
+
+
+class LibsqlKitError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigurationError(LibsqlKitError):
+    """The client was configured wrongly (missing URL, unsupported scheme, ...)."""
+
+
+class SchemaStateError(LibsqlKitError):
+    """The database's schema is not in a state this operation can work with."""
+
+
+class DatabaseError(LibsqlKitError):
+    """A statement failed in the database; the message is the engine's, the SQL is attached."""
+
+    def __init__(self, message: str, *, sql: str | None = None) -> None:
+        super().__init__(message)
+        self.sql = sql
+
+
+class ConstraintViolation(DatabaseError):
+    """A write broke a constraint; nothing of that statement was stored."""
+
+    kind = "constraint"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        table: str | None,
+        columns: tuple[str, ...] = (),
+        constraint: str | None = None,
+        sql: str | None = None,
+    ) -> None:
+        super().__init__(message, sql=sql)
+        self.table = table
+        self.columns = columns
+        self.constraint = constraint
+
+
+class UniqueViolation(ConstraintViolation):
+    kind = "unique"
+
+
+class NotNullViolation(ConstraintViolation):
+    kind = "not null"
+
+
+class CheckViolation(ConstraintViolation):
+    kind = "check"
+
+
+class ForeignKeyViolation(ConstraintViolation):
+    kind = "foreign key"
+
+
+_QUALIFIED = re.compile(r"(\w+)\.(\w+)")
+
+
+def constraint_error(
+    message: str,
+    *,
+    checks: Mapping[str, tuple[str, tuple[str, ...]]],
+    table: str | None = None,
+    sql: str | None = None,
+) -> DatabaseError:
+    """Build the typed error for an engine message such as 'UNIQUE constraint failed: t.c'.
+
+    `checks` maps CHECK constraint names to (table, columns), from the generated schema.
+    `table` is the statement's table when the caller knows it (foreign key messages
+    name no table).
+    """
+    head, _, detail = message.partition(" constraint failed")
+    detail = detail.removeprefix(":").strip()
+    if head in ("UNIQUE", "NOT NULL", "PRIMARY KEY"):
+        pairs = _QUALIFIED.findall(detail)
+        found_table = pairs[0][0] if pairs else table
+        columns = tuple(column for _, column in pairs)
+        cls: type[ConstraintViolation] = NotNullViolation if head == "NOT NULL" else UniqueViolation
+        what = ", ".join(f"{found_table}.{c}" for c in columns) or detail
+        text = (
+            f"{what} must not be null"
+            if cls is NotNullViolation
+            else f"{what} must be unique: a row with the same value already exists"
+        )
+        return cls(text, table=found_table, columns=columns, sql=sql)
+    if head == "CHECK":
+        owner, columns = checks.get(detail, (table, ()))
+        what = ", ".join(f"{owner}.{c}" for c in columns) or str(owner)
+        return CheckViolation(
+            f"{what} violates CHECK constraint {detail}",
+            table=owner,
+            columns=columns,
+            constraint=detail,
+            sql=sql,
+        )
+    if head == "FOREIGN KEY":
+        where = f" on {table}" if table else ""
+        return ForeignKeyViolation(
+            f"foreign key constraint failed{where}: the referenced row does not exist "
+            "or is still referenced",
+            table=table,
+            sql=sql,
+        )
+    return DatabaseError(message, sql=sql)

@@ -1,0 +1,277 @@
+"""Generic typed CRUD that every generated repository inherits.
+
+All SQL comes pre-rendered from the generated table metadata; the only SQL put
+together here is an UPDATE's SET list, joined from pre-rendered fragments once per set
+of changed columns and then cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+
+from libsqlkit._database import Database
+from libsqlkit._drivers import Row
+from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._schema import Column, Table
+
+__all__ = ["Repository", "SoftDeleteRepository"]
+
+SelectT = TypeVar("SelectT", bound=SelectModel)
+InsertT = TypeVar("InsertT", bound=InsertModel)
+UpdateT = TypeVar("UpdateT", bound=UpdateModel)
+KeyT = TypeVar("KeyT")
+
+_NO_LIMIT = -1
+
+
+class _InsertSlot:
+    """How one column's INSERT parameter(s) are produced from an insert model."""
+
+    __slots__ = ("column", "encode", "fresh", "name", "not_null", "sql_default")
+
+    def __init__(self, column: Column[Any]) -> None:
+        self.column = column
+        self.name = column.name
+        self.encode = column.codec.encode
+        self.not_null = column.not_null
+        default = column.client_default or column.on_update
+        self.fresh: Callable[[], Any] | None = None if default is None else column.fresh_value
+        self.sql_default = column.has_sql_default
+
+
+class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
+    """Typed CRUD for one table. Generated subclasses set the class attributes below."""
+
+    table: ClassVar[Table]
+    select_model: ClassVar[type[SelectModel]]
+    insert_model: ClassVar[type[InsertModel]]
+    update_model: ClassVar[type[UpdateModel]]
+
+    _names: ClassVar[tuple[str, ...]]
+    _decoders: ClassVar[tuple[tuple[int, Callable[[Any], Any]], ...]]
+    _slots: ClassVar[tuple[_InsertSlot, ...]]
+    _touched: ClassVar[tuple[Column[Any], ...]]
+    _key: ClassVar[Column[Any]]
+    _update_sql: ClassVar[dict[tuple[str, ...], tuple[str, tuple[Column[Any], ...]]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" not in cls.__dict__:
+            return
+        columns = cls.table.columns
+        cls._names = tuple(column.name for column in columns)
+        cls._decoders = tuple(
+            (index, column.codec.decode)
+            for index, column in enumerate(columns)
+            if column.codec.decode is not None
+        )
+        cls._slots = tuple(_InsertSlot(column) for column in columns)
+        cls._touched = tuple(column for column in columns if column.on_update is not None)
+        cls._key = cls.table.column(cls.table.primary_key)
+        cls._update_sql = {}
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.db!r})"
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _to_model(self, row: Row) -> SelectT:
+        values = list(row)
+        for index, decode in self._decoders:
+            value = values[index]
+            if value is not None:
+                values[index] = decode(value)
+        model = self.select_model.model_validate(dict(zip(self._names, values, strict=True)))
+        return model  # type: ignore[return-value]
+
+    def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
+        rows = self.db.execute(sql, params, table=self.table.name)
+        return self._to_model(rows[0]) if rows else None
+
+    def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[SelectT]:
+        to_model = self._to_model
+        return [to_model(row) for row in self.db.execute(sql, params, table=self.table.name)]
+
+    def get(self, key: KeyT) -> SelectT | None:
+        """The row with this primary key, or None (also when soft-deleted)."""
+        return self._fetch_one(self.table.sql.select_by_key, (self._key.encode(key),))
+
+    def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
+        """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
+        return self._fetch_all(self.table.sql.select_page, _page(limit, offset))
+
+    def count(self) -> int:
+        """How many rows there are (soft-deleted rows excluded)."""
+        rows = self.db.execute(self.table.sql.count, (), table=self.table.name)
+        return int(rows[0][0])
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _insert_params(self, data: InsertT) -> list[Any]:
+        if not isinstance(data, self.insert_model):
+            raise TypeError(
+                f"{type(self).__name__} inserts {self.insert_model.__name__}, "
+                f"not {type(data).__name__}"
+            )
+        values = data.__dict__
+        given = data.__pydantic_fields_set__
+        params: list[Any] = []
+        for slot in self._slots:
+            value = values[slot.name]
+            # For a NOT NULL column, None can only mean "not given": use the default.
+            if value is None and (slot.not_null or slot.name not in given):
+                if slot.fresh is not None:
+                    params.append(slot.fresh())
+                elif slot.sql_default:
+                    params += (1, None)
+                else:
+                    params.append(None)
+                continue
+            encoded = value if slot.encode is None else slot.encode(value)
+            if slot.sql_default:
+                params += (0, encoded)
+            else:
+                params.append(encoded)
+        return params
+
+    def create(self, data: InsertT) -> SelectT:
+        """Insert one row and return it as stored (INSERT ... RETURNING)."""
+        rows = self.db.execute(
+            self.table.sql.insert, self._insert_params(data), table=self.table.name
+        )
+        return self._to_model(rows[0])
+
+    @overload
+    def create_many(self, rows: Iterable[InsertT], *, returning: Literal[False] = False) -> int: ...
+
+    @overload
+    def create_many(
+        self, rows: Iterable[InsertT], *, returning: Literal[True]
+    ) -> list[SelectT]: ...
+
+    def create_many(
+        self, rows: Iterable[InsertT], *, returning: bool = False
+    ) -> int | list[SelectT]:
+        """Insert rows in one transaction: all of them or, on any error, none.
+
+        Returns the number inserted, or with `returning=True` the stored rows.
+        """
+        params = [self._insert_params(row) for row in rows]
+        if returning:
+            with self.db.transaction():
+                return [
+                    self._to_model(
+                        self.db.execute(self.table.sql.insert, p, table=self.table.name)[0]
+                    )
+                    for p in params
+                ]
+        insert = self.table.sql.insert.partition(" RETURNING ")[0]
+        self.db.execute_many(insert, params, table=self.table.name)
+        return len(params)
+
+    def _changes_sql(self, names: tuple[str, ...]) -> tuple[str, tuple[Column[Any], ...]]:
+        cached = self._update_sql.get(names)
+        if cached is None:
+            sql = self.table.sql
+            columns = tuple(self.table.column(name) for name in names)
+            text = (
+                sql.update_prefix
+                + ", ".join(sql.set_fragments[n] for n in names)
+                + sql.update_suffix
+            )
+            cached = self._update_sql[names] = (text, columns)
+        return cached
+
+    def update(self, key: KeyT, changes: UpdateT) -> SelectT | None:
+        """Write the fields set in `changes`; return the updated row or None if absent.
+
+        On-update columns (such as `updated_at`) are refreshed unless set explicitly.
+        For a NOT NULL column, None means "leave unchanged".
+        """
+        if not isinstance(changes, self.update_model):
+            raise TypeError(
+                f"{type(self).__name__}.update takes {self.update_model.__name__}, "
+                f"not {type(changes).__name__}"
+            )
+        values = changes.__dict__
+        given = changes.__pydantic_fields_set__
+        names = tuple(
+            column.name
+            for column in self.table.columns
+            if (column.name in given and not (values[column.name] is None and column.not_null))
+            or (column.on_update is not None and column.name not in given)
+        )
+        if not names:
+            return self.get(key)
+        sql, columns = self._changes_sql(names)
+        now = datetime.now(UTC)
+        params = [
+            column.encode(now if column.name not in given else values[column.name])
+            for column in columns
+        ]
+        params.append(self._key.encode(key))
+        return self._fetch_one(sql, params)
+
+    def delete(self, key: KeyT) -> bool:
+        """Delete the row for good (even if soft-deleted); True if there was one."""
+        return bool(
+            self.db.execute(self.table.sql.delete, (self._key.encode(key),), table=self.table.name)
+        )
+
+    def _stamped(self, first: Column[Any], key: KeyT) -> list[Any]:
+        now = datetime.now(UTC)
+        params = [first.encode(now)]
+        params += [column.encode(now) for column in self._touched]
+        params.append(self._key.encode(key))
+        return params
+
+
+class SoftDeleteRepository(Repository[SelectT, InsertT, UpdateT, KeyT]):
+    """CRUD for a table with a soft-delete column: deleted rows are hidden by default."""
+
+    def get(self, key: KeyT, *, include_deleted: bool = False) -> SelectT | None:
+        sql = self.table.sql.select_by_key_all if include_deleted else self.table.sql.select_by_key
+        return self._fetch_one(_present(sql), (self._key.encode(key),))
+
+    def find_many(
+        self, *, limit: int | None = None, offset: int = 0, include_deleted: bool = False
+    ) -> list[SelectT]:
+        sql = self.table.sql.select_page_all if include_deleted else self.table.sql.select_page
+        return self._fetch_all(_present(sql), _page(limit, offset))
+
+    def count(self, *, include_deleted: bool = False) -> int:
+        sql = self.table.sql.count_all if include_deleted else self.table.sql.count
+        return int(self.db.execute(_present(sql), (), table=self.table.name)[0][0])
+
+    def soft_delete(self, key: KeyT) -> None:
+        """Mark the row deleted now; an already deleted row keeps its first deletion time."""
+        deleted = self.table.column(_present(self.table.soft_delete))
+        self.db.execute(
+            _present(self.table.sql.soft_delete), self._stamped(deleted, key), table=self.table.name
+        )
+
+    def restore(self, key: KeyT) -> SelectT | None:
+        """Undo a soft delete; returns the row, or None if there is no such deleted row."""
+        params = [self._key.encode(key)]
+        now = datetime.now(UTC)
+        params[:0] = [column.encode(now) for column in self._touched]
+        return self._fetch_one(_present(self.table.sql.restore), params)
+
+
+def _page(limit: int | None, offset: int) -> tuple[int, int]:
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, got {offset}")
+    return (_NO_LIMIT if limit is None else limit, offset)
+
+
+def _present(value: str | None) -> str:
+    if value is None:
+        raise TypeError("the generated table metadata lacks soft-delete SQL")
+    return value

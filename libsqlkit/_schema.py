@@ -1,0 +1,111 @@
+"""Typed table and column metadata, as emitted into generated/tables.py.
+
+The generator renders every SQL string the repositories need into this metadata, so
+nothing is assembled from identifiers at run time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from libsqlkit._codecs import Codec
+
+__all__ = ["Column", "Schema", "Table", "TableSql"]
+
+T = TypeVar("T")
+
+ClientDefault = Literal["uuid4", "now"]
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+CLIENT_DEFAULTS: Mapping[str, Callable[[], Any]] = {"uuid4": _uuid4, "now": _now}
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[T]):
+    """One column; `T` is the Python type of its values as the select model holds them."""
+
+    table: str
+    name: str
+    codec: Codec
+    not_null: bool = False
+    primary_key: bool = False
+    client_default: ClientDefault | None = None
+    on_update: ClientDefault | None = None
+    has_sql_default: bool = False
+
+    def encode(self, value: T) -> Any:
+        """The value as SQLite stores it (None stays NULL)."""
+        if value is None or self.codec.encode is None:
+            return value
+        return self.codec.encode(value)
+
+    def fresh_value(self) -> Any:
+        """A client-side default (`uuid4`, `now`), already encoded."""
+        if self.client_default is None:
+            raise LookupError(f"{self.table}.{self.name} has no client-side default")
+        return self.encode(CLIENT_DEFAULTS[self.client_default]())
+
+
+@dataclass(frozen=True, slots=True)
+class TableSql:
+    """SQL rendered at generation time for the generic repository operations."""
+
+    insert: str
+    select_by_key: str
+    select_page: str
+    count: str
+    delete: str
+    update_prefix: str
+    update_suffix: str
+    set_fragments: Mapping[str, str]
+    soft_delete: str | None = None
+    restore: str | None = None
+    select_by_key_all: str | None = None
+    select_page_all: str | None = None
+    count_all: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: its columns in schema order, primary key, soft-delete column and SQL."""
+
+    name: str
+    columns: tuple[Column[Any], ...]
+    primary_key: str
+    sql: TableSql
+    soft_delete: str | None = None
+    checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column[Any]:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """Every table plus the DDL that creates them, in order."""
+
+    tables: tuple[Table, ...]
+    ddl: tuple[str, ...]
+
+    def check_constraints(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """CHECK constraint name -> (table, columns), to name them in errors."""
+        return {
+            name: (table.name, columns)
+            for table in self.tables
+            for name, columns in table.checks.items()
+        }
