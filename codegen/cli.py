@@ -20,12 +20,15 @@ from codegen.write import stale_files, write_files
 __all__ = ["main"]
 
 
-def _render(schema_path: Path) -> dict[str, str]:
-    return render_all(build_schema(load_source(schema_path)))
+def _render(args: argparse.Namespace) -> dict[str, str]:
+    package = args.package or args.out.resolve().name
+    if not package.isidentifier():
+        raise SystemExit(f"--package {package!r} is not a Python package name")
+    return render_all(build_schema(load_source(args.schema)), package)
 
 
 def _generate(args: argparse.Namespace) -> int:
-    changed = write_files(args.out, _render(args.schema))
+    changed = write_files(args.out, _render(args))
     for path in changed:
         print(f"wrote {path}")
     if not changed:
@@ -34,7 +37,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    stale = stale_files(args.out, _render(args.schema))
+    stale = stale_files(args.out, _render(args))
     if stale:
         print(
             f"{args.out}/ is out of date with {args.schema}; run `make generate`:", file=sys.stderr
@@ -66,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--schema", type=Path, default=Path("schema.yaml"), help="the schema file")
     parser.add_argument(
         "--out", type=Path, default=Path("generated"), help="the output package folder"
+    )
+    parser.add_argument(
+        "--package", default=None, help="the output package's import name (default: --out's name)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="write generated/ from schema.yaml")

@@ -79,12 +79,12 @@ def _model(table: TableIR, title: str, base: str, description: str, *, kind: str
 def models_document(schema: SchemaIR) -> dict[str, Any]:
     components: dict[str, Any] = {}
     for table in schema.tables:
-        summary = table.description or f"A row of {table.name}."
+        stored = f"A row of `{table.name}` as stored."
         components[table.model] = _model(
             table,
             table.model,
             "SelectModel",
-            f"{summary}\n\nA row of `{table.name}` as stored.",
+            f"{table.description}\n\n{stored}" if table.description else stored,
             kind="select",
         )
         components[table.insert_model] = _model(

@@ -8,6 +8,7 @@ from datamodel_code_generator import (
     DatetimeClassType,
     InputFileType,
     LiteralType,
+    NamingStrategy,
     PythonVersion,
     generate,
 )
@@ -36,6 +37,7 @@ def render_models(schema: SchemaIR, header: str) -> str:
         use_annotated=True,
         field_constraints=True,
         use_exact_imports=True,
+        naming_strategy=NamingStrategy.ParentPrefixed,
         use_schema_description=True,
         use_field_description=True,
         use_double_quotes=True,

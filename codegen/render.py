@@ -135,7 +135,7 @@ def _with_imports(template: str, candidates: list[tuple[str, str, str]], **conte
     return _environment.get_template(template).render(imports=_imports(body, candidates), **context)
 
 
-def _tables_py(schema: SchemaIR, header: str) -> str:
+def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
     tables = []
     for table in schema.tables:
         checks: list[tuple[str, tuple[str, ...]]] = [
@@ -151,7 +151,7 @@ def _tables_py(schema: SchemaIR, header: str) -> str:
         ("first", "libsqlkit", "Table"),
         ("first", "libsqlkit", "TableSql"),
         ("first", "libsqlkit", "codecs"),
-        *[("first", "generated.models", name) for name in json_models],
+        *[("first", f"{package}.models", name) for name in json_models],
     ]
     exports = sorted(
         [t.constant for t in schema.tables] + [t.columns_class for t in schema.tables] + ["SCHEMA"]
@@ -166,7 +166,7 @@ def _tables_py(schema: SchemaIR, header: str) -> str:
     )
 
 
-def _repository_py(table: TableIR, header: str) -> str:
+def _repository_py(table: TableIR, header: str, package: str) -> str:
     queries = [_query_context(table, query) for query in table.queries]
     base = "SoftDeleteRepository" if table.soft_delete else "Repository"
     json_models = [c.json_model for c in table.columns if c.json_model]
@@ -174,24 +174,24 @@ def _repository_py(table: TableIR, header: str) -> str:
         *_COMMON,
         ("first", "libsqlkit", base),
         *[
-            ("first", "generated.models", name)
+            ("first", f"{package}.models", name)
             for name in [table.insert_model, table.model, table.update_model, *json_models]
         ],
-        ("first", "generated.tables", table.constant),
-        ("first", "generated.tables", table.columns_class),
+        ("first", f"{package}.tables", table.constant),
+        ("first", f"{package}.tables", table.columns_class),
     ]
     return _with_imports(
         "repository.py.jinja", candidates, header=header, t=table, queries=queries, base=base
     )
 
 
-def _format(files: dict[str, str]) -> dict[str, str]:
+def _format(files: dict[str, str], package: str) -> dict[str, str]:
     """Sort imports and format the Python files with ruff, as `make test` lints them."""
     settings = [
         "--isolated",
         "--line-length=100",
         "--target-version=py311",
-        f"--config=lint.isort.known-first-party={json.dumps(FIRST_PARTY)}",
+        f"--config=lint.isort.known-first-party={json.dumps([*FIRST_PARTY, package])}",
     ]
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     with tempfile.TemporaryDirectory() as folder:
@@ -200,7 +200,7 @@ def _format(files: dict[str, str]) -> dict[str, str]:
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_text(text, encoding="utf-8")
         for command in (
-            ["check", "--select=I", "--fix", "--quiet", "--exit-zero"],
+            ["check", "--select=I,RUF022", "--fix", "--quiet", "--exit-zero"],
             ["format", "--quiet"],
         ):
             subprocess.run(
@@ -212,20 +212,24 @@ def _format(files: dict[str, str]) -> dict[str, str]:
         }
 
 
-def render_all(schema: SchemaIR) -> dict[str, str]:
-    """Every generated file, keyed by its path relative to generated/."""
+def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
+    """Every generated file, keyed by its path inside the output package `package`."""
     py_header = f"# {HEADER}\n"
     files = {
-        "__init__.py": _environment.get_template("package_init.py.jinja").render(header=py_header),
+        "__init__.py": _environment.get_template("package_init.py.jinja").render(
+            header=py_header, package=package
+        ),
         "py.typed": py_header,
         "schema.sql": schema_sql_file(schema, f"-- {HEADER}\n"),
         "models.py": render_models(schema, py_header),
-        "tables.py": _tables_py(schema, py_header),
-        "client.py": _environment.get_template("client.py.jinja").render(header=py_header),
+        "tables.py": _tables_py(schema, py_header, package),
+        "client.py": _environment.get_template("client.py.jinja").render(
+            header=py_header, package=package
+        ),
         "repositories/__init__.py": _environment.get_template("repositories_init.py.jinja").render(
-            header=py_header, tables=schema.tables
+            header=py_header, tables=schema.tables, package=package
         ),
     }
     for table in schema.tables:
-        files[f"repositories/{table.name}.py"] = _repository_py(table, py_header)
-    return _format(files)
+        files[f"repositories/{table.name}.py"] = _repository_py(table, py_header, package)
+    return _format(files, package)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,9 @@ def load_source(path: Path) -> SchemaSource:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(part for part in (exc.context, exc.problem) if part)
-        if "duplicate key" in what:
-            what = f"duplicate key: {what.split('duplicate key', 1)[1].strip()}"
+        duplicate = re.search(r'duplicate key "(.*?)"', what)
+        if duplicate:
+            what = f"duplicate key {duplicate.group(1)!r}: each key may appear only once here"
         raise SchemaError(file_name, [Problem(line, column, what or "invalid YAML")]) from None
     if not isinstance(document, CommentedMap):
         raise SchemaError(

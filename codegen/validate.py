@@ -72,8 +72,10 @@ def _spec_problems(source: SchemaSource, error: ValidationError) -> list[Problem
                 source.problem(loc, f"unknown value {value!r}{where}: {item['msg'].lower()}")
             )
         else:
-            where = ".".join(str(part) for part in loc)
-            problems.append(source.problem(loc, f"{where}: {item['msg']}"))
+            name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+            got = item["input"]
+            shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
+            problems.append(source.problem(loc, f"{name}: {item['msg'].lower()}{shown}"))
     return problems
 
 
@@ -236,15 +238,13 @@ class _Builder:
         if expected is None:
             self.fail(
                 where,
-                f"a literal default does not fit a {spec.type} {spec.mode or ''} column; "
+                f"a literal default does not fit {_kind(spec)}; "
                 "use default_sql (e.g. '(unixepoch())') or client_default",
             )
         elif isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
             self.fail(
                 where,
-                f"default {value!r} does not fit a {spec.type} {spec.mode or ''} column".replace(
-                    "  ", " "
-                ),
+                f"default {value!r} does not fit {_kind(spec)}",
             )
         elif isinstance(value, float) and not math.isfinite(value):
             self.fail(where, "default must be a finite number")
@@ -257,7 +257,8 @@ class _Builder:
         loc: Loc = ("tables", name)
         self.name(loc, name, "table name")
         model = spec.model or _pascal(name)
-        if not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model):
+        checked = spec.model is not None or identifier_problem(name, "table name") is None
+        if checked and (not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model)):
             self.fail((*loc, "model"), f"model {model!r} must be a PascalCase Python class name")
         columns = tuple(
             self.column(name, model, column_name, column_spec, (*loc, "columns", column_name))
@@ -460,13 +461,17 @@ class _Builder:
         for table in tables:
             derived = [table.model, table.insert_model, table.update_model, table.repository]
             derived += [c.json_model for c in table.columns if c.json_model]
-            for name in derived:
-                if name in classes:
-                    self.fail(
-                        ("tables", table.name, "model"),
-                        f"generated class name {name!r} is used twice; set 'model:' to tell them apart",
-                    )
-                classes[name] = ("tables", table.name)
+            clash = next((name for name in derived if name in classes), None)
+            if clash is not None:
+                self.fail(
+                    ("tables", table.name, "model"),
+                    f"generated class name {clash!r} is used twice; set 'model:' to tell them apart",
+                )
+            classes.update(dict.fromkeys(derived, ("tables", table.name)))
+
+
+def _kind(spec: ColumnSpec) -> str:
+    return f"type {spec.type}" + (f", mode {spec.mode}" if spec.mode else "")
 
 
 def _has_ref(schema: object) -> bool:

@@ -71,15 +71,28 @@ class Sqlite3Driver:
         self._conn.close()
 
 
-def _bind_libsql(params: Sequence[Any]) -> tuple[Any, ...]:
-    """libsql_experimental binds ints as 32-bit and larger ones as REAL (precision lost).
+NUL_TEXT = (
+    "libsql_experimental cuts text at the first NUL character when reading it back, "
+    "so text containing \\x00 is refused rather than stored and silently shortened "
+    "(use the sqlite3 driver, or a blob column)"
+)
 
-    Bound as decimal text instead, they are stored exactly: INTEGER affinity turns such
-    text back into a 64-bit integer, and comparisons with integer columns convert it too.
+
+def _bind_libsql(params: Sequence[Any]) -> tuple[Any, ...]:
+    """Parameters as libsql_experimental must receive them to be stored exactly.
+
+    It binds ints as 32-bit and larger ones as REAL (precision lost). Bound as decimal
+    text instead, they are stored exactly: INTEGER affinity turns such text back into a
+    64-bit integer, and comparisons with integer columns convert it too.
     """
-    return tuple(
-        str(value) if type(value) is int and value not in _INT32 else value for value in params
-    )
+    bound = []
+    for value in params:
+        if type(value) is int and value not in _INT32:
+            value = str(value)
+        elif type(value) is str and "\x00" in value:
+            raise DriverError(NUL_TEXT, integrity=False)
+        bound.append(value)
+    return tuple(bound)
 
 
 class LibsqlDriver:
@@ -94,8 +107,9 @@ class LibsqlDriver:
         self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        bound = _bind_libsql(params)
         try:
-            rows: list[Row] = self._conn.execute(sql, _bind_libsql(params)).fetchall()
+            rows: list[Row] = self._conn.execute(sql, bound).fetchall()
         except ValueError as exc:
             message = str(exc)
             raise DriverError(message, integrity=" constraint failed" in message) from None

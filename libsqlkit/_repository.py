@@ -132,7 +132,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
                 else:
                     params.append(None)
                 continue
-            encoded = value if slot.encode is None else slot.encode(value)
+            encoded = value if value is None or slot.encode is None else slot.encode(value)
             if slot.sql_default:
                 params += (0, encoded)
             else:
