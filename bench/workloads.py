@@ -1,0 +1,288 @@
+"""The design's repository workloads, on a WAL file with 10,000 rows over 100 users.
+
+Contenders run the same operations on their own copy of the same seeded file, in
+interleaved rounds; each figure is the median per operation over the rounds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import JsonValue
+
+from bench.harness import Report, timed
+from generated.client import DbClient, create_db_client
+from generated.models import NewWorkflow, Workflow
+from generated.repositories import WorkflowRepository
+from libsqlkit import DriverName, codecs
+
+SEED_ROWS = 10_000
+USERS = 100
+COLUMNS = (
+    "id, type, user_id, status, input_payload, output_payload, error_log, retry_count, "
+    "created_at, updated_at, completed_at, deleted_at"
+)
+NAMES = [name.strip() for name in COLUMNS.split(",")]
+BASE = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _payload(i: int) -> dict[str, JsonValue]:
+    return {"prompt": f"summarize document {i}", "max_tokens": 256, "tags": ["a", "b"]}
+
+
+class Contender(Protocol):
+    name: str
+
+    def open(self, path: Path) -> None: ...
+    def close(self) -> None: ...
+    def create(self, i: int) -> object: ...
+    def create_many(self, start: int, count: int) -> object: ...
+    def find_by_id(self, workflow_id: str) -> object: ...
+    def find_by_user_id(self, user_id: str) -> object: ...
+    def update_status(self, workflow_id: str) -> object: ...
+    def soft_delete(self, workflow_id: str) -> object: ...
+
+
+class RawSqlite:
+    """Hand-written SQL on the standard library's sqlite3, returning tuples: the floor."""
+
+    name = "raw sqlite3 (tuples)"
+
+    def open(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _row(self, i: int) -> tuple[object, ...]:
+        now = int(datetime.now(UTC).timestamp())
+        return (
+            str(uuid.uuid4()),
+            "summarize",
+            f"user-{i % USERS}",
+            "PENDING",
+            json.dumps(_payload(i), separators=(",", ":")),
+            None,
+            None,
+            0,
+            now,
+            now,
+            None,
+            None,
+        )
+
+    def _rows(self, rows: list[tuple[Any, ...]]) -> Any:
+        return rows
+
+    def create(self, i: int) -> object:
+        sql = f"INSERT INTO workflows ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING {COLUMNS}"
+        return self._rows(self.conn.execute(sql, self._row(i)).fetchall())[0]
+
+    def create_many(self, start: int, count: int) -> object:
+        self.conn.execute("BEGIN")
+        self.conn.executemany(
+            f"INSERT INTO workflows ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [self._row(i) for i in range(start, start + count)],
+        )
+        self.conn.execute("COMMIT")
+        return count
+
+    def find_by_id(self, workflow_id: str) -> object:
+        rows = self.conn.execute(
+            f"SELECT {COLUMNS} FROM workflows WHERE id = ? AND deleted_at IS NULL LIMIT 1",
+            (workflow_id,),
+        ).fetchall()
+        return self._rows(rows)[0] if rows else None
+
+    def find_by_user_id(self, user_id: str) -> object:
+        return self._rows(
+            self.conn.execute(
+                f"SELECT {COLUMNS} FROM workflows WHERE user_id = ? AND deleted_at IS NULL "
+                "ORDER BY created_at DESC, id",
+                (user_id,),
+            ).fetchall()
+        )
+
+    def update_status(self, workflow_id: str) -> object:
+        now = int(datetime.now(UTC).timestamp())
+        rows = self.conn.execute(
+            "UPDATE workflows SET status = ?, updated_at = ?, completed_at = ? "
+            f"WHERE id = ? AND deleted_at IS NULL RETURNING {COLUMNS}",
+            ("COMPLETED", now, now, workflow_id),
+        ).fetchall()
+        return self._rows(rows)[0] if rows else None
+
+    def soft_delete(self, workflow_id: str) -> object:
+        now = int(datetime.now(UTC).timestamp())
+        return self.conn.execute(
+            "UPDATE workflows SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+            (now, now, workflow_id),
+        ).fetchall()
+
+
+class RawSqlitePydantic(RawSqlite):
+    """The same SQL, plus the same pydantic models built by hand: the fair floor."""
+
+    name = "raw sqlite3 + pydantic"
+
+    def _rows(self, rows: list[tuple[Any, ...]]) -> Any:
+        decode = codecs.TIMESTAMP.decode
+        assert decode is not None
+        models = []
+        for row in rows:
+            values = dict(zip(NAMES, row, strict=True))
+            for key in ("input_payload", "output_payload"):
+                if values[key] is not None:
+                    values[key] = json.loads(values[key])
+            for key in ("created_at", "updated_at", "completed_at", "deleted_at"):
+                if values[key] is not None:
+                    values[key] = decode(values[key])
+            models.append(Workflow.model_validate(values))
+        return models
+
+
+class Repositories:
+    """This project's generated WorkflowRepository."""
+
+    def __init__(self, driver: DriverName) -> None:
+        self.driver = driver
+        self.name = f"generated repository ({driver})"
+
+    def open(self, path: Path) -> None:
+        self.db: DbClient = create_db_client(f"file:{path}", driver=self.driver)
+        self.repo = WorkflowRepository(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def create(self, i: int) -> object:
+        return self.repo.create(
+            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=_payload(i))
+        )
+
+    def create_many(self, start: int, count: int) -> object:
+        return self.repo.create_many(
+            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=_payload(i))
+            for i in range(start, start + count)
+        )
+
+    def find_by_id(self, workflow_id: str) -> object:
+        return self.repo.find_by_id(workflow_id)
+
+    def find_by_user_id(self, user_id: str) -> object:
+        return self.repo.find_by_user_id(user_id)
+
+    def update_status(self, workflow_id: str) -> object:
+        return self.repo.update_status(workflow_id, "COMPLETED")
+
+    def soft_delete(self, workflow_id: str) -> object:
+        self.repo.soft_delete(workflow_id)
+        return None
+
+
+def seed(path: Path) -> list[str]:
+    """Create the schema and SEED_ROWS rows; return their ids."""
+    with create_db_client(f"file:{path}") as db:
+        db.create_schema()
+    ids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(SEED_ROWS)]
+    conn = sqlite3.connect(path)
+    conn.executemany(
+        f"INSERT INTO workflows ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                ids[i],
+                "summarize",
+                f"user-{i % USERS}",
+                "PENDING",
+                json.dumps(_payload(i), separators=(",", ":")),
+                None,
+                None,
+                0,
+                int((BASE + timedelta(seconds=i)).timestamp()),
+                0,
+                None,
+                None,
+            )
+            for i in range(SEED_ROWS)
+        ],
+    )
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return ids
+
+
+def default_contenders() -> list[Contender]:
+    return [RawSqlite(), RawSqlitePydantic(), Repositories("sqlite3"), Repositories("libsql")]
+
+
+def run(rounds: int, quick: bool, contenders: list[Contender] | None = None) -> Report:
+    scale = 20 if quick else 1
+    ops = {
+        "find_by_id": 5000 // scale,
+        "find_by_user_id (~100 rows)": 200 // scale,
+        "create (autocommit)": 2000 // scale,
+        "create_many (per row, one transaction)": 10_000 // scale,
+        "update_status": 2000 // scale,
+        "soft_delete": 2000 // scale,
+    }
+    contenders = contenders or default_contenders()
+    report = Report(
+        f"Repository workloads ({SEED_ROWS:,} rows, {USERS} users, WAL file)",
+        baseline=RawSqlite.name,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        pristine = Path(folder) / "seed.db"
+        ids = seed(pristine)
+        for round_ in range(rounds):
+            order = contenders[round_ % len(contenders) :] + contenders[: round_ % len(contenders)]
+            for contender in order:
+                path = Path(folder) / "run.db"
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                shutil.copy(pristine, path)
+                contender.open(path)
+                try:
+                    _round(report, contender, ids, ops)
+                finally:
+                    contender.close()
+    return report
+
+
+def _round(report: Report, contender: Contender, ids: list[str], ops: dict[str, int]) -> None:
+    def per_op(workload: str, count: int, action: Callable[[], object]) -> None:
+        report.figure(workload, contender.name, "µs").samples.append(timed(action) / count * 1e6)
+
+    names = list(ops)
+    per_op(
+        names[0],
+        ops[names[0]],
+        lambda: [contender.find_by_id(ids[i * 7 % len(ids)]) for i in range(ops[names[0]])],
+    )
+    per_op(
+        names[1],
+        ops[names[1]],
+        lambda: [contender.find_by_user_id(f"user-{i % USERS}") for i in range(ops[names[1]])],
+    )
+    per_op(names[2], ops[names[2]], lambda: [contender.create(i) for i in range(ops[names[2]])])
+    per_op(names[3], ops[names[3]], lambda: contender.create_many(SEED_ROWS, ops[names[3]]))
+    per_op(
+        names[4],
+        ops[names[4]],
+        lambda: [contender.update_status(ids[i * 3 % len(ids)]) for i in range(ops[names[4]])],
+    )
+    per_op(
+        names[5],
+        ops[names[5]],
+        lambda: [contender.soft_delete(ids[-1 - i]) for i in range(ops[names[5]])],
+    )

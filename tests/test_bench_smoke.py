@@ -1,0 +1,44 @@
+"""A tiny run of the benchmark harness, so that it never rots. No assertion on time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--rounds", "1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "latest.json").read_text())
+    workloads, generation = data["reports"]
+    contenders = {f["contender"] for f in workloads["figures"]}
+    assert contenders == {
+        "raw sqlite3 (tuples)",
+        "raw sqlite3 + pydantic",
+        "generated repository (sqlite3)",
+        "generated repository (libsql)",
+    }
+    names = {f["workload"] for f in workloads["figures"]}
+    assert {
+        "find_by_id",
+        "find_by_user_id (~100 rows)",
+        "create (autocommit)",
+        "update_status",
+        "soft_delete",
+    } <= names
+    assert all(f["median"] > 0 and f["ratio"] > 0 for f in workloads["figures"])
+    assert {f["workload"] for f in generation["figures"]} == {
+        "design schema",
+        "20 tables × 15 columns",
+    }
+    assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
+    assert "| find_by_id |" in result.stdout
