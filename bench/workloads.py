@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -228,13 +229,14 @@ def default_contenders() -> list[Contender]:
 
 def run(rounds: int, quick: bool, contenders: list[Contender] | None = None) -> Report:
     scale = 20 if quick else 1
+    # workload -> (calls, rows each call handles); figures are per row.
     ops = {
-        "find_by_id": 5000 // scale,
-        "find_by_user_id (~100 rows)": 200 // scale,
-        "create (autocommit)": 2000 // scale,
-        "create_many (per row, one transaction)": 10_000 // scale,
-        "update_status": 2000 // scale,
-        "soft_delete": 2000 // scale,
+        "find_by_id": (5000 // scale, 1),
+        "find_by_user_id (~100 rows)": (200 // scale, 1),
+        "create (autocommit)": (2000 // scale, 1),
+        "create_many (per row, one transaction)": (1, 10_000 // scale),
+        "update_status": (2000 // scale, 1),
+        "soft_delete": (2000 // scale, 1),
     }
     contenders = contenders or default_contenders()
     report = Report(
@@ -253,36 +255,32 @@ def run(rounds: int, quick: bool, contenders: list[Contender] | None = None) -> 
                 shutil.copy(pristine, path)
                 contender.open(path)
                 try:
-                    _round(report, contender, ids, ops)
+                    for workload, step in _steps(contender, ids, ops).items():
+                        calls, rows = ops[workload]
+                        seconds = timed(partial(_repeat, step, calls))
+                        report.figure(workload, contender.name, "µs").samples.append(
+                            seconds / (calls * rows) * 1e6
+                        )
                 finally:
                     contender.close()
     return report
 
 
-def _round(report: Report, contender: Contender, ids: list[str], ops: dict[str, int]) -> None:
-    def per_op(workload: str, count: int, action: Callable[[], object]) -> None:
-        report.figure(workload, contender.name, "µs").samples.append(timed(action) / count * 1e6)
+def _repeat(step: Callable[[int], object], calls: int) -> None:
+    for i in range(calls):
+        step(i)
 
-    names = list(ops)
-    per_op(
-        names[0],
-        ops[names[0]],
-        lambda: [contender.find_by_id(ids[i * 7 % len(ids)]) for i in range(ops[names[0]])],
-    )
-    per_op(
-        names[1],
-        ops[names[1]],
-        lambda: [contender.find_by_user_id(f"user-{i % USERS}") for i in range(ops[names[1]])],
-    )
-    per_op(names[2], ops[names[2]], lambda: [contender.create(i) for i in range(ops[names[2]])])
-    per_op(names[3], ops[names[3]], lambda: contender.create_many(SEED_ROWS, ops[names[3]]))
-    per_op(
-        names[4],
-        ops[names[4]],
-        lambda: [contender.update_status(ids[i * 3 % len(ids)]) for i in range(ops[names[4]])],
-    )
-    per_op(
-        names[5],
-        ops[names[5]],
-        lambda: [contender.soft_delete(ids[-1 - i]) for i in range(ops[names[5]])],
-    )
+
+def _steps(
+    contender: Contender, ids: list[str], ops: dict[str, tuple[int, int]]
+) -> dict[str, Callable[[int], object]]:
+    """What one call of each workload does, given the call's number."""
+    many = ops["create_many (per row, one transaction)"][1]
+    return {
+        "find_by_id": lambda i: contender.find_by_id(ids[i * 7 % len(ids)]),
+        "find_by_user_id (~100 rows)": lambda i: contender.find_by_user_id(f"user-{i % USERS}"),
+        "create (autocommit)": contender.create,
+        "create_many (per row, one transaction)": lambda i: contender.create_many(SEED_ROWS, many),
+        "update_status": lambda i: contender.update_status(ids[i * 3 % len(ids)]),
+        "soft_delete": lambda i: contender.soft_delete(ids[-1 - i]),
+    }

@@ -112,12 +112,14 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
     # -- writing ---------------------------------------------------------------------
 
-    def _insert_params(self, data: InsertT) -> list[Any]:
-        if not isinstance(data, self.insert_model):
+    def _require(self, model: object, expected: type[object], method: str) -> None:
+        if not isinstance(model, expected):
             raise TypeError(
-                f"{type(self).__name__} inserts {self.insert_model.__name__}, "
-                f"not {type(data).__name__}"
+                f"{type(self).__name__}.{method} takes {expected.__name__}, not {type(model).__name__}"
             )
+
+    def _insert_params(self, data: InsertT) -> list[Any]:
+        self._require(data, self.insert_model, "create")
         values = data.__dict__
         given = data.__pydantic_fields_set__
         params: list[Any] = []
@@ -193,11 +195,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         On-update columns (such as `updated_at`) are refreshed unless set explicitly.
         For a NOT NULL column, None means "leave unchanged".
         """
-        if not isinstance(changes, self.update_model):
-            raise TypeError(
-                f"{type(self).__name__}.update takes {self.update_model.__name__}, "
-                f"not {type(changes).__name__}"
-            )
+        self._require(changes, self.update_model, "update")
         values = changes.__dict__
         given = changes.__pydantic_fields_set__
         names = tuple(

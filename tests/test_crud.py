@@ -182,7 +182,7 @@ def test_bad_values_are_rejected_before_any_sql(db: DbClient) -> None:
 
 
 def test_repository_refuses_the_wrong_model(workflows: WorkflowRepository) -> None:
-    with pytest.raises(TypeError, match="inserts NewWorkflow, not NewUserSettings"):
+    with pytest.raises(TypeError, match="create takes NewWorkflow, not NewUserSettings"):
         workflows.create(NewUserSettings(user_id="u"))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes WorkflowUpdate"):
         workflows.update("x", UserSettingsUpdate())  # type: ignore[arg-type]
