@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from generated.repositories import WorkflowRepository
 from libsqlkit import DriverName, codecs
 
 SEED_ROWS = 10_000
+CREATE_MANY = "create_many (per row, one transaction)"
+NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
 USERS = 100
 COLUMNS = (
     "id, type, user_id, status, input_payload, output_payload, error_log, retry_count, "
@@ -35,24 +38,104 @@ NAMES = [name.strip() for name in COLUMNS.split(",")]
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def _payload(i: int) -> dict[str, JsonValue]:
+def payload(i: int) -> dict[str, JsonValue]:
     return {"prompt": f"summarize document {i}", "max_tokens": 256, "tags": ["a", "b"]}
+
+
+# workload -> (calls, rows each call handles); figures are per row.
+Ops = dict[str, tuple[int, int]]
 
 
 class Contender(Protocol):
     name: str
 
-    def open(self, path: Path) -> None: ...
-    def close(self) -> None: ...
-    def create(self, i: int) -> object: ...
-    def create_many(self, start: int, count: int) -> object: ...
-    def find_by_id(self, workflow_id: str) -> object: ...
-    def find_by_user_id(self, user_id: str) -> object: ...
-    def update_status(self, workflow_id: str) -> object: ...
-    def soft_delete(self, workflow_id: str) -> object: ...
+    def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
+        """Run every workload once on the file at `path`; seconds per workload."""
+        ...
 
 
-class RawSqlite:
+class InProcess:
+    """A contender running in this process: one method per operation."""
+
+    name: str
+
+    def open(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def create(self, i: int) -> object:
+        raise NotImplementedError
+
+    def create_many(self, start: int, count: int) -> object:
+        raise NotImplementedError
+
+    def find_by_id(self, workflow_id: str) -> object:
+        raise NotImplementedError
+
+    def find_by_user_id(self, user_id: str) -> object:
+        raise NotImplementedError
+
+    def update_status(self, workflow_id: str) -> object:
+        raise NotImplementedError
+
+    def soft_delete(self, workflow_id: str) -> object:
+        raise NotImplementedError
+
+    def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
+        many = ops[CREATE_MANY][1]
+        steps: dict[str, Callable[[int], object]] = {
+            "find_by_id": lambda i: self.find_by_id(ids[i * 7 % len(ids)]),
+            "find_by_user_id (~100 rows)": lambda i: self.find_by_user_id(f"user-{i % USERS}"),
+            "create (autocommit)": self.create,
+            CREATE_MANY: lambda i: self.create_many(SEED_ROWS, many),
+            "update_status": lambda i: self.update_status(ids[i * 3 % len(ids)]),
+            "soft_delete": lambda i: self.soft_delete(ids[-1 - i]),
+        }
+        self.open(path)
+        try:
+            return {
+                name: timed(partial(_repeat, step, ops[name][0])) for name, step in steps.items()
+            }
+        finally:
+            self.close()
+
+
+def _repeat(step: Callable[[int], object], calls: int) -> None:
+    for i in range(calls):
+        step(i)
+
+
+class Drizzle:
+    """Drizzle ORM on Node.js (tests/drizzle/bench.js), timed inside the Node process."""
+
+    def __init__(self, driver: str) -> None:
+        self.driver = driver
+        self.name = f"Drizzle + {driver} (Node)"
+
+    def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("Node.js is needed for the Drizzle contenders")
+        if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
+            )
+        result = subprocess.run(
+            [node, "bench.js", str(path), self.driver, json.dumps(ops)],
+            cwd=NODE_PROJECT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.name} failed: {result.stderr[-2000:]}")
+        seconds: dict[str, float] = json.loads(result.stdout)
+        return seconds
+
+
+class RawSqlite(InProcess):
     """Hand-written SQL on the standard library's sqlite3, returning tuples: the floor."""
 
     name = "raw sqlite3 (tuples)"
@@ -72,7 +155,7 @@ class RawSqlite:
             "summarize",
             f"user-{i % USERS}",
             "PENDING",
-            json.dumps(_payload(i), separators=(",", ":")),
+            json.dumps(payload(i), separators=(",", ":")),
             None,
             None,
             0,
@@ -136,6 +219,25 @@ class RawSqlitePydantic(RawSqlite):
 
     name = "raw sqlite3 + pydantic"
 
+    def _row(self, i: int) -> tuple[object, ...]:
+        """The input validated as the same NewWorkflow model, then encoded by hand."""
+        new = NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=payload(i))
+        now = int(datetime.now(UTC).timestamp())
+        return (
+            str(uuid.uuid4()),
+            new.type,
+            new.user_id,
+            new.status,
+            json.dumps(new.input_payload, separators=(",", ":"), ensure_ascii=False),
+            None,
+            None,
+            new.retry_count,
+            now,
+            now,
+            None,
+            None,
+        )
+
     def _rows(self, rows: list[tuple[Any, ...]]) -> Any:
         decode = codecs.TIMESTAMP.decode
         assert decode is not None
@@ -152,7 +254,7 @@ class RawSqlitePydantic(RawSqlite):
         return models
 
 
-class Repositories:
+class Repositories(InProcess):
     """This project's generated WorkflowRepository."""
 
     def __init__(self, driver: DriverName) -> None:
@@ -168,12 +270,12 @@ class Repositories:
 
     def create(self, i: int) -> object:
         return self.repo.create(
-            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=_payload(i))
+            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=payload(i))
         )
 
     def create_many(self, start: int, count: int) -> object:
         return self.repo.create_many(
-            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=_payload(i))
+            NewWorkflow(type="summarize", user_id=f"user-{i % USERS}", input_payload=payload(i))
             for i in range(start, start + count)
         )
 
@@ -205,7 +307,7 @@ def seed(path: Path) -> list[str]:
                 "summarize",
                 f"user-{i % USERS}",
                 "PENDING",
-                json.dumps(_payload(i), separators=(",", ":")),
+                json.dumps(payload(i), separators=(",", ":")),
                 None,
                 None,
                 0,
@@ -224,17 +326,27 @@ def seed(path: Path) -> list[str]:
 
 
 def default_contenders() -> list[Contender]:
-    return [RawSqlite(), RawSqlitePydantic(), Repositories("sqlite3"), Repositories("libsql")]
+    from bench.sqlalchemy_contenders import SqlAlchemyCore, SqlAlchemyOrm
+
+    return [
+        RawSqlite(),
+        RawSqlitePydantic(),
+        Repositories("sqlite3"),
+        Repositories("libsql"),
+        SqlAlchemyOrm(),
+        SqlAlchemyCore(),
+        Drizzle("better-sqlite3"),
+        Drizzle("libsql"),
+    ]
 
 
 def run(rounds: int, quick: bool, contenders: list[Contender] | None = None) -> Report:
     scale = 20 if quick else 1
-    # workload -> (calls, rows each call handles); figures are per row.
-    ops = {
+    ops: Ops = {
         "find_by_id": (5000 // scale, 1),
         "find_by_user_id (~100 rows)": (200 // scale, 1),
         "create (autocommit)": (2000 // scale, 1),
-        "create_many (per row, one transaction)": (1, 10_000 // scale),
+        CREATE_MANY: (1, 10_000 // scale),
         "update_status": (2000 // scale, 1),
         "soft_delete": (2000 // scale, 1),
     }
@@ -253,34 +365,9 @@ def run(rounds: int, quick: bool, contenders: list[Contender] | None = None) -> 
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
                 shutil.copy(pristine, path)
-                contender.open(path)
-                try:
-                    for workload, step in _steps(contender, ids, ops).items():
-                        calls, rows = ops[workload]
-                        seconds = timed(partial(_repeat, step, calls))
-                        report.figure(workload, contender.name, "µs").samples.append(
-                            seconds / (calls * rows) * 1e6
-                        )
-                finally:
-                    contender.close()
+                for workload, seconds in contender.round(path, ids, ops).items():
+                    calls, rows = ops[workload]
+                    report.figure(workload, contender.name, "µs").samples.append(
+                        seconds / (calls * rows) * 1e6
+                    )
     return report
-
-
-def _repeat(step: Callable[[int], object], calls: int) -> None:
-    for i in range(calls):
-        step(i)
-
-
-def _steps(
-    contender: Contender, ids: list[str], ops: dict[str, tuple[int, int]]
-) -> dict[str, Callable[[int], object]]:
-    """What one call of each workload does, given the call's number."""
-    many = ops["create_many (per row, one transaction)"][1]
-    return {
-        "find_by_id": lambda i: contender.find_by_id(ids[i * 7 % len(ids)]),
-        "find_by_user_id (~100 rows)": lambda i: contender.find_by_user_id(f"user-{i % USERS}"),
-        "create (autocommit)": contender.create,
-        "create_many (per row, one transaction)": lambda i: contender.create_many(SEED_ROWS, many),
-        "update_status": lambda i: contender.update_status(ids[i * 3 % len(ids)]),
-        "soft_delete": lambda i: contender.soft_delete(ids[-1 - i]),
-    }

@@ -38,6 +38,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND = timedelta(seconds=1)
 _MILLISECOND = timedelta(milliseconds=1)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Where Python's float layout could show in json.dumps output: a number token with a
+# fraction or exponent, or NaN/Infinity. Also matches such text inside strings: then the
+# exact slow path runs, which is only slower, never wrong.
+_FLOAT_TOKEN = re.compile(r"(?:^|[\[:,])-?\d+[.eE]|NaN|Infinity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,19 +84,6 @@ def js_number(value: float) -> str:
     return sign + text
 
 
-def _has_float(value: object) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float):
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return False
-
-
 def _encode_js(value: object) -> str:
     """Slow path of dump_json, used only when a float is present."""
     if isinstance(value, float):
@@ -115,10 +106,9 @@ def dump_json(value: object) -> str:
     """`JSON.stringify(value)`: compact, non-ASCII kept, key order kept, JS number layout."""
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", exclude_unset=True)
-    if _has_float(value):
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if _FLOAT_TOKEN.search(text):
         text = _encode_js(value)
-    else:
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if _LONE_SURROGATE.search(text):
         # JSON.stringify escapes lone surrogates; raw ones cannot even be stored as UTF-8.
         text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -138,6 +128,8 @@ def _encode_timestamp_ms(value: datetime) -> int:
 
 
 def _decode_timestamp(value: float) -> datetime:
+    if type(value) is int:
+        return datetime.fromtimestamp(value, UTC)  # exact for whole seconds, and fast
     return EPOCH + timedelta(seconds=value)
 
 

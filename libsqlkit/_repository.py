@@ -7,6 +7,7 @@ of changed columns and then cached.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
@@ -29,15 +30,14 @@ _NO_LIMIT = -1
 class _InsertSlot:
     """How one column's INSERT parameter(s) are produced from an insert model."""
 
-    __slots__ = ("column", "encode", "fresh", "name", "not_null", "sql_default")
+    __slots__ = ("encode", "fresh", "name", "not_null", "sql_default")
 
     def __init__(self, column: Column[Any]) -> None:
-        self.column = column
         self.name = column.name
         self.encode = column.codec.encode
         self.not_null = column.not_null
-        default = column.client_default or column.on_update
-        self.fresh: Callable[[], Any] | None = None if default is None else column.fresh_value
+        # What the client fills in when no value is given: "uuid4", "now" or nothing.
+        self.fresh = column.client_default or column.on_update
         self.sql_default = column.has_sql_default
 
 
@@ -80,22 +80,31 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
     # -- reading ---------------------------------------------------------------------
 
-    def _to_model(self, row: Row) -> SelectT:
-        values = list(row)
-        for index, decode in self._decoders:
-            value = values[index]
-            if value is not None:
-                values[index] = decode(value)
-        model = self.select_model.model_validate(dict(zip(self._names, values, strict=True)))
-        return model  # type: ignore[return-value]
+    def _to_models(self, rows: list[Row]) -> list[SelectT]:
+        """Decode stored values (codecs) and validate each row as the select model.
+
+        The hot path of every read: locals instead of attribute lookups on purpose.
+        """
+        decoders = self._decoders
+        names = self._names
+        validate = self.select_model.__pydantic_validator__.validate_python
+        models = []
+        for row in rows:
+            values = list(row)
+            for index, decode in decoders:
+                value = values[index]
+                if value is not None:
+                    values[index] = decode(value)
+            # Every generated SELECT lists all columns in order: lengths always match.
+            models.append(validate(dict(zip(names, values, strict=False))))
+        return models
 
     def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
         rows = self.db.execute(sql, params, table=self.table.name)
-        return self._to_model(rows[0]) if rows else None
+        return self._to_models(rows)[0] if rows else None
 
     def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[SelectT]:
-        to_model = self._to_model
-        return [to_model(row) for row in self.db.execute(sql, params, table=self.table.name)]
+        return self._to_models(self.db.execute(sql, params, table=self.table.name))
 
     def get(self, key: KeyT) -> SelectT | None:
         """The row with this primary key, or None (also when soft-deleted)."""
@@ -123,12 +132,16 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         values = data.__dict__
         given = data.__pydantic_fields_set__
         params: list[Any] = []
+        now = None  # one instant for every "now" column of the row
         for slot in self._slots:
             value = values[slot.name]
             # For a NOT NULL column, None can only mean "not given": use the default.
             if value is None and (slot.not_null or slot.name not in given):
-                if slot.fresh is not None:
-                    params.append(slot.fresh())
+                if slot.fresh == "now":
+                    now = now or datetime.now(UTC)
+                    params.append(now if slot.encode is None else slot.encode(now))
+                elif slot.fresh == "uuid4":
+                    params.append(str(uuid.uuid4()))
                 elif slot.sql_default:
                     params += (1, None)
                 else:
@@ -146,7 +159,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         rows = self.db.execute(
             self.table.sql.insert, self._insert_params(data), table=self.table.name
         )
-        return self._to_model(rows[0])
+        return self._to_models(rows)[0]
 
     @overload
     def create_many(self, rows: Iterable[InsertT], *, returning: Literal[False] = False) -> int: ...
@@ -166,12 +179,11 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         params = [self._insert_params(row) for row in rows]
         if returning:
             with self.db.transaction():
-                return [
-                    self._to_model(
-                        self.db.execute(self.table.sql.insert, p, table=self.table.name)[0]
-                    )
+                stored = [
+                    self.db.execute(self.table.sql.insert, p, table=self.table.name)[0]
                     for p in params
                 ]
+                return self._to_models(stored)
         insert = self.table.sql.insert.partition(" RETURNING ")[0]
         self.db.execute_many(insert, params, table=self.table.name)
         return len(params)

@@ -6,10 +6,8 @@ nothing is assembled from identifiers at run time.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from libsqlkit._codecs import Codec
@@ -19,17 +17,6 @@ __all__ = ["Column", "Schema", "Table", "TableSql"]
 T = TypeVar("T")
 
 ClientDefault = Literal["uuid4", "now"]
-
-
-def _uuid4() -> str:
-    return str(uuid.uuid4())
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-CLIENT_DEFAULTS: Mapping[str, Callable[[], Any]] = {"uuid4": _uuid4, "now": _now}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +37,6 @@ class Column(Generic[T]):
         if value is None or self.codec.encode is None:
             return value
         return self.codec.encode(value)
-
-    def fresh_value(self) -> Any:
-        """A client-side default (`uuid4`, `now`), already encoded."""
-        if self.client_default is None:
-            raise LookupError(f"{self.table}.{self.name} has no client-side default")
-        return self.encode(CLIENT_DEFAULTS[self.client_default]())
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,10 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "raw sqlite3 + pydantic",
         "generated repository (sqlite3)",
         "generated repository (libsql)",
+        "SQLAlchemy 2 ORM",
+        "SQLAlchemy 2 Core",
+        "Drizzle + better-sqlite3 (Node)",
+        "Drizzle + libsql (Node)",
     }
     names = {f["workload"] for f in workloads["figures"]}
     assert {

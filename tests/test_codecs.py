@@ -141,3 +141,10 @@ def _same(read: object, written: object) -> bool:
     if isinstance(written, list) and isinstance(read, list):
         return len(read) == len(written) and all(map(_same, read, written))
     return type(read) is type(written) and read == written
+
+
+def test_strings_that_look_like_floats_take_the_exact_path() -> None:
+    assert (
+        dump_json({"s": "a,1.5e3", "t": "NaN Infinity", "n": [1, -2]})
+        == '{"s":"a,1.5e3","t":"NaN Infinity","n":[1,-2]}'
+    )
