@@ -24,7 +24,7 @@ from bench.harness import Report, timed
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
-from libsqlkit import DriverName, codecs
+from libsqlkit import LocalDriverName, codecs
 
 SEED_ROWS = 10_000
 CREATE_MANY = "create_many (per row, one transaction)"
@@ -257,7 +257,7 @@ class RawSqlitePydantic(RawSqlite):
 class Repositories(InProcess):
     """This project's generated WorkflowRepository."""
 
-    def __init__(self, driver: DriverName) -> None:
+    def __init__(self, driver: LocalDriverName) -> None:
         self.driver = driver
         self.name = f"generated repository ({driver})"
 

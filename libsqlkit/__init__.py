@@ -7,8 +7,9 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 from libsqlkit import _codecs as codecs
 from libsqlkit._codecs import Codec, dump_json, js_number
 from libsqlkit._database import Database, connect
-from libsqlkit._drivers import DriverName
+from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
+    AuthError,
     CheckViolation,
     ConfigurationError,
     ConstraintViolation,
@@ -17,6 +18,8 @@ from libsqlkit._errors import (
     LibsqlKitError,
     NotNullViolation,
     SchemaStateError,
+    Timeout,
+    Unavailable,
     UniqueViolation,
 )
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
@@ -25,6 +28,7 @@ from libsqlkit._schema import Column, Schema, Table, TableSql
 from libsqlkit._url import app_database_url
 
 __all__ = [
+    "AuthError",
     "CheckViolation",
     "Codec",
     "Column",
@@ -36,6 +40,7 @@ __all__ = [
     "ForeignKeyViolation",
     "InsertModel",
     "LibsqlKitError",
+    "LocalDriverName",
     "NotNullViolation",
     "Repository",
     "Schema",
@@ -44,6 +49,8 @@ __all__ = [
     "SoftDeleteRepository",
     "Table",
     "TableSql",
+    "Timeout",
+    "Unavailable",
     "UniqueViolation",
     "UpdateModel",
     "app_database_url",

@@ -7,13 +7,28 @@ cursor keeps a read transaction open and blocks writers).
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, Protocol
 
-__all__ = ["Driver", "DriverError", "DriverName", "LibsqlDriver", "Sqlite3Driver", "open_driver"]
+from libsqlkit._errors import AuthError, Timeout, Unavailable
 
-DriverName = Literal["sqlite3", "libsql"]
+__all__ = [
+    "Driver",
+    "DriverError",
+    "DriverName",
+    "LibsqlDriver",
+    "LocalDriverName",
+    "Sqlite3Driver",
+    "open_driver",
+    "parameter_count",
+    "refuse_nul_text",
+]
+
+DriverName = Literal["sqlite3", "libsql", "remote", "replica"]
+LocalDriverName = Literal["sqlite3", "libsql"]
 
 Row = tuple[Any, ...]
 
@@ -29,16 +44,78 @@ class DriverError(Exception):
 
 
 class Driver(Protocol):
+    """What the Database needs of a connection, local or remote."""
+
     name: DriverName
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
 
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
+    def execute_many(
+        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
+    ) -> None: ...
+
+    def batch(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
+    ) -> list[list[Row]]: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
     def close(self) -> None: ...
 
 
-class Sqlite3Driver:
+class _LocalDriver:
+    """Transactions and batches for drivers on a local file, in terms of `execute`."""
+
+    def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        raise NotImplementedError
+
+    def _execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        for params in rows:
+            self.execute(sql, params)
+
+    def begin(self) -> None:
+        self.execute("BEGIN IMMEDIATE", ())
+
+    def commit(self) -> None:
+        self.execute("COMMIT", ())
+
+    def rollback(self) -> None:
+        self.execute("ROLLBACK", ())
+
+    def execute_many(
+        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
+    ) -> None:
+        if not own_transaction:
+            self._execute_many(sql, rows)
+            return
+        self.begin()
+        try:
+            self._execute_many(sql, rows)
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def batch(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
+    ) -> list[list[Row]]:
+        if not own_transaction:
+            return [self.execute(sql, params) for sql, params in statements]
+        self.begin()
+        try:
+            results = [self.execute(sql, params) for sql, params in statements]
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+        return results
+
+
+class Sqlite3Driver(_LocalDriver):
     """The standard library's sqlite3: the fastest local driver, with precise errors."""
 
     name: DriverName = "sqlite3"
@@ -59,7 +136,7 @@ class Sqlite3Driver:
         except sqlite3.Error as exc:
             raise DriverError(str(exc), integrity=False) from None
 
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def _execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         try:
             self._conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
@@ -78,52 +155,111 @@ NUL_TEXT = (
 )
 
 
-def _bind_libsql(params: Sequence[Any]) -> tuple[Any, ...]:
-    """Parameters as libsql_experimental must receive them to be stored exactly.
+def _bind_libsql(sql: str, params: Sequence[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The statement and parameters as libsql_experimental must get them to stay exact.
 
-    It binds ints as 32-bit and larger ones as REAL (precision lost). Bound as decimal
-    text instead, they are stored exactly: INTEGER affinity turns such text back into a
-    64-bit integer, and comparisons with integer columns convert it too.
+    It binds ints as 32-bit and larger ones as REAL (precision lost past 2**53). Such an
+    int is bound as decimal text instead, and its placeholder becomes
+    `CAST(?N AS INTEGER)`, so SQLite turns it back into the exact 64-bit integer.
     """
-    bound = []
-    for value in params:
-        if type(value) is int and value not in _INT32:
-            value = str(value)
-        elif type(value) is str and "\x00" in value:
-            raise DriverError(NUL_TEXT, integrity=False)
-        bound.append(value)
-    return tuple(bound)
+    refuse_nul_text(params)
+    big = frozenset(
+        i for i, value in enumerate(params) if type(value) is int and value not in _INT32
+    )
+    if not big:
+        return sql, tuple(params)
+    bound = tuple(str(value) if i in big else value for i, value in enumerate(params))
+    return _cast_placeholders(sql, big), bound
 
 
-class LibsqlDriver:
-    """libsql_experimental on a local file (the remote and replica modes build on it)."""
+@functools.lru_cache(maxsize=1024)
+def _cast_placeholders(sql: str, indexes: frozenset[int]) -> str:
+    parts: list[str] = []
+    last = 0
+    largest = 0  # SQLite numbers a plain `?` one past the largest number so far
+    for match in _PLACEHOLDER.finditer(sql):
+        token = match.group(0)
+        if token[0] != "?":
+            continue
+        number = int(match.group(1)) if match.group(1) else largest + 1
+        largest = max(largest, number)
+        if number - 1 in indexes:
+            parts += [sql[last : match.start()], f"CAST(?{number} AS INTEGER)"]
+            last = match.end()
+    return "".join(parts) + sql[last:]
+
+
+def refuse_nul_text(params: Iterable[Any]) -> None:
+    """Refuse text that libsql_experimental would read back cut at a NUL character."""
+    if any(type(value) is str and "\x00" in value for value in params):
+        raise DriverError(NUL_TEXT, integrity=False)
+
+
+class LibsqlDriver(_LocalDriver):
+    """libsql_experimental on a local file (the replica mode builds on it)."""
 
     name: DriverName = "libsql"
 
-    def __init__(self, path: str, *, busy_timeout_ms: int) -> None:
-        import libsql_experimental
+    def __init__(self, path: str, *, busy_timeout_ms: int, connection: Any = None) -> None:
+        self._conn = connection
+        if connection is None:
+            import libsql_experimental
 
-        self._conn = libsql_experimental.connect(path, isolation_level=None)
-        self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
+            self._conn = libsql_experimental.connect(path, isolation_level=None)
+            # (A replica's connection refuses PRAGMAs: it is passed in, left as is.)
+            self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        bound = _bind_libsql(params)
+        expected = parameter_count(sql)
+        if expected != len(params):
+            # libsql_experimental would bind NULL for the missing ones without a word.
+            raise DriverError(
+                f"the statement takes {expected} parameters, {len(params)} given", integrity=False
+            )
+        statement, bound = _bind_libsql(sql, params)
         try:
-            rows: list[Row] = self._conn.execute(sql, bound).fetchall()
+            rows: list[Row] = self._conn.execute(statement, bound).fetchall()
         except ValueError as exc:
-            message = str(exc)
-            raise DriverError(message, integrity=" constraint failed" in message) from None
+            raise libsql_error(str(exc)) from None
         return rows
-
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        for params in rows:
-            self.execute(sql, params)
 
     def close(self) -> None:
         self._conn.close()
 
 
-def open_driver(name: DriverName, path: str, *, busy_timeout_ms: int) -> Driver:
+def libsql_error(message: str) -> Exception:
+    """libsql_experimental reports everything as ValueError: tell the cases apart by text."""
+    lowered = message.lower()
+    if "unauthorized" in lowered or "jwt" in lowered or "401" in lowered or "403" in lowered:
+        return AuthError(f"the server refused the auth token: {message}")
+    if "unavailable" in lowered or "connection refused" in lowered or "connect error" in lowered:
+        return Unavailable(f"the server cannot be reached: {message}")
+    if "timed out" in lowered or "deadline" in lowered:
+        return Timeout(f"the server did not answer in time: {message}")
+    return DriverError(message, integrity=" constraint failed" in message)
+
+
+_PLACEHOLDER = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|/\*.*?\*/|\?(\d*)|[:@$][A-Za-z_]\w*""",
+    re.S,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def parameter_count(sql: str) -> int:
+    """How many positional parameters `sql` takes (`?` and `?NNN`; names are refused)."""
+    count = 0
+    for match in _PLACEHOLDER.finditer(sql):
+        token = match.group(0)
+        if token[0] in ":@$":
+            raise DriverError(f"named parameters are not supported: {token}", integrity=False)
+        if token[0] == "?":
+            number = match.group(1)
+            count = max(count, int(number)) if number else count + 1
+    return count
+
+
+def open_driver(name: LocalDriverName, path: str, *, busy_timeout_ms: int) -> Driver:
     if name == "sqlite3":
         return Sqlite3Driver(path, busy_timeout_ms=busy_timeout_ms)
     return LibsqlDriver(path, busy_timeout_ms=busy_timeout_ms)

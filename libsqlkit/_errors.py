@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 __all__ = [
+    "AuthError",
     "CheckViolation",
     "ConfigurationError",
     "ConstraintViolation",
@@ -18,6 +19,8 @@ __all__ = [
     "LibsqlKitError",
     "NotNullViolation",
     "SchemaStateError",
+    "Timeout",
+    "Unavailable",
     "UniqueViolation",
 ]
 
@@ -40,6 +43,18 @@ class DatabaseError(LibsqlKitError):
     def __init__(self, message: str, *, sql: str | None = None) -> None:
         super().__init__(message)
         self.sql = sql
+
+
+class AuthError(DatabaseError):
+    """The server refused the auth token: missing, invalid, expired, or read-only for a write."""
+
+
+class Unavailable(DatabaseError):
+    """The server cannot be reached (refused, reset, down); nothing was done."""
+
+
+class Timeout(DatabaseError):
+    """The server did not answer in time; the outcome of a write is unknown."""
 
 
 class ConstraintViolation(DatabaseError):
@@ -79,6 +94,10 @@ class ForeignKeyViolation(ConstraintViolation):
 
 
 _QUALIFIED = re.compile(r"(\w+)\.(\w+)")
+# SQLite's message, possibly wrapped by a server ("SQLite error: UNIQUE constraint failed: t.c").
+_CONSTRAINT = re.compile(
+    r"(UNIQUE|NOT NULL|PRIMARY KEY|CHECK|FOREIGN KEY) constraint failed(?::\s*(.*))?", re.S
+)
 
 
 def constraint_error(
@@ -94,8 +113,10 @@ def constraint_error(
     `table` is the statement's table when the caller knows it (foreign key messages
     name no table).
     """
-    head, _, detail = message.partition(" constraint failed")
-    detail = detail.removeprefix(":").strip()
+    match = _CONSTRAINT.search(message)
+    if match is None:
+        return DatabaseError(message, sql=sql)
+    head, detail = match.group(1), (match.group(2) or "").strip()
     if head in ("UNIQUE", "NOT NULL", "PRIMARY KEY"):
         pairs = _QUALIFIED.findall(detail)
         found_table = pairs[0][0] if pairs else table

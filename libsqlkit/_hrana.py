@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import socket
 import ssl
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -29,11 +28,17 @@ PIPELINE = "/v2/pipeline"
 def http_base_url(url: str) -> str:
     """`libsql://host` means TLS (https); `http://` and `https://` are taken as given."""
     parts = urlsplit(url)
-    scheme = {"libsql": "https", "https": "https", "http": "http", "wss": "https", "ws": "http"}.get(
-        parts.scheme.lower()
-    )
+    scheme = {
+        "libsql": "https",
+        "https": "https",
+        "http": "http",
+        "wss": "https",
+        "ws": "http",
+    }.get(parts.scheme.lower())
     if scheme is None or not parts.hostname:
-        raise ConfigurationError(f"not a remote database URL: {parts.scheme}://{parts.hostname or ''}")
+        raise ConfigurationError(
+            f"not a remote database URL: {parts.scheme}://{parts.hostname or ''}"
+        )
     if parts.query or parts.fragment or parts.path not in ("", "/"):
         raise ConfigurationError("remote database URLs take no path, query or fragment")
     port = f":{parts.port}" if parts.port else ""
@@ -51,7 +56,9 @@ def _value(value: object) -> dict[str, Any]:
         return {"type": "integer", "value": str(value)}
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise DriverError(f"{value} cannot be stored (SQLite has no NaN/infinity)", integrity=False)
+            raise DriverError(
+                f"{value} cannot be stored (SQLite has no NaN/infinity)", integrity=False
+            )
         return {"type": "float", "value": value}
     if isinstance(value, str):
         return {"type": "text", "value": value}
@@ -115,10 +122,15 @@ class HranaDriver:
         if self._connection is None:
             if self._https:
                 self._connection = http.client.HTTPSConnection(
-                    self._host, self._port, timeout=self._timeout, context=ssl.create_default_context()
+                    self._host,
+                    self._port,
+                    timeout=self._timeout,
+                    context=ssl.create_default_context(),
                 )
             else:
-                self._connection = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
+                self._connection = http.client.HTTPConnection(
+                    self._host, self._port, timeout=self._timeout
+                )
         return self._connection
 
     def _drop_connection(self) -> None:
@@ -137,7 +149,7 @@ class HranaDriver:
                 connection.request("POST", PIPELINE, body=payload, headers=self._headers)
                 response = connection.getresponse()
                 text = response.read()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 self._drop_connection()
                 raise Timeout(f"{where} did not answer within {self._timeout:g} s") from None
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
@@ -159,15 +171,24 @@ class HranaDriver:
         self._baton = None
         detail = _error_text(text)
         if status == 401:
-            problem = "the auth token is missing" if "Authorization" not in self._headers else "the auth token is invalid or expired"
+            problem = (
+                "the auth token is missing"
+                if "Authorization" not in self._headers
+                else "the auth token is invalid or expired"
+            )
             raise AuthError(f"{problem} (server said: {detail})")
         if status == 403:
-            raise AuthError(f"the auth token does not allow this (read-only token?) (server said: {detail})")
+            raise AuthError(
+                f"the auth token does not allow this (read-only token?) (server said: {detail})"
+            )
         raise DriverError(f"server error {status}: {detail}", integrity=False)
 
     def _pipeline(self, requests: list[dict[str, Any]], *, keep: bool) -> list[dict[str, Any]]:
         """Send requests on the current stream (or a new one); close it unless `keep`."""
-        body = {"baton": self._baton, "requests": [*requests] if keep else [*requests, {"type": "close"}]}
+        body = {
+            "baton": self._baton,
+            "requests": [*requests] if keep else [*requests, {"type": "close"}],
+        }
         reply = self._post(body)
         self._baton = reply.get("baton") if keep else None
         results: list[dict[str, Any]] = reply["results"]
@@ -182,20 +203,26 @@ class HranaDriver:
             self._begin_pending = False
             (result,) = self._pipeline([_batch([stmt], transaction="begin")], keep=True)
             return _batch_rows(result, [stmt], transaction="begin")[0]
-        (result,) = self._pipeline([{"type": "execute", "stmt": stmt}], keep=self._baton is not None)
+        (result,) = self._pipeline(
+            [{"type": "execute", "stmt": stmt}], keep=self._baton is not None
+        )
         if result["type"] == "error":
             raise _fail(result["error"])
         return _rows(result["response"]["result"])
 
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.batch([(sql, params) for params in rows])
+    def execute_many(
+        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
+    ) -> None:
+        self.batch([(sql, params) for params in rows], own_transaction=own_transaction)
 
-    def batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+    def batch(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
+    ) -> list[list[Row]]:
         """All statements in one round trip; atomic (its own transaction, or the open one)."""
         stmts = [_stmt(sql, params) for sql, params in statements]
         if not stmts:
             return []
-        if self._baton is not None or self._begin_pending:
+        if not own_transaction:
             mode = "begin" if self._begin_pending else "inside"
             self._begin_pending = False
             (result,) = self._pipeline([_batch(stmts, transaction=mode)], keep=True)
@@ -224,8 +251,16 @@ class HranaDriver:
             self._begin_pending = False
             return
         if self._baton is None:
-            raise DriverError(f"{sql} without an open transaction (the stream was lost)", integrity=False)
+            raise DriverError(
+                f"{sql} without an open transaction (the stream was lost)", integrity=False
+            )
         (result,) = self._pipeline([{"type": "execute", "stmt": _stmt(sql, ())}], keep=False)
+        if result["type"] == "error":
+            raise _fail(result["error"])
+
+    def check(self) -> None:
+        """One bounded round trip: raises AuthError, Unavailable or Timeout if it fails."""
+        (result,) = self._pipeline([{"type": "execute", "stmt": _stmt("SELECT 1", ())}], keep=False)
         if result["type"] == "error":
             raise _fail(result["error"])
 
@@ -250,11 +285,18 @@ def _batch(stmts: list[dict[str, Any]], *, transaction: str) -> dict[str, Any]:
         last = len(steps) - 1
         steps.append({"condition": {"type": "ok", "step": last}, "stmt": _stmt("COMMIT", ())})
         commit = len(steps) - 1
-        steps.append({"condition": {"type": "not", "cond": {"type": "ok", "step": commit}}, "stmt": _stmt("ROLLBACK", ())})
+        steps.append(
+            {
+                "condition": {"type": "not", "cond": {"type": "ok", "step": commit}},
+                "stmt": _stmt("ROLLBACK", ()),
+            }
+        )
     return {"type": "batch", "batch": {"steps": steps}}
 
 
-def _batch_rows(result: dict[str, Any], stmts: list[dict[str, Any]], *, transaction: str) -> list[list[Row]]:
+def _batch_rows(
+    result: dict[str, Any], stmts: list[dict[str, Any]], *, transaction: str
+) -> list[list[Row]]:
     """Rows of the caller's statements; raise the first error any step produced."""
     if result["type"] == "error":
         raise _fail(result["error"])

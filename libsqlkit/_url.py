@@ -10,10 +10,19 @@ import platformdirs
 
 from libsqlkit._errors import ConfigurationError
 
-__all__ = ["DatabaseLocation", "app_database_url", "resolve_location"]
+__all__ = [
+    "DatabaseLocation",
+    "app_database_url",
+    "database_url",
+    "resolve_location",
+    "url_scheme",
+]
 
 URL_VARIABLE = "TURSO_DATABASE_URL"
 TOKEN_VARIABLE = "TURSO_AUTH_TOKEN"
+SYNC_URL_VARIABLE = "TURSO_SYNC_URL"
+SYNC_INTERVAL_VARIABLE = "TURSO_SYNC_INTERVAL"
+REMOTE_SCHEMES = ("libsql", "https", "http")
 MEMORY = ":memory:"
 
 
@@ -25,8 +34,8 @@ class DatabaseLocation:
     path: str
 
 
-def resolve_location(url: str | None) -> DatabaseLocation:
-    """Parse `url`, or `TURSO_DATABASE_URL` when it is None, into a local file location."""
+def database_url(url: str | None) -> str:
+    """`url`, or `TURSO_DATABASE_URL` when it is None (then required)."""
     if url is None:
         url = os.environ.get(URL_VARIABLE)
         if not url:
@@ -34,13 +43,27 @@ def resolve_location(url: str | None) -> DatabaseLocation:
                 f"{URL_VARIABLE} is required: set it (for example to file:./data/local.db) "
                 "or pass url= to create_db_client()"
             )
-    scheme, sep, rest = url.partition(":")
-    if not sep or scheme.lower() != "file":
+    return url
+
+
+def url_scheme(url: str) -> str:
+    """The lowercase scheme of a database URL, or a clear error if it has none we know."""
+    scheme, sep, _ = url.partition(":")
+    scheme = scheme.lower()
+    if not sep or (scheme != "file" and scheme not in REMOTE_SCHEMES):
         shown = scheme if sep else url
         raise ConfigurationError(
-            f"unsupported database URL scheme {shown!r}: only file: URLs are supported "
-            "(for example file:./data/local.db or file:/absolute/path/app.db)"
+            f"unsupported database URL scheme {shown!r}: use file: (a local file, e.g. "
+            "file:./data/local.db) or libsql://, https://, http:// (a remote server)"
         )
+    return scheme
+
+
+def resolve_location(url: str) -> DatabaseLocation:
+    """Parse a `file:` URL into a local file location (its folder is created)."""
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() != "file":
+        raise ConfigurationError(f"not a file: URL: {scheme}:")
     if "?" in rest or "#" in rest:
         raise ConfigurationError(f"file: URLs take no query or fragment: {url!r}")
     if rest.startswith("//"):

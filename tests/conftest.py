@@ -1,4 +1,9 @@
-"""Fixtures: real database files in a temporary folder, once per local driver."""
+"""Fixtures: real database files and real sqld servers, in every mode the client has.
+
+The `db` fixture runs each repository test four times: on a local file with the
+standard library's sqlite3, on a local file with libsql_experimental, against a remote
+sqld over HTTP, and on an embedded replica of that sqld.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +19,49 @@ from generated.repositories import (
     WorkflowRepository,
 )
 from libsqlkit import DriverName
+from tests.sqld import Sqld
 
-DRIVERS: tuple[DriverName, ...] = ("sqlite3", "libsql")
+MODES: tuple[DriverName, ...] = ("sqlite3", "libsql", "remote", "replica")
 
 
-@pytest.fixture(params=DRIVERS)
-def driver(request: pytest.FixtureRequest) -> DriverName:
+@pytest.fixture(scope="session")
+def sqld_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
+    """One sqld with JWT auth for the whole session; tests reset its tables."""
+    server = Sqld(tmp_path_factory.mktemp("sqld"), auth=True).start()
+    yield server
+    server.stop()
+
+
+def reset_server(server: Sqld) -> None:
+    """Drop every table, so that each test starts from an empty primary."""
+    with create_db_client(server.url, auth_token=server.token()) as admin:
+        for (name,) in admin.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ):
+            admin.execute(f'DROP TABLE "{name}"')
+
+
+def open_client(mode: DriverName, folder: Path, request: pytest.FixtureRequest) -> DbClient:
+    if mode in ("sqlite3", "libsql"):
+        return create_db_client(f"file:{folder / 'app.db'}", driver=mode)
+    server: Sqld = request.getfixturevalue("sqld_server")
+    reset_server(server)
+    if mode == "remote":
+        return create_db_client(server.url, auth_token=server.token())
+    return create_db_client(
+        f"file:{folder / 'replica.db'}", sync_url=server.url, auth_token=server.token()
+    )
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> DriverName:
     name: DriverName = request.param
     return name
 
 
 @pytest.fixture
-def db(tmp_path: Path, driver: DriverName) -> Iterator[DbClient]:
-    client = create_db_client(f"file:{tmp_path / 'app.db'}", driver=driver)
+def db(tmp_path: Path, mode: DriverName, request: pytest.FixtureRequest) -> Iterator[DbClient]:
+    client = open_client(mode, tmp_path, request)
     client.create_schema()
     yield client
     client.close()

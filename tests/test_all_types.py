@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from libsqlkit import (
     CheckViolation,
     DatabaseError,
-    DriverName,
     ForeignKeyViolation,
+    LocalDriverName,
     UniqueViolation,
 )
 
@@ -38,7 +38,7 @@ JSON = st.recursive(
 
 @pytest.fixture(params=["sqlite3", "libsql"])
 def db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[DbClient]:
-    driver: DriverName = request.param
+    driver: LocalDriverName = request.param
     client = create_db_client(f"file:{tmp_path / 'all.db'}", driver=driver)
     client.create_schema()
     yield client

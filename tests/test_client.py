@@ -64,9 +64,9 @@ def test_in_memory_database() -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("libsql://db-name.turso.io", "unsupported database URL scheme 'libsql'"),
-        ("https://db.example.com", "unsupported database URL scheme 'https'"),
+        ("postgres://db.example.com/app", "unsupported database URL scheme 'postgres'"),
         ("./data/local.db", "unsupported database URL scheme './data/local.db'"),
+        ("libsql://db.example.com/some/path", "take no path"),
         ("file:", "has no path"),
         ("file:x.db?mode=ro", "take no query"),
         ("file://otherhost/x.db", "must name a local path"),

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import JsonValue
 
-from generated.client import DbClient, create_db_client
+from generated.client import DbClient
 from generated.models import NewWorkflow
 from generated.repositories import WorkflowRepository
 from libsqlkit import DatabaseError, DriverName
+from tests.conftest import MODES, open_client
 
 JSON: st.SearchStrategy[JsonValue] = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20),
@@ -29,13 +29,12 @@ MOMENTS = st.datetimes(
 STATUS = st.sampled_from(["PENDING", "PROCESSING", "COMPLETED", "FAILED", "RETRYING"])
 
 
-@pytest.fixture(scope="module", params=["sqlite3", "libsql"])
+@pytest.fixture(scope="module", params=MODES)
 def db(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[DbClient]:
-    driver: DriverName = request.param
-    folder: Path = tmp_path_factory.mktemp(driver)
-    client = create_db_client(f"file:{folder / 'roundtrip.db'}", driver=driver)
+    mode: DriverName = request.param
+    client = open_client(mode, tmp_path_factory.mktemp(mode), request)
     client.create_schema()
     yield client
     client.close()
@@ -58,7 +57,7 @@ def db(
 def test_any_workflow_round_trips(db: DbClient, type_: str, **values: object) -> None:
     workflows = WorkflowRepository(db)
     new = NewWorkflow.model_validate({"type": type_, **values})
-    if db.driver == "libsql" and any(
+    if db.driver in ("libsql", "replica") and any(
         "\x00" in v for v in (type_, values["user_id"], values["error_log"]) if isinstance(v, str)
     ):
         with pytest.raises(DatabaseError, match="NUL"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from golden_all_types.tables import SCHEMA
-from libsqlkit import Database, DriverName, app_database_url, connect
+from libsqlkit import Database, LocalDriverName, app_database_url, connect
 
 __all__ = ["SCHEMA", "DbClient", "app_database_url", "create_db_client"]
 
@@ -18,16 +18,31 @@ def create_db_client(
     url: str | None = None,
     *,
     auth_token: str | None = None,
-    driver: DriverName | None = None,
+    driver: LocalDriverName | None = None,
+    sync_url: str | None = None,
+    sync_interval: float | None = None,
+    timeout: float = 10.0,
     busy_timeout_ms: int = 5000,
     wal: bool = True,
 ) -> DbClient:
-    """Open the database at `url`, by default `TURSO_DATABASE_URL` (required then).
+    """Open the database; arguments override the environment.
 
-    `file:` URLs never use the auth token. The driver defaults to the standard library's
-    sqlite3; `driver="libsql"` selects libsql_experimental. WAL mode and a busy timeout
-    are on by default.
+    - `url` (`TURSO_DATABASE_URL`, required): `file:` for a local file, `libsql://`,
+      `https://` or `http://` for a remote server;
+    - `auth_token` (`TURSO_AUTH_TOKEN`): sent to remote servers only, never for `file:`;
+    - `sync_url` (`TURSO_SYNC_URL`) with a `file:` URL: an embedded replica of that primary,
+      pulled every `sync_interval` seconds (`TURSO_SYNC_INTERVAL`) and by `sync()`;
+    - `driver`: the local driver, sqlite3 (default) or libsql;
+    - `timeout`: the bound, in seconds, of every remote call.
     """
     return connect(
-        SCHEMA, url, auth_token=auth_token, driver=driver, busy_timeout_ms=busy_timeout_ms, wal=wal
+        SCHEMA,
+        url,
+        auth_token=auth_token,
+        driver=driver,
+        sync_url=sync_url,
+        sync_interval=sync_interval,
+        timeout=timeout,
+        busy_timeout_ms=busy_timeout_ms,
+        wal=wal,
     )

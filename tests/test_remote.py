@@ -1,0 +1,346 @@
+"""Remote and embedded-replica modes against real sqld servers: the driver pitfalls.
+
+Each pitfall measured on these drivers has a test here: 64-bit integers, typed errors
+(auth, unavailable, timeout), a hung server, half-read cursors, parameter mistakes,
+replica semantics (local reads, read-your-writes, offline behaviour, recovery, the
+background interval), round trips, and the auth token kept out of every message.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from generated.client import DbClient, create_db_client
+from generated.models import NewUserSettings, NewWorkflow
+from generated.repositories import UserSettingsRepository, WorkflowRepository
+from libsqlkit import (
+    AuthError,
+    ConfigurationError,
+    DatabaseError,
+    Timeout,
+    Unavailable,
+    UniqueViolation,
+)
+from libsqlkit._hrana import HranaDriver, http_base_url
+from tests.conftest import reset_server
+from tests.sqld import HungServer, Sqld, free_port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Sqld]:
+    """A server of the test's own, free to stop and restart."""
+    instance = Sqld(tmp_path / "server", auth=True).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
+    instance = Sqld(tmp_path_factory.mktemp("open-sqld"), auth=False).start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def remote(sqld_server: Sqld) -> Iterator[DbClient]:
+    reset_server(sqld_server)
+    client = create_db_client(sqld_server.url, auth_token=sqld_server.token())
+    client.create_schema()
+    yield client
+    client.close()
+
+
+def _round_trips(db: DbClient) -> int:
+    driver = db._driver
+    assert isinstance(driver, HranaDriver)
+    return driver.round_trips
+
+
+# -- configuration -----------------------------------------------------------------
+
+
+def test_libsql_urls_mean_tls() -> None:
+    assert http_base_url("libsql://db-name.turso.io") == "https://db-name.turso.io"
+    assert http_base_url("https://db.example.com:8443") == "https://db.example.com:8443"
+    assert http_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080"
+
+
+def test_file_urls_never_go_remote(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TURSO_AUTH_TOKEN", "secret-token")
+    monkeypatch.delenv("TURSO_SYNC_URL", raising=False)
+    with create_db_client(f"file:{tmp_path}/local.db") as db:
+        assert db.driver == "sqlite3"
+        with pytest.raises(ConfigurationError, match="sync\\(\\) needs an embedded replica"):
+            db.sync()
+
+
+def test_modes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, sqld_server: Sqld, tmp_path: Path
+) -> None:
+    reset_server(sqld_server)
+    monkeypatch.setenv("TURSO_AUTH_TOKEN", sqld_server.token())
+    monkeypatch.setenv("TURSO_DATABASE_URL", sqld_server.url)
+    with create_db_client() as db:
+        assert db.driver == "remote"
+    monkeypatch.setenv("TURSO_DATABASE_URL", f"file:{tmp_path}/replica.db")
+    monkeypatch.setenv("TURSO_SYNC_URL", sqld_server.url)
+    monkeypatch.setenv("TURSO_SYNC_INTERVAL", "60")
+    with create_db_client() as db:
+        assert db.driver == "replica"
+    monkeypatch.setenv("TURSO_SYNC_INTERVAL", "soon")
+    with pytest.raises(ConfigurationError, match="TURSO_SYNC_INTERVAL must be a number"):
+        create_db_client()
+
+
+def test_remote_url_without_token_against_a_server_without_auth(
+    open_server: Sqld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TURSO_AUTH_TOKEN", raising=False)
+    with create_db_client(open_server.url) as db:
+        db.create_schema()
+        created = WorkflowRepository(db).create(NewWorkflow(type="t", user_id="u"))
+        assert WorkflowRepository(db).find_by_id(created.id) == created
+
+
+# -- 64-bit integers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [2**31, 2**53 + 1, 2**63 - 1, -(2**63)])
+def test_integers_round_trip_exactly_in_every_mode(db: DbClient, value: int) -> None:
+    assert db.execute("SELECT ?", (value,)) == [(value,)]
+    workflows = WorkflowRepository(db)
+    created = workflows.create(NewWorkflow(type="t", user_id="u", retry_count=value))
+    assert created.retry_count == value
+    assert db.execute("SELECT retry_count, typeof(retry_count) FROM workflows") == [
+        (value, "integer")
+    ]
+
+
+# -- typed errors ------------------------------------------------------------------
+
+
+def test_missing_token(sqld_server: Sqld, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TURSO_AUTH_TOKEN", raising=False)
+    with (
+        create_db_client(sqld_server.url) as db,
+        pytest.raises(AuthError, match="token is missing"),
+    ):
+        db.execute("SELECT 1")
+
+
+@pytest.mark.parametrize("kind", ["foreign key", "expired"])
+def test_invalid_or_expired_token(sqld_server: Sqld, kind: str) -> None:
+    token = (
+        sqld_server.token(key=Ed25519PrivateKey.generate())
+        if kind == "foreign key"
+        else sqld_server.token(expired=True)
+    )
+    with create_db_client(sqld_server.url, auth_token=token) as db:
+        with pytest.raises(AuthError, match="invalid or expired") as caught:
+            db.execute("SELECT 1")
+        assert token not in str(caught.value) and token not in repr(db)
+
+
+def test_read_only_token_reads_but_cannot_write(remote: DbClient, sqld_server: Sqld) -> None:
+    WorkflowRepository(remote).create(NewWorkflow(type="t", user_id="u"))
+    with create_db_client(sqld_server.url, auth_token=sqld_server.token(read_only=True)) as reader:
+        assert WorkflowRepository(reader).count() == 1
+        with pytest.raises(AuthError, match="read-only"):
+            WorkflowRepository(reader).create(NewWorkflow(type="t", user_id="u"))
+    assert WorkflowRepository(remote).count() == 1
+
+
+def test_constraint_errors_are_typed_remotely(remote: DbClient) -> None:
+    settings = UserSettingsRepository(remote)
+    settings.create(NewUserSettings(user_id="same"))
+    with pytest.raises(UniqueViolation) as caught:
+        settings.create(NewUserSettings(user_id="same"))
+    assert (caught.value.table, caught.value.columns) == ("user_settings", ("user_id",))
+
+
+def test_connection_refused_is_unavailable(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with (
+        create_db_client(url, auth_token="t") as db,
+        pytest.raises(Unavailable, match="cannot reach"),
+    ):
+        db.execute("SELECT 1")
+    with pytest.raises(Unavailable):
+        create_db_client(f"file:{tmp_path}/replica.db", sync_url=url, auth_token="t")
+
+
+def test_hung_server_times_out_while_other_threads_run(tmp_path: Path) -> None:
+    hung = HungServer()
+    ticks = 0
+    stop = threading.Event()
+
+    def count() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    try:
+        with create_db_client(hung.url, auth_token="t", timeout=1.0) as db:
+            started = time.monotonic()
+            with pytest.raises(Timeout, match="did not answer within 1 s"):
+                db.execute("SELECT 1")
+            elapsed = time.monotonic() - started
+        assert 0.9 <= elapsed < 5
+        assert ticks > 100  # the application's other threads kept running meanwhile
+        with pytest.raises(Timeout):
+            create_db_client(
+                f"file:{tmp_path}/replica.db", sync_url=hung.url, auth_token="t", timeout=1.0
+            )
+    finally:
+        stop.set()
+        counter.join()
+        hung.close()
+
+
+# -- libsql_experimental pitfalls --------------------------------------------------------
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+def test_a_read_never_leaves_a_cursor_open(tmp_path: Path, driver: str) -> None:
+    """A half-read cursor would hold a read transaction and block writers elsewhere."""
+    url = f"file:{tmp_path}/shared.db"
+    with create_db_client(url, driver=driver, busy_timeout_ms=200) as reader:  # type: ignore[arg-type]
+        reader.create_schema()
+        workflows = WorkflowRepository(reader)
+        workflows.create_many([NewWorkflow(type="t", user_id="u") for _ in range(3)])
+        assert len(workflows.find_many(limit=1)) == 1
+        with create_db_client(url, driver=driver, busy_timeout_ms=200) as writer:  # type: ignore[arg-type]
+            WorkflowRepository(writer).create(NewWorkflow(type="t", user_id="w"))
+            writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert workflows.count() == 4
+
+
+def test_parameter_mistakes_are_refused_by_the_libsql_driver(tmp_path: Path) -> None:
+    with create_db_client(f"file:{tmp_path}/p.db", driver="libsql") as db:
+        with pytest.raises(DatabaseError, match="takes 2 parameters, 1 given"):
+            db.execute("SELECT ?, ?", (1,))  # libsql would bind NULL for the missing one
+        with pytest.raises(DatabaseError, match="named parameters are not supported"):
+            db.execute("SELECT :name", (1,))
+        assert db.execute("SELECT ?2, ?1, '?'", ("a", "b")) == [("b", "a", "?")]
+
+
+# -- embedded replica semantics ----------------------------------------------------
+
+
+def test_replica_reads_locally_and_reads_its_own_writes(server: Sqld, tmp_path: Path) -> None:
+    with create_db_client(
+        f"file:{tmp_path}/replica.db", sync_url=server.url, auth_token=server.token()
+    ) as replica:
+        replica.create_schema()
+        workflows = WorkflowRepository(replica)
+        created = workflows.create(NewWorkflow(type="t", user_id="u"))
+        assert workflows.find_by_id(created.id) == created  # visible to the writer at once
+        with create_db_client(server.url, auth_token=server.token()) as primary:
+            assert WorkflowRepository(primary).find_by_id(created.id) == created
+        server.stop()
+        # Offline: local reads keep working ...
+        assert workflows.find_by_id(created.id) == created
+        assert workflows.count() == 1
+        # ... writes fail clearly and nothing is half-done, sync fails clearly.
+        with pytest.raises(Unavailable):
+            workflows.create(NewWorkflow(type="t", user_id="offline"))
+        with pytest.raises(Unavailable):
+            replica.sync()
+        assert workflows.count() == 1
+        server.start()  # same folder, same port
+        again = workflows.create(NewWorkflow(type="t", user_id="back"))
+        replica.sync()
+        assert {w.id for w in workflows.find_many()} == {created.id, again.id}
+
+
+def test_replica_sync_bounded_when_the_server_hangs(server: Sqld, tmp_path: Path) -> None:
+    with create_db_client(
+        f"file:{tmp_path}/replica.db", sync_url=server.url, auth_token=server.token(), timeout=1.0
+    ) as replica:
+        replica.create_schema()
+        server.stop()
+        hung = HungServer(server.port)
+        try:
+            started = time.monotonic()
+            with pytest.raises(Timeout):
+                replica.sync()
+            assert time.monotonic() - started < 5
+            assert WorkflowRepository(replica).count() == 0  # local reads unaffected
+        finally:
+            hung.close()
+
+
+def test_replica_with_a_bad_token_is_an_auth_error(server: Sqld, tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(AuthError):
+        create_db_client(f"file:{tmp_path}/replica.db", sync_url=server.url, auth_token="not-a-jwt")
+    assert time.monotonic() - started < 5  # not a handshake timeout
+
+
+def test_background_interval_keeps_the_replica_fresh(server: Sqld, tmp_path: Path) -> None:
+    with create_db_client(server.url, auth_token=server.token()) as primary:
+        primary.create_schema()
+        with create_db_client(
+            f"file:{tmp_path}/replica.db",
+            sync_url=server.url,
+            auth_token=server.token(),
+            sync_interval=1,
+        ) as replica:
+            written = WorkflowRepository(primary).create(NewWorkflow(type="t", user_id="elsewhere"))
+            started = time.monotonic()
+            while WorkflowRepository(replica).find_by_id(written.id) is None:
+                assert time.monotonic() - started < 10, "the replica never caught up"
+                time.sleep(0.05)
+            lag = time.monotonic() - started
+    assert lag <= 3  # one interval (1 s) plus slack
+
+
+# -- round trips -----------------------------------------------------------------------
+
+
+def test_one_round_trip_per_repository_call(remote: DbClient) -> None:
+    workflows = WorkflowRepository(remote)
+    before = _round_trips(remote)
+    created = workflows.create(NewWorkflow(type="t", user_id="u"))
+    workflows.find_by_id(created.id)
+    workflows.update_status(created.id, "COMPLETED")
+    workflows.find_by_user_id("u")
+    assert _round_trips(remote) - before == 4
+    before = _round_trips(remote)
+    assert workflows.create_many([NewWorkflow(type="t", user_id=f"m{i}") for i in range(50)]) == 50
+    assert _round_trips(remote) - before == 1
+
+
+def test_batch_is_one_round_trip_and_all_or_nothing(remote: DbClient) -> None:
+    insert = "INSERT INTO user_settings (id, user_id, created_at, updated_at) VALUES (?, ?, 0, 0)"
+    before = _round_trips(remote)
+    results = remote.batch(
+        [(insert, ("a", "u1")), (insert, ("b", "u2")), ("SELECT count(*) FROM user_settings", ())]
+    )
+    assert results[2] == [(2,)]
+    assert _round_trips(remote) - before == 1
+    with pytest.raises(UniqueViolation):
+        remote.batch([(insert, ("c", "u3")), (insert, ("d", "u1"))])
+    assert remote.execute("SELECT count(*) FROM user_settings") == [(2,)]
+
+
+def test_transactions_over_http(remote: DbClient) -> None:
+    workflows = WorkflowRepository(remote)
+    with pytest.raises(RuntimeError), remote.transaction():
+        workflows.create(NewWorkflow(type="t", user_id="u"))
+        raise RuntimeError("boom")
+    before = _round_trips(remote)
+    with remote.transaction():
+        workflows.create(NewWorkflow(type="t", user_id="u"))
+        workflows.create(NewWorkflow(type="t", user_id="u"))
+    assert _round_trips(remote) - before == 3  # BEGIN travels with the first statement
+    assert workflows.count() == 2
