@@ -11,6 +11,7 @@ wait (a bad token otherwise shows only as a handshake timeout).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,6 +43,9 @@ class ReplicaDriver:
     ) -> None:
         self.remote = HranaDriver(sync_url, auth_token=auth_token, timeout=timeout)
         self.remote.check()
+        # libsql logs every replication handshake to stdout at INFO; keep apps quiet
+        # unless the user asked for its logs.
+        os.environ.setdefault("RUST_LOG", "error")
         import libsql_experimental
 
         try:

@@ -19,7 +19,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, generation = data["reports"]
+    workloads, by_mode, generation = data["reports"]
     contenders = {f["contender"] for f in workloads["figures"]}
     assert contenders == {
         "raw sqlite3 (tuples)",
@@ -40,6 +40,18 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "soft_delete",
     } <= names
     assert all(f["median"] > 0 and f["ratio"] > 0 for f in workloads["figures"])
+    assert {f["contender"] for f in by_mode["figures"]} == {
+        "local file (sqlite3)",
+        "remote (HTTP)",
+        "embedded replica",
+    }
+    trips = {
+        (f["workload"], f["contender"]): f["median"]
+        for f in by_mode["figures"]
+        if "round trips" in f["workload"]
+    }
+    assert trips[("find_by_id: round trips", "remote (HTTP)")] == 1
+    assert trips[("find_by_id: round trips", "embedded replica")] == 0
     assert {f["workload"] for f in generation["figures"]} == {
         "design schema",
         "20 tables × 15 columns",
