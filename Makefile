@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default database; override with TURSO_DATABASE_URL=... make generate
 export TURSO_DATABASE_URL ?= file:./data/local.db
 
-.PHONY: install generate push check-generated lint typecheck test bench clean
+.PHONY: install generate migration data-migration migrate rollback push check check-generated lint typecheck test bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,16 +16,38 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-## generate: write generated/ from schema.yaml, then create the schema in TURSO_DATABASE_URL
+## generate: write generated/ from schema.yaml, then apply pending migrations to TURSO_DATABASE_URL
 generate: $(INSTALLED)
 	$(PY) -m codegen generate
-	$(PY) -m codegen push
+	$(PY) -m libsqlkit migrate
 
-## push: create the schema in an empty database at TURSO_DATABASE_URL
+## migration NAME=...: write the next migration from the change in schema.yaml
+migration: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "usage: make migration NAME=add_priority"; exit 2; }
+	$(PY) -m codegen migration $(NAME)
+
+## data-migration NAME=... [PYTHON=1]: scaffold a data migration to fill in
+data-migration: $(INSTALLED)
+	@test -n "$(NAME)" || { echo "usage: make data-migration NAME=backfill_x [PYTHON=1]"; exit 2; }
+	$(PY) -m codegen data-migration $(NAME) $(if $(PYTHON),--python)
+
+## migrate: apply pending migrations (production; needs only the runtime)
+migrate: $(INSTALLED)
+	$(PY) -m libsqlkit migrate
+
+## rollback [STEPS=n] [FORCE=1]: reverse the last n migrations
+rollback: $(INSTALLED)
+	$(PY) -m libsqlkit rollback --steps $(or $(STEPS),1) $(if $(FORCE),--force)
+
+## push [FORCE=1]: apply schema.yaml straight to TURSO_DATABASE_URL (development)
 push: $(INSTALLED)
-	$(PY) -m codegen push
+	$(PY) -m codegen push $(if $(FORCE),--force)
 
-## check-generated: fail if generated/ is not what schema.yaml gives
+## check: generated/, migrations, schema.yaml and the database at TURSO_DATABASE_URL agree
+check: $(INSTALLED)
+	$(PY) -m codegen check --db
+
+## check-generated: the same without a database (what make test runs)
 check-generated: $(INSTALLED)
 	$(PY) -m codegen check
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import generation, workloads
+from bench import generation, remote, workloads
 from bench.harness import machine, save
 
 RESULTS = Path(__file__).parent / "results"
@@ -22,6 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     reports = [
         workloads.run(args.rounds, args.quick),
+        remote.run(min(args.rounds, 3), args.quick),
         generation.run(min(args.rounds, 3), args.quick),
     ]
     print(save(reports, args.out, f"Measured on {machine()}.\n"))

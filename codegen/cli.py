@@ -1,7 +1,15 @@
-"""`python -m codegen generate|check|push`: the build-time commands behind the Makefile.
+"""`python -m codegen ...`: the build-time commands behind the Makefile.
 
-Exit status: 0 done, 1 generated/ is stale (check) or the database refused (push),
-2 schema.yaml is invalid (each problem printed as file:line:col: message).
+  generate        write generated/ from schema.yaml
+  check [--db]    fail if generated/ is stale, the migrations folder is inconsistent,
+                  schema.yaml changed without a migration, or (--db) the database at
+                  TURSO_DATABASE_URL drifted from its applied migrations
+  migration NAME  write the next migration from the schema change (nothing if none)
+  data-migration NAME [--python]   scaffold a data migration to fill in
+  push [--force]  apply schema.yaml straight to a database (development)
+
+Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is invalid
+(each problem printed as file:line:col: message).
 """
 
 from __future__ import annotations
@@ -11,20 +19,37 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from codegen.ir import SchemaIR
+from codegen.migrations import (
+    MigrationNameError,
+    new_data_migration,
+    new_migration,
+    pending_change,
+    push_plan,
+)
 from codegen.problems import SchemaError
 from codegen.render import render_all
 from codegen.source import load_source
 from codegen.validate import build_schema
 from codegen.write import stale_files, write_files
+from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
+from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically
+from libsqlkit._snapshot import introspect
 
 __all__ = ["main"]
+
+EMPTY = Schema((), ())
+
+
+def _schema(args: argparse.Namespace) -> SchemaIR:
+    return build_schema(load_source(args.schema))
 
 
 def _render(args: argparse.Namespace) -> dict[str, str]:
     package = args.package or args.out.resolve().name
     if not package.isidentifier():
         raise SystemExit(f"--package {package!r} is not a Python package name")
-    return render_all(build_schema(load_source(args.schema)), package)
+    return render_all(_schema(args), package)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -37,35 +62,102 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    stale = stale_files(args.out, _render(args))
-    if stale:
-        print(
-            f"{args.out}/ is out of date with {args.schema}; run `make generate`:", file=sys.stderr
-        )
-        for path, why in stale:
-            print(f"  {path}: {why}", file=sys.stderr)
+    problems = [
+        f"{args.out}/{path}: {why} (run `make generate`)"
+        for path, why in stale_files(args.out, _render(args))
+    ]
+    folder = MigrationFolder.load(args.migrations)
+    problems += [f"{args.migrations}/{p}" for p in folder.problems()]
+    if not problems:
+        forward, _, _ = pending_change(args.migrations, _schema(args))
+        if forward.statements:
+            problems.append(
+                f"{args.schema} changed since the last migration ({len(forward.statements)} statements "
+                "pending): run `make migration NAME=...`"
+            )
+    if args.db and not problems:
+        with connect(EMPTY, args.url) as db:
+            problems += [f"database: {d}" for d in Migrator(db, args.migrations).drift()]
+    if problems:
+        print("check failed:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
         return 1
-    print(f"{args.out}/ matches {args.schema}")
+    print("generated/, migrations and schema agree" + (" with the database" if args.db else ""))
+    return 0
+
+
+def _migration(args: argparse.Namespace) -> int:
+    written = new_migration(args.migrations, _schema(args), args.name)
+    if written is None:
+        print("no schema change since the last migration: nothing written")
+        return 0
+    path, forward = written
+    print(f"wrote {path}/ ({len(forward.statements)} statements)")
+    for loss in forward.losses:
+        print(f"  warning: it {loss.describe()}")
+    for table in forward.rebuilt:
+        print(f"  note: {table} is rebuilt (copied into a new table): writers wait while it runs")
+    return 0
+
+
+def _data_migration(args: argparse.Namespace) -> int:
+    path = new_data_migration(args.migrations, args.name, python=args.python)
+    print(f"wrote {path}/: fill in up and down")
     return 0
 
 
 def _push(args: argparse.Namespace) -> int:
-    # Imported here: generated/ must exist and be current before it can be imported.
-    from generated.client import create_db_client
-    from libsqlkit import LibsqlKitError
+    schema = _schema(args)
+    with connect(EMPTY, args.url) as db:
+        live = introspect(lambda sql, params: db.execute(sql, params))
+        steps = push_plan(live, schema)
+        if not steps.statements:
+            print(f"{db.url} already has the schema")
+            return 0
+        destructive = []
+        for loss in steps.losses:
+            counted = (
+                db.execute(f"SELECT count(*) FROM `{loss.table}`")
+                if loss.column is None
+                else db.execute(
+                    f"SELECT count(*) FROM `{loss.table}` WHERE `{loss.column}` IS NOT NULL"
+                )
+            )
+            destructive.append(f"{loss.describe()} ({counted[0][0]} rows)")
+        if destructive and not args.force:
+            print("push would lose data; nothing was changed:", file=sys.stderr)
+            for line in destructive:
+                print(f"  {line}", file=sys.stderr)
+            print("run again with --force (make push FORCE=1) to apply it anyway", file=sys.stderr)
+            return 1
 
-    try:
-        with create_db_client(args.url) as db:
-            created = db.create_schema()
-            print(f"{'created the schema in' if created else 'schema already present in'} {db.url}")
-    except LibsqlKitError as exc:
-        print(f"push failed: {exc}", file=sys.stderr)
-        return 1
+        def body() -> None:
+            for statement in steps.statements:
+                db.execute(statement)
+
+        try:
+            apply_atomically(db, "push", body)
+        except NotNullViolation as exc:
+            column = ".".join(
+                (exc.table or "").removeprefix("__new_").split(".") + list(exc.columns)
+            )
+            print(
+                f"push failed: {column} is NOT NULL without a default and the table has rows: give it "
+                "a default, or fill it in a data migration first; nothing was changed",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"pushed {len(steps.statements)} statements to {db.url}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--schema", type=Path, default=Path("schema.yaml"), help="the schema file")
     parser.add_argument(
         "--out", type=Path, default=Path("generated"), help="the output package folder"
@@ -73,15 +165,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--package", default=None, help="the output package's import name (default: --out's name)"
     )
+    parser.add_argument(
+        "--migrations", type=Path, default=Path("migrations"), help="the migrations folder"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("generate", help="write generated/ from schema.yaml")
-    commands.add_parser("check", help="fail if generated/ differs from what schema.yaml gives")
-    push = commands.add_parser("push", help="create the schema in an empty database")
+    check = commands.add_parser("check", help="fail if anything is out of step")
+    check.add_argument(
+        "--db", action="store_true", help="also compare the live database (TURSO_DATABASE_URL)"
+    )
+    check.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
+    migration = commands.add_parser("migration", help="write the next migration")
+    migration.add_argument("name")
+    data = commands.add_parser("data-migration", help="scaffold a data migration")
+    data.add_argument("name")
+    data.add_argument(
+        "--python", action="store_true", help="migration.py with up(db)/down(db) instead of SQL"
+    )
+    push = commands.add_parser("push", help="apply schema.yaml straight to a database")
     push.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
+    push.add_argument(
+        "--force", action="store_true", help="apply even if it drops tables or columns"
+    )
     args = parser.parse_args(argv)
-    handlers = {"generate": _generate, "check": _check, "push": _push}
+    handlers = {
+        "generate": _generate,
+        "check": _check,
+        "migration": _migration,
+        "data-migration": _data_migration,
+        "push": _push,
+    }
     try:
         return handlers[args.command](args)
     except SchemaError as error:
         print(error, file=sys.stderr)
         return 2
+    except (LibsqlKitError, MigrationNameError) as error:
+        print(f"{args.command} failed: {error}", file=sys.stderr)
+        return 1

@@ -10,7 +10,7 @@ from codegen.ir import ColumnIR, SchemaIR, TableIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 
-__all__ = ["schema_ddl", "schema_sql_file"]
+__all__ = ["schema_ddl", "schema_sql_file", "table_ddl"]
 
 
 def _column(column: ColumnIR) -> str:
@@ -61,13 +61,14 @@ def _indexes(table: TableIR) -> list[str]:
     return statements
 
 
+def table_ddl(table: TableIR) -> tuple[str, ...]:
+    """CREATE TABLE, then the table's indexes."""
+    return (_create_table(table), *_indexes(table))
+
+
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, tables first, in schema order."""
-    statements: list[str] = []
-    for table in schema.tables:
-        statements.append(_create_table(table))
-        statements.extend(_indexes(table))
-    return tuple(statements)
+    """Every statement that creates the schema, table by table, in schema order."""
+    return tuple(statement for table in schema.tables for statement in table_ddl(table))
 
 
 def schema_sql_file(schema: SchemaIR, header: str) -> str:

@@ -57,6 +57,7 @@ class ColumnIR:
     client_default: str | None = None
     on_update: str | None = None
     references: ReferenceIR | None = None
+    renamed_from: str | None = None
     description: str | None = None
 
     @property
@@ -131,6 +132,7 @@ class TableIR:
     checks: tuple[tuple[str, str], ...] = ()
     queries: tuple[QueryIR, ...] = ()
     soft_delete: str | None = None
+    renamed_from: str | None = None
     description: str | None = None
 
     @property

@@ -49,6 +49,7 @@ class ColumnSpec(_Spec):
     client_default: Literal["uuid4", "now"] | None = None
     on_update: Literal["now"] | None = None
     references: ReferenceSpec | None = None
+    renamed_from: str | None = None
     description: str | None = None
 
 
@@ -72,6 +73,7 @@ class QuerySpec(_Spec):
 
 class TableSpec(_Spec):
     model: str | None = None
+    renamed_from: str | None = None
     description: str | None = None
     soft_delete: str | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)

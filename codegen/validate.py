@@ -125,6 +125,8 @@ class _Builder:
 
     def column(self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc) -> ColumnIR:
         self.name(loc, name, "column name", python_name=True)
+        if spec.renamed_from is not None:
+            self.name((*loc, "renamed_from"), spec.renamed_from, "renamed_from")
         if spec.mode is not None and spec.mode not in ALLOWED_MODES[spec.type]:
             allowed = ", ".join(ALLOWED_MODES[spec.type]) or "none"
             self.fail(
@@ -196,6 +198,7 @@ class _Builder:
             client_default=spec.client_default,
             on_update=spec.on_update,
             references=reference,
+            renamed_from=spec.renamed_from,
             description=spec.description,
         )
 
@@ -256,6 +259,8 @@ class _Builder:
     def table(self, name: str, spec: TableSpec) -> TableIR:
         loc: Loc = ("tables", name)
         self.name(loc, name, "table name")
+        if spec.renamed_from is not None:
+            self.name((*loc, "renamed_from"), spec.renamed_from, "renamed_from")
         model = spec.model or _pascal(name)
         checked = spec.model is not None or identifier_problem(name, "table name") is None
         if checked and (not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model)):
@@ -319,6 +324,7 @@ class _Builder:
             indexes=tuple(indexes),
             checks=tuple(checks),
             soft_delete=spec.soft_delete,
+            renamed_from=spec.renamed_from,
             description=spec.description,
         )
         queries = tuple(

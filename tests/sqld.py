@@ -131,9 +131,14 @@ class Sqld:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        """Stop the server; if it lingers on open connections, kill it (as a crash would)."""
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
             self.process = None
 
 

@@ -1,0 +1,61 @@
+"""`python -m libsqlkit migrate|rollback|status`: production migrations, no codegen needed.
+
+migrate                 apply pending migrations in order, each all-or-nothing
+rollback [--steps N] [--force]   run the reverse of the last N migrations
+status                  list migrations, applied or pending
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from libsqlkit._database import connect
+from libsqlkit._errors import LibsqlKitError
+from libsqlkit._migrate import Migrator
+from libsqlkit._schema import Schema
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m libsqlkit",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--migrations", type=Path, default=Path("migrations"), help="the migrations folder"
+    )
+    parser.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply pending migrations")
+    rollback = commands.add_parser("rollback", help="reverse the last migrations")
+    rollback.add_argument("--steps", type=int, default=1)
+    rollback.add_argument("--force", action="store_true", help="even if it loses data")
+    commands.add_parser("status", help="list migrations")
+    args = parser.parse_args(argv)
+    try:
+        # A long migration makes a concurrent migrator wait, not fail.
+        with connect(Schema((), ()), args.url, busy_timeout_ms=600_000) as db:
+            migrator = Migrator(db, args.migrations, report=print)
+            if args.command == "migrate":
+                if not migrator.migrate():
+                    print(f"{db.url} is up to date")
+            elif args.command == "rollback":
+                if not migrator.rollback(args.steps, force=args.force):
+                    print("nothing to roll back")
+            else:
+                applied = {name for name, _ in migrator.applied()}
+                for entry in migrator.folder.entries:
+                    print(
+                        f"{'applied' if entry.name in applied else 'pending'}  {entry.name} ({entry.kind})"
+                    )
+    except LibsqlKitError as error:
+        print(f"{args.command} failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

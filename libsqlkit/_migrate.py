@@ -1,0 +1,409 @@
+"""Applying and rolling back the migrations folder: production `migrate`, no codegen needed.
+
+migrations/journal.json lists the migrations in order; each has a folder with up.sql and
+down.sql (statements separated by `--> statement-breakpoint` lines), a schema
+migration also its snapshot.json, a Python data migration a migration.py with
+up(db)/down(db). The tracking table records name, sha256 of the files and when.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from libsqlkit._database import Database
+from libsqlkit._errors import LibsqlKitError, NotNullViolation
+from libsqlkit._snapshot import Snapshot, introspect, schema_facts
+
+__all__ = [
+    "Applied",
+    "MigrationError",
+    "MigrationFolder",
+    "Migrator",
+    "apply_atomically",
+    "describe_differences",
+    "split_statements",
+]
+
+TRACKING = "__libsqlkit_migrations"
+BREAKPOINT = "--> statement-breakpoint"
+TRACKING_DDL = (
+    f"CREATE TABLE IF NOT EXISTS `{TRACKING}` (`name` text PRIMARY KEY NOT NULL, "
+    "`sha256` text NOT NULL, `applied_at` integer NOT NULL, `duration_ms` integer NOT NULL)"
+)
+
+
+class MigrationError(LibsqlKitError):
+    """A migration could not be applied or rolled back; the database is as before it."""
+
+    def __init__(
+        self, message: str, *, migration: str | None = None, statement: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.migration = migration
+        self.statement = statement
+
+
+def split_statements(text: str) -> list[str]:
+    return [part.strip() for part in text.split(BREAKPOINT) if _has_sql(part)]
+
+
+def _has_sql(part: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in part.splitlines())
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str  # "schema" | "data"
+    sha256: str | None  # of the generated files; None for hand-written data migrations
+    folder: Path
+    down_loses: tuple[dict[str, Any], ...] = ()
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+    def files(self) -> dict[str, bytes]:
+        return {
+            p.name: p.read_bytes()
+            for p in sorted(self.folder.iterdir())
+            if p.is_file() and p.suffix in (".sql", ".json", ".py")
+        }
+
+    def actual_sha256(self) -> str:
+        return files_sha256(self.files())
+
+    def snapshot(self) -> Snapshot | None:
+        path = self.file("snapshot.json")
+        return Snapshot.from_json(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def files_sha256(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class MigrationFolder:
+    """The migrations folder as the journal describes it."""
+
+    path: Path
+    entries: list[Entry] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> MigrationFolder:
+        journal = path / "journal.json"
+        if not journal.exists():
+            return cls(path)
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        entries = [
+            Entry(
+                e["name"], e["kind"], e["sha256"], path / e["name"], tuple(e.get("down_loses", ()))
+            )
+            for e in data["migrations"]
+        ]
+        return cls(path, entries)
+
+    def problems(self) -> list[str]:
+        """Why the folder is inconsistent: missing, edited or unlisted migrations."""
+        found = []
+        listed = {e.name for e in self.entries}
+        for entry in self.entries:
+            if not entry.folder.is_dir():
+                found.append(f"{entry.name}: listed in journal.json but its folder is missing")
+                continue
+            needed = ["up.sql", "down.sql", "snapshot.json"] if entry.kind == "schema" else []
+            if entry.kind == "data" and not (
+                entry.file("up.sql").exists() or entry.file("migration.py").exists()
+            ):
+                needed = ["up.sql or migration.py"]
+            found += [
+                f"{entry.name}: {n} is missing"
+                for n in needed
+                if " or " not in n and not entry.file(n).exists()
+            ]
+            found += [f"{entry.name}: {n} is missing" for n in needed if " or " in n]
+            if entry.sha256 is not None and entry.actual_sha256() != entry.sha256:
+                found.append(
+                    f"{entry.name}: its files changed after it was generated (sha256 differs from journal.json)"
+                )
+        if self.path.is_dir():
+            for child in sorted(self.path.iterdir()):
+                if (
+                    child.is_dir()
+                    and child.name not in listed
+                    and not child.name.startswith((".", "_"))
+                ):
+                    found.append(
+                        f"{child.name}: a migration folder that journal.json does not list"
+                    )
+        names = [e.name for e in self.entries]
+        if names != sorted(names):
+            found.append("journal.json lists migrations out of order")
+        return found
+
+    def latest_snapshot(self, upto: int | None = None) -> Snapshot:
+        for entry in reversed(self.entries[:upto]):
+            snapshot = entry.snapshot()
+            if snapshot is not None:
+                return snapshot
+        return Snapshot(())
+
+
+@dataclass(frozen=True)
+class Applied:
+    name: str
+    duration_ms: int
+    action: str = "applied"
+
+
+class Migrator:
+    """Applies and rolls back migrations on one database, each all-or-nothing."""
+
+    def __init__(
+        self, db: Database, folder: Path, *, report: Callable[[str], None] = lambda _: None
+    ) -> None:
+        self.db = db
+        self.folder = MigrationFolder.load(folder)
+        self.report = report
+
+    def applied(self) -> list[tuple[str, str]]:
+        self.db.execute(TRACKING_DDL)
+        return [
+            (n, h)
+            for n, h in self.db.execute(f"SELECT name, sha256 FROM `{TRACKING}` ORDER BY name")
+        ]
+
+    def _verify(self, applied: list[tuple[str, str]]) -> None:
+        problems = self.folder.problems()
+        if problems:
+            raise MigrationError(
+                "the migrations folder is inconsistent:\n  " + "\n  ".join(problems)
+            )
+        journal = [e.name for e in self.folder.entries]
+        names = [n for n, _ in applied]
+        unknown = [n for n in names if n not in journal]
+        if unknown:
+            raise MigrationError(
+                f"the database has migrations that the folder does not ({', '.join(unknown)}): "
+                "it is newer than this code, or a migration file was deleted"
+            )
+        if names != journal[: len(names)]:
+            raise MigrationError(
+                f"migrations were applied out of order: applied {names}, journal {journal}"
+            )
+        by_name = {e.name: e for e in self.folder.entries}
+        for name, digest in applied:
+            if by_name[name].actual_sha256() != digest:
+                raise MigrationError(
+                    f"{name} was changed after it was applied (sha256 differs): never edit an applied "
+                    "migration; write a new one",
+                    migration=name,
+                )
+
+    def pending(self) -> list[Entry]:
+        applied = self.applied()
+        self._verify(applied)
+        return self.folder.entries[len(applied) :]
+
+    def migrate(self) -> list[Applied]:
+        """Apply pending migrations in order; two migrators at once never apply one twice."""
+        self._baseline()
+        done = []
+        for entry in self.pending():
+            started = time.perf_counter()
+            if self._run(entry, "up"):
+                done.append(Applied(entry.name, int((time.perf_counter() - started) * 1000)))
+                self.report(f"applied {entry.name} in {done[-1].duration_ms} ms")
+        return done
+
+    def rollback(self, steps: int = 1, *, force: bool = False) -> list[Applied]:
+        applied = self.applied()
+        self._verify(applied)
+        by_name = {e.name: e for e in self.folder.entries}
+        done = []
+        for name, _ in reversed(applied[-steps:] if steps > 0 else []):
+            entry = by_name[name]
+            if entry.down_loses and not force:
+                raise MigrationError(
+                    f"rolling back {name} would lose data:\n  "
+                    + "\n  ".join(self._loss_report(loss) for loss in entry.down_loses)
+                    + "\nrun it with --force (FORCE=1) to roll back anyway",
+                    migration=name,
+                )
+            started = time.perf_counter()
+            self._run(entry, "down")
+            done.append(Applied(name, int((time.perf_counter() - started) * 1000), "rolled back"))
+            self.report(f"rolled back {name} in {done[-1].duration_ms} ms")
+        return done
+
+    def drift(self) -> list[str]:
+        """How the live schema differs from the snapshot of its last applied migration."""
+        applied = self.applied()
+        self._verify(applied)
+        expected = schema_facts(self.folder.latest_snapshot(len(applied)))
+        live = introspect(lambda sql, params: self.db.execute(sql, params))
+        return describe_differences(expected, live)
+
+    def _loss_report(self, loss: dict[str, Any]) -> str:
+        table, column = loss["table"], loss.get("column")
+        if loss["kind"] == "table":
+            rows = self.db.execute(f"SELECT count(*) FROM `{table}`")[0][0]
+            return f"table {table} would be dropped with its {rows} rows"
+        rows = self.db.execute(f"SELECT count(*) FROM `{table}` WHERE `{column}` IS NOT NULL")[0][0]
+        what = "dropped" if loss["kind"] == "column" else "converted to another type"
+        return f"column {table}.{column} would be {what}: {rows} rows hold a value"
+
+    def _baseline(self) -> None:
+        """A database created before migrations (create_schema, or by hand) with exactly
+        the schema of some migration: record the migrations up to it as applied."""
+        if self.applied():
+            return
+        live = introspect(lambda sql, params: self.db.execute(sql, params))
+        if not live.tables:
+            return
+        for index in range(len(self.folder.entries), 0, -1):
+            if schema_facts(self.folder.latest_snapshot(index)) == live:
+                with self.db.transaction():
+                    for entry in self.folder.entries[:index]:
+                        self._track(entry, 0)
+                self.report(
+                    f"baselined: the database already had the schema of {self.folder.entries[index - 1].name}"
+                )
+                return
+        raise MigrationError(
+            "the database has tables but no migration history, and its schema matches no "
+            "migration: apply migrations to a new file, or use push in development"
+        )
+
+    def _track(self, entry: Entry, duration_ms: int) -> None:
+        self.db.execute(
+            f"INSERT INTO `{TRACKING}` (name, sha256, applied_at, duration_ms) VALUES (?, ?, ?, ?)",
+            (entry.name, entry.actual_sha256(), int(datetime.now(UTC).timestamp()), duration_ms),
+        )
+
+    def _run(self, entry: Entry, direction: str) -> bool:
+        """Run one migration all-or-nothing; False if another migrator already did it."""
+
+        def body() -> bool:
+            done = bool(
+                self.db.execute(f"SELECT 1 FROM `{TRACKING}` WHERE name = ?", (entry.name,))
+            )
+            if done == (direction == "up"):
+                return False
+            started = time.perf_counter()
+            self._statements(entry, direction)
+            if direction == "up":
+                self._track(entry, int((time.perf_counter() - started) * 1000))
+            else:
+                self.db.execute(f"DELETE FROM `{TRACKING}` WHERE name = ?", (entry.name,))
+            return True
+
+        return apply_atomically(self.db, entry.name, body)
+
+    def _statements(self, entry: Entry, direction: str) -> None:
+        script = entry.file(f"{direction}.sql")
+        module = entry.file("migration.py")
+        if module.exists():
+            function = getattr(_load(module), direction, None)
+            if function is None:
+                raise MigrationError(
+                    f"{entry.name}: migration.py has no {direction}(db)", migration=entry.name
+                )
+            function(self.db)
+            return
+        if not script.exists():
+            raise MigrationError(f"{entry.name}: there is no {direction}.sql", migration=entry.name)
+        for statement in split_statements(script.read_text(encoding="utf-8")):
+            try:
+                self.db.execute(statement)
+            except LibsqlKitError as exc:
+                hint = ""
+                if isinstance(exc, NotNullViolation):
+                    hint = (
+                        " (a NOT NULL column without a default cannot be added to a table with rows: "
+                        "give it a default, or fill it in a data migration first)"
+                    )
+                reason = str(exc).replace(
+                    "__new_", ""
+                )  # a rebuild's temporary table: name the real one
+                raise MigrationError(
+                    f"{entry.name} failed at:\n    {statement}\n  {reason}{hint}\n  nothing of {entry.name} was applied",
+                    migration=entry.name,
+                    statement=statement,
+                ) from None
+
+
+T = TypeVar("T")
+
+
+def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:
+    """Run `body` in one transaction with foreign keys off, checked before commit.
+
+    PRAGMA foreign_keys only takes effect outside a transaction, so it is set before
+    BEGIN (drizzle sets it inside, where SQLite ignores it, and a rebuild's DROP TABLE then
+    cascades into child tables). Any foreign key violation left behind fails the whole
+    transaction.
+    """
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.transaction():
+            result = body()
+            violations = db.execute("PRAGMA foreign_key_check")
+            if violations:
+                table, rowid, parent, _ = violations[0]
+                raise MigrationError(
+                    f"{label}: {len(violations)} foreign key violation(s) afterwards, e.g. {table} "
+                    f"row {rowid} refers to a missing {parent} row; nothing was applied",
+                    migration=label,
+                )
+            return result
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+
+
+def _load(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(f"migration_{path.parent.name}", path)
+    if spec is None or spec.loader is None:
+        raise MigrationError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def describe_differences(expected: Snapshot, live: Snapshot) -> list[str]:
+    found = []
+    wanted = {t.name: t for t in expected.tables}
+    present = {t.name: t for t in live.tables}
+    found += [f"table {n} is missing" for n in sorted(set(wanted) - set(present))]
+    found += [f"table {n} is not in the schema" for n in sorted(set(present) - set(wanted))]
+    for name in sorted(set(wanted) & set(present)):
+        a, b = wanted[name], present[name]
+        for column in a.columns:
+            if not b.has(column.name):
+                found.append(f"{name}.{column.name} is missing")
+            elif b.column(column.name) != column:
+                found.append(
+                    f"{name}.{column.name} differs: expected {column}, found {b.column(column.name)}"
+                )
+        found += [f"{name}.{c.name} is not in the schema" for c in b.columns if not a.has(c.name)]
+        if [c.name for c in a.columns if b.has(c.name)] != [
+            c.name for c in b.columns if a.has(c.name)
+        ]:
+            found.append(f"{name}: columns are in another order")
+        if a.indexes != b.indexes:
+            found.append(
+                f"{name}: indexes differ: expected {[i.name for i in a.indexes]}, found {[i.name for i in b.indexes]}"
+            )
+        if a.checks != b.checks:
+            found.append(f"{name}: CHECK constraints differ")
+    return found

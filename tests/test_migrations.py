@@ -1,0 +1,336 @@
+"""Migrations on real files: generate, migrate, rollback, push, check, data migrations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.cli import main as codegen_main
+from libsqlkit import connect
+from libsqlkit._migrate import MigrationError, Migrator
+from tests.migration_kit import EMPTY, Project, pk
+
+ROOT = Path(__file__).parent.parent
+
+USERS: dict[str, Any] = {
+    "users": {"columns": {"id": pk(), "name": {"type": "text", "not_null": True}}}
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    p = Project(tmp_path)
+    p.migration(USERS, "init")
+    p.migrator().migrate()
+    p.db.execute("INSERT INTO users (id, name) VALUES ('u1', 'Ann'), ('u2', 'Bo')")
+    return p
+
+
+def _with(columns: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"users": {"columns": {**USERS["users"]["columns"], **columns}, **extra}}
+
+
+def test_the_design_schema_migration_matches_create_schema(tmp_path: Path) -> None:
+    from generated.client import create_db_client
+
+    with create_db_client(f"file:{tmp_path}/created.db") as created:
+        created.create_schema()
+        by_create = Migrator(created, ROOT / "migrations")
+        assert by_create.migrate() == []  # baselined: the schema is exactly 0000_init's
+        assert by_create.drift() == []
+    with connect(EMPTY, f"file:{tmp_path}/migrated.db") as migrated:
+        by_migrate = Migrator(migrated, ROOT / "migrations")
+        assert [a.name for a in by_migrate.migrate()] == ["0000_init"]
+        assert by_migrate.drift() == []
+
+
+def test_no_change_writes_nothing(project: Project) -> None:
+    assert project.migration(USERS, "again") is None
+    assert [e.name for e in project.migrator().folder.entries] == ["0000_init"]
+
+
+def test_add_nullable_and_defaulted_columns_with_plain_alter(project: Project) -> None:
+    plan = project.migration(
+        _with(
+            {"bio": {"type": "text"}, "score": {"type": "integer", "not_null": True, "default": 0}}
+        ),
+        "add",
+    )
+    assert plan is not None and not plan.rebuilt
+    assert all(s.startswith("ALTER TABLE `users` ADD COLUMN") for s in plan.statements)
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert project.rows("users") == [("u1", "Ann", None, 0), ("u2", "Bo", None, 0)]
+
+
+def test_rename_add_and_rebuild_in_one_migration_keep_every_value(project: Project) -> None:
+    """drizzle-kit 0.31 copies columns that do not exist yet here (#5822, #5587, #3653)."""
+    tables = {
+        "people": {
+            "renamed_from": "users",
+            "columns": {
+                "id": pk(),
+                "full_name": {"type": "text", "not_null": True, "renamed_from": "name"},
+                "age": {"type": "integer", "not_null": True, "default": 18},
+                "kind": {"type": "text", "not_null": True, "enum": ["a", "b"], "default": "a"},
+            },
+        }
+    }
+    plan = project.migration(tables, "reshape")
+    assert plan is not None and plan.rebuilt == ["people"]
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert project.rows("people") == [("u1", "Ann", 18, "a"), ("u2", "Bo", 18, "a")]
+    project.migrator().rollback(force=True)
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
+    project.migrator().migrate()
+    assert project.rows("people") == [("u1", "Ann", 18, "a"), ("u2", "Bo", 18, "a")]
+
+
+def test_a_rebuild_never_cascades_into_child_tables(project: Project) -> None:
+    """drizzle's migrator sets foreign_keys=OFF inside the transaction, where it is
+    ignored, and DROP TABLE of the parent deleted the children (#5782)."""
+    posts = {
+        "posts": {
+            "columns": {
+                "id": pk(),
+                "user_id": {
+                    "type": "text",
+                    "references": {"table": "users", "column": "id", "on_delete": "cascade"},
+                },
+            }
+        }
+    }
+    project.migration({**USERS, **posts}, "posts")
+    project.migrator().migrate()
+    project.db.execute("INSERT INTO posts VALUES ('p1', 'u1'), ('p2', 'u2')")
+    plan = project.migration(
+        {**_with({"name": {"type": "integer", "not_null": True}}), **posts}, "retype"
+    )
+    assert plan is not None and plan.rebuilt == ["users"]
+    project.migrator().migrate()
+    assert project.rows("posts") == [("p1", "u1"), ("p2", "u2")]
+    assert project.db.execute("PRAGMA foreign_keys") == [(1,)]
+
+
+def test_not_null_without_default_on_a_table_with_rows_fails_cleanly(project: Project) -> None:
+    project.migration(_with({"email": {"type": "text", "not_null": True}}), "email")
+    with pytest.raises(MigrationError) as caught:
+        project.migrator().migrate()
+    message = str(caught.value)
+    assert "0001_email failed at" in message and "give it a default" in message
+    assert caught.value.migration == "0001_email" and caught.value.statement is not None
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
+    assert [n for n, _ in project.migrator().applied()] == ["0000_init"]
+
+
+def test_index_unique_and_drop_column(project: Project) -> None:
+    project.migration(
+        _with(
+            {"nick": {"type": "text", "unique": True}},
+            indexes={"idx_users_name": {"columns": ["name"]}},
+        ),
+        "index",
+    )
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    project.migration(USERS, "drop_nick")
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
+
+
+def test_rollback_refuses_to_lose_data_unless_forced(project: Project) -> None:
+    project.migration(_with({"bio": {"type": "text"}}), "bio")
+    project.migrator().migrate()
+    project.db.execute("UPDATE users SET bio = 'hi' WHERE id = 'u1'")
+    with pytest.raises(MigrationError, match=r"users\.bio would be dropped: 1 rows hold a value"):
+        project.migrator().rollback()
+    assert project.rows("users")[0] == ("u1", "Ann", "hi")
+    done = project.migrator().rollback(force=True)
+    assert [d.name for d in done] == ["0001_bio"]
+    assert project.live() == project.expected()
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
+
+
+def test_rollback_of_several_steps(project: Project) -> None:
+    project.migration(_with({"a": {"type": "text"}}), "a")
+    project.migration(_with({"a": {"type": "text"}, "b": {"type": "text"}}), "b")
+    project.migrator().migrate()
+    project.migrator().rollback(2, force=True)
+    assert [n for n, _ in project.migrator().applied()] == ["0000_init"]
+    assert project.live() == project.expected()
+
+
+def test_applied_migration_edited_afterwards_is_refused(project: Project) -> None:
+    up = project.migrations / "0000_init" / "up.sql"
+    up.write_text(up.read_text() + "\n-- edited\n")
+    with pytest.raises(MigrationError, match="0000_init: its files changed after it was generated"):
+        project.migrator().migrate()
+
+
+def test_snapshot_edited_by_hand_is_reported(project: Project) -> None:
+    snapshot = project.migrations / "0000_init" / "snapshot.json"
+    snapshot.write_text(snapshot.read_text().replace('"name"', '"label"'))
+    assert any("changed after it was generated" in p for p in project.migrator().folder.problems())
+
+
+def test_deleted_migration_and_newer_database(project: Project) -> None:
+    project.migration(_with({"bio": {"type": "text"}}), "bio")
+    project.migrator().migrate()
+    journal = project.migrations / "journal.json"
+    data = json.loads(journal.read_text())
+    data["migrations"].pop()
+    journal.write_text(json.dumps(data))
+    with pytest.raises(MigrationError, match=r"journal\.json does not list"):
+        project.migrator().migrate()
+    shutil.rmtree(project.migrations / "0001_bio")
+    with pytest.raises(MigrationError, match="newer than this code"):
+        project.migrator().migrate()
+
+
+def test_failing_statement_leaves_the_database_as_before(project: Project) -> None:
+    project.migration(_with({"bio": {"type": "text"}}), "bio")
+    up = project.migrations / "0001_bio" / "up.sql"
+    up.write_text(up.read_text() + "--> statement-breakpoint\nINSERT INTO nowhere VALUES (1);\n")
+    journal = project.migrations / "journal.json"
+    data = json.loads(journal.read_text())
+    data["migrations"][-1]["sha256"] = project.migrator().folder.entries[-1].actual_sha256()
+    journal.write_text(json.dumps(data))
+    with pytest.raises(MigrationError, match="no such table: nowhere") as caught:
+        project.migrator().migrate()
+    assert caught.value.statement == "INSERT INTO nowhere VALUES (1);"
+    assert project.live() == project.expected()  # no bio column: all or nothing
+    assert [n for n, _ in project.migrator().applied()] == ["0000_init"]
+
+
+def test_two_migrators_at_once_apply_each_migration_once(project: Project, tmp_path: Path) -> None:
+    project.migration(_with({"bio": {"type": "text"}}), "bio")
+    project.migration(_with({"bio": {"type": "text"}, "age": {"type": "integer"}}), "age")
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with connect(EMPTY, f"file:{tmp_path}/app.db", busy_timeout_ms=30_000) as db:
+                results.append([a.name for a in Migrator(db, project.migrations).migrate()])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(name for result in results for name in result) == ["0001_bio", "0002_age"]
+    assert [n for n, _ in project.migrator().applied()] == ["0000_init", "0001_bio", "0002_age"]
+
+
+def test_data_migrations_sql_and_python(project: Project) -> None:
+    from codegen.migrations import new_data_migration
+
+    sql = new_data_migration(project.migrations, "shout", python=False)
+    (sql / "up.sql").write_text("UPDATE users SET name = upper(name);\n")
+    (sql / "down.sql").write_text("UPDATE users SET name = lower(name);\n")
+    script = new_data_migration(project.migrations, "suffix", python=True)
+    (script / "migration.py").write_text(
+        "def up(db):\n    db.execute(\"UPDATE users SET name = name || '!'\")\n\n"
+        "def down(db):\n    db.execute(\"UPDATE users SET name = rtrim(name, '!')\")\n"
+    )
+    project.migrator().migrate()
+    assert project.rows("users") == [("u1", "ANN!"), ("u2", "BO!")]
+    project.migrator().rollback(2)
+    assert project.rows("users") == [("u1", "ann"), ("u2", "bo")]
+    project.migrator().migrate()
+    (script / "migration.py").write_text("def up(db):\n    pass\n")
+    with pytest.raises(MigrationError, match="0002_suffix was changed after it was applied"):
+        project.migrator().migrate()
+
+
+def test_baseline_of_a_database_created_before_migrations(tmp_path: Path) -> None:
+    from generated.client import create_db_client
+
+    with create_db_client(f"file:{tmp_path}/old.db") as db:
+        db.create_schema()
+        migrator = Migrator(db, ROOT / "migrations")
+        assert migrator.migrate() == []
+        assert [n for n, _ in migrator.applied()] == ["0000_init"]
+
+
+def test_push_creates_and_refuses_silent_losses(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_schema(_with({"bio": {"type": "text"}}))
+    args = ["--schema", str(project.schema_path), "push", "--url", f"file:{project.folder}/app.db"]
+    assert codegen_main(args) == 0
+    assert project.rows("users") == [("u1", "Ann", None), ("u2", "Bo", None)]
+    project.write_schema({"other": {"columns": {"id": pk()}}})
+    assert codegen_main(args) == 1
+    err = capsys.readouterr().err
+    assert "drops table users and its rows (2 rows)" in err and "nothing was changed" in err
+    assert len(project.rows("users")) == 2
+    project.write_schema(
+        _with({"bio": {"type": "text"}, "email": {"type": "text", "not_null": True}})
+    )
+    assert codegen_main(args) == 1  # the rebuild cannot fill email: refused, no row deleted
+    err = capsys.readouterr().err
+    assert "users.email is NOT NULL without a default" in err and "nothing was changed" in err
+    assert len(project.rows("users")) == 2
+    project.write_schema({"other": {"columns": {"id": pk()}}})
+    assert codegen_main([*args, "--force"]) == 0
+    assert project.db.execute("SELECT name FROM sqlite_schema WHERE name = 'users'") == []
+
+
+def test_check_reports_schema_changes_and_database_drift(
+    project: Project, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = [
+        "--schema",
+        str(project.schema_path),
+        "--migrations",
+        str(project.migrations),
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    assert codegen_main([*base, "generate"]) == 0
+    assert codegen_main([*base, "check", "--db", "--url", f"file:{project.folder}/app.db"]) == 0
+    project.write_schema(_with({"bio": {"type": "text"}}))
+    codegen_main([*base, "generate"])
+    assert codegen_main([*base, "check"]) == 1
+    assert "changed since the last migration" in capsys.readouterr().err
+    project.write_schema(USERS)
+    codegen_main([*base, "generate"])
+    project.db.execute("ALTER TABLE users ADD COLUMN sneaky text")
+    assert codegen_main([*base, "check", "--db", "--url", f"file:{project.folder}/app.db"]) == 1
+    assert "users.sneaky is not in the schema" in capsys.readouterr().err
+
+
+def test_migrate_command_reports_durations(project: Project) -> None:
+    project.migration(_with({"bio": {"type": "text"}}), "bio")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "libsqlkit",
+            "--migrations",
+            str(project.migrations),
+            "--url",
+            f"file:{project.folder}/app.db",
+            "migrate",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("applied 0001_bio in ") and result.stdout.rstrip().endswith(
+        " ms"
+    )
