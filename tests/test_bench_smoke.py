@@ -19,7 +19,11 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, generation = data["reports"]
+    workloads, by_mode, migrating, generation = data["reports"]
+    assert {f["workload"] for f in migrating["figures"]} == {
+        "add column (plain ALTER)",
+        "rebuild (new enum value)",
+    }
     contenders = {f["contender"] for f in workloads["figures"]}
     assert contenders == {
         "raw sqlite3 (tuples)",

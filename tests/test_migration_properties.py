@@ -105,6 +105,8 @@ class SchemaChanges(RuleBasedStateMachine):
                 if name == "id":
                     continue
                 strategy = INT_VALUES if column["type"] == "integer" else TEXT_VALUES
+                if column.get("enum"):
+                    strategy = st.one_of(st.none(), st.sampled_from(column["enum"]))
                 value = data.draw(
                     strategy.filter(lambda v: v is not None) if column.get("not_null") else strategy
                 )
@@ -203,6 +205,7 @@ class SchemaChanges(RuleBasedStateMachine):
         tables = copy.deepcopy(self.tables)
         column = tables[table]["columns"][name]
         column["type"] = "text" if column["type"] == "integer" else "integer"
+        column.pop("enum", None)
         if "default" in column:
             column["default"] = _as_text(column["default"]) if column["type"] == "text" else 7
         convert = _as_text if column["type"] == "text" else _as_integer
@@ -236,6 +239,52 @@ class SchemaChanges(RuleBasedStateMachine):
             return  # duplicates: a unique index could not be built
         tables = copy.deepcopy(self.tables)
         tables[table]["columns"][name]["unique"] = not column.get("unique", False)
+        self.apply(tables, copy.deepcopy(self.rows))
+
+    @rule(data=st.data())
+    def toggle_not_null(self, data: st.DataObject) -> None:
+        table, name = self._column(data)
+        if name is None:
+            return
+        column = self.tables[table]["columns"][name]
+        if not column.get("not_null") and any(v[name] is None for v in self.rows[table].values()):
+            return  # NULLs present: the migration would (rightly) be refused
+        tables = copy.deepcopy(self.tables)
+        tables[table]["columns"][name]["not_null"] = not column.get("not_null", False)
+        self.apply(tables, copy.deepcopy(self.rows))
+
+    @rule(data=st.data(), drop=st.booleans())
+    def change_default(self, data: st.DataObject, drop: bool) -> None:
+        table, name = self._column(data)
+        if name is None:
+            return
+        tables = copy.deepcopy(self.tables)
+        column = tables[table]["columns"][name]
+        if drop and not column.get("not_null"):
+            column.pop("default", None)
+        elif column.get("enum") is None:
+            column["default"] = (
+                data.draw(st.integers(0, 9))
+                if column["type"] == "integer"
+                else data.draw(st.sampled_from(["p", "q"]))
+            )
+        self.apply(tables, copy.deepcopy(self.rows))
+
+    @rule(data=st.data())
+    def widen_enum(self, data: st.DataObject) -> None:
+        """Give a text column an enum covering its values, or add a value to its enum."""
+        table, name = self._column(data)
+        if name is None or self.tables[table]["columns"][name]["type"] != "text":
+            return
+        tables = copy.deepcopy(self.tables)
+        column = tables[table]["columns"][name]
+        present = {v[name] for v in self.rows[table].values() if v[name] is not None}
+        members = sorted(
+            set(column.get("enum") or []) | {str(v) for v in present} | {self.fresh("e")}
+        )
+        column["enum"] = members
+        if "default" in column and column["default"] not in members:
+            column["default"] = members[0]
         self.apply(tables, copy.deepcopy(self.rows))
 
     def _column(self, data: st.DataObject) -> tuple[str, str | None]:
