@@ -24,7 +24,8 @@ from bench.harness import Report, timed
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
-from libsqlkit import LocalDriverName, codecs
+from generated.tables import workflows
+from libsqlkit import LocalDriverName, and_, codecs, select
 
 SEED_ROWS = 10_000
 CREATE_MANY = "create_many (per row, one transaction)"
@@ -325,6 +326,30 @@ def seed(path: Path) -> list[str]:
     return ids
 
 
+class QueryBuilder(Repositories):
+    """The reads written with the typed query builder (writes as the repository does them)."""
+
+    def __init__(self) -> None:
+        super().__init__("sqlite3")
+        self.name = "query builder (sqlite3)"
+
+    def find_by_id(self, workflow_id: str) -> object:
+        return (
+            select(workflows)
+            .where(and_(workflows.id == workflow_id, workflows.deleted_at.is_null()))
+            .limit(1)
+            .first(self.db)
+        )
+
+    def find_by_user_id(self, user_id: str) -> object:
+        return (
+            select(workflows)
+            .where(and_(workflows.user_id == user_id, workflows.deleted_at.is_null()))
+            .order_by(workflows.created_at.desc(), workflows.id)
+            .all(self.db)
+        )
+
+
 def default_contenders() -> list[Contender]:
     from bench.sqlalchemy_contenders import SqlAlchemyCore, SqlAlchemyOrm
 
@@ -333,6 +358,7 @@ def default_contenders() -> list[Contender]:
         RawSqlitePydantic(),
         Repositories("sqlite3"),
         Repositories("libsql"),
+        QueryBuilder(),
         SqlAlchemyOrm(),
         SqlAlchemyCore(),
         Drizzle("better-sqlite3"),

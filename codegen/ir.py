@@ -152,8 +152,8 @@ class TableIR:
         return self.name.upper()
 
     @property
-    def columns_class(self) -> str:
-        return "".join(part.capitalize() for part in self.name.split("_")) + "Columns"
+    def table_class(self) -> str:
+        return "".join(part.capitalize() for part in self.name.split("_")) + "Table"
 
     @property
     def primary_key(self) -> ColumnIR:

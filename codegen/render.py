@@ -49,6 +49,13 @@ _environment.filters["pydict"] = lambda pairs: (
 )
 
 
+def _column_type(table: TableIR, column: ColumnIR) -> str:
+    return f"Column[{column.select_type}, {table.model}]"
+
+
+_environment.globals["column_type"] = _column_type
+
+
 def _column_args(table: TableIR, column: ColumnIR) -> str:
     """Arguments of libsqlkit.Column for this column, defaults left out."""
     args = [json.dumps(table.name), json.dumps(column.name), f"codecs.{column.codec}"]
@@ -72,7 +79,7 @@ _environment.globals["column_args"] = _column_args
 def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:
     if getattr(codecs, column.codec).encode is None:
         return expression
-    return f"{table.columns_class}.{column.name}.encode({expression})"
+    return f"{table.table_class}.{column.name}.encode({expression})"
 
 
 def _query_context(table: TableIR, query: QueryIR) -> dict[str, Any]:
@@ -150,11 +157,17 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         ("first", "libsqlkit", "Schema"),
         ("first", "libsqlkit", "Table"),
         ("first", "libsqlkit", "TableSql"),
+        ("first", "libsqlkit", "TableRef"),
         ("first", "libsqlkit", "codecs"),
         *[("first", f"{package}.models", name) for name in json_models],
     ]
+    models = [name for t in schema.tables for name in (t.model, t.insert_model, t.update_model)]
+    candidates += [("first", f"{package}.models", name) for name in models]
     exports = sorted(
-        [t.constant for t in schema.tables] + [t.columns_class for t in schema.tables] + ["SCHEMA"]
+        [t.constant for t in schema.tables]
+        + [t.table_class for t in schema.tables]
+        + [t.name for t in schema.tables]
+        + ["SCHEMA"]
     )
     return _with_imports(
         "tables.py.jinja",
@@ -178,7 +191,7 @@ def _repository_py(table: TableIR, header: str, package: str) -> str:
             for name in [table.insert_model, table.model, table.update_model, *json_models]
         ],
         ("first", f"{package}.tables", table.constant),
-        ("first", f"{package}.tables", table.columns_class),
+        ("first", f"{package}.tables", table.table_class),
     ]
     return _with_imports(
         "repository.py.jinja", candidates, header=header, t=table, queries=queries, base=base

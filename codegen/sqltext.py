@@ -24,7 +24,11 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 # Attributes pydantic models already have: a column with one of these names would shadow them.
 _MODEL_ATTRIBUTES = frozenset(
     {"copy", "dict", "json", "schema", "schema_json", "construct", "validate", "fields", "self"}
+    # and what the generated table classes define next to their columns
+    | {"table", "model", "insert_model", "update_model"}
 )
+# Names of the generated tables.py that a table's lowercase alias would shadow.
+_MODULE_NAMES = frozenset({"datetime", "codecs"})
 
 
 @cache
@@ -51,7 +55,11 @@ def identifier_problem(name: object, what: str, *, python_name: bool = False) ->
     if python_name and (keyword.iskeyword(name) or keyword.issoftkeyword(name)):
         return f"{what} {name!r} is a Python keyword and cannot be a field or argument name"
     if python_name and (name.startswith("model_") or name in _MODEL_ATTRIBUTES):
-        return f"{what} {name!r} would shadow an attribute of pydantic models; choose another name"
+        return f"{what} {name!r} would shadow an attribute of the generated classes; choose another name"
+    if what == "table name" and (
+        keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _MODULE_NAMES
+    ):
+        return f"table name {name!r} cannot be a Python name in the generated code; choose another name"
     return None
 
 

@@ -9,44 +9,60 @@ from typing import Final, Literal
 
 from pydantic import JsonValue
 
-from libsqlkit import Column, Schema, Table, TableSql, codecs
+from generated.models import (
+    NewSyncMetadata,
+    NewUserSettings,
+    NewWorkflow,
+    SyncMetadata,
+    SyncMetadataUpdate,
+    UserSettings,
+    UserSettingsUpdate,
+    Workflow,
+    WorkflowUpdate,
+)
+from libsqlkit import Column, Schema, Table, TableRef, TableSql, codecs
 
 __all__ = [
     "SCHEMA",
     "SYNC_METADATA",
     "USER_SETTINGS",
     "WORKFLOWS",
-    "SyncMetadataColumns",
-    "UserSettingsColumns",
-    "WorkflowsColumns",
+    "SyncMetadataTable",
+    "UserSettingsTable",
+    "WorkflowsTable",
+    "sync_metadata",
+    "user_settings",
+    "workflows",
 ]
 
 
-class WorkflowsColumns:
-    """Columns of `workflows`; each knows the Python type of its values."""
+class WorkflowsTable(TableRef[Workflow, NewWorkflow, WorkflowUpdate]):
+    """Table `workflows`: its typed columns, for the query builder and the repository."""
 
-    id: Final[Column[str]] = Column(
+    id: Final[Column[str, Workflow]] = Column(
         "workflows", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
     )
-    type: Final[Column[str]] = Column("workflows", "type", codecs.TEXT, not_null=True)
-    user_id: Final[Column[str]] = Column("workflows", "user_id", codecs.TEXT, not_null=True)
-    status: Final[Column[Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED", "RETRYING"]]] = (
-        Column("workflows", "status", codecs.TEXT, not_null=True)
+    type: Final[Column[str, Workflow]] = Column("workflows", "type", codecs.TEXT, not_null=True)
+    user_id: Final[Column[str, Workflow]] = Column(
+        "workflows", "user_id", codecs.TEXT, not_null=True
     )
-    input_payload: Final[Column[JsonValue | None]] = Column(
+    status: Final[
+        Column[Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED", "RETRYING"], Workflow]
+    ] = Column("workflows", "status", codecs.TEXT, not_null=True)
+    input_payload: Final[Column[JsonValue | None, Workflow]] = Column(
         "workflows", "input_payload", codecs.JSON_TEXT
     )
-    output_payload: Final[Column[JsonValue | None]] = Column(
+    output_payload: Final[Column[JsonValue | None, Workflow]] = Column(
         "workflows", "output_payload", codecs.JSON_TEXT
     )
-    error_log: Final[Column[str | None]] = Column("workflows", "error_log", codecs.TEXT)
-    retry_count: Final[Column[int]] = Column(
+    error_log: Final[Column[str | None, Workflow]] = Column("workflows", "error_log", codecs.TEXT)
+    retry_count: Final[Column[int, Workflow]] = Column(
         "workflows", "retry_count", codecs.INTEGER, not_null=True
     )
-    created_at: Final[Column[datetime]] = Column(
+    created_at: Final[Column[datetime, Workflow]] = Column(
         "workflows", "created_at", codecs.TIMESTAMP, not_null=True, client_default="now"
     )
-    updated_at: Final[Column[datetime]] = Column(
+    updated_at: Final[Column[datetime, Workflow]] = Column(
         "workflows",
         "updated_at",
         codecs.TIMESTAMP,
@@ -54,76 +70,86 @@ class WorkflowsColumns:
         client_default="now",
         on_update="now",
     )
-    completed_at: Final[Column[datetime | None]] = Column(
+    completed_at: Final[Column[datetime | None, Workflow]] = Column(
         "workflows", "completed_at", codecs.TIMESTAMP
     )
-    deleted_at: Final[Column[datetime | None]] = Column("workflows", "deleted_at", codecs.TIMESTAMP)
+    deleted_at: Final[Column[datetime | None, Workflow]] = Column(
+        "workflows", "deleted_at", codecs.TIMESTAMP
+    )
+
+    table = Table(
+        name="workflows",
+        columns=(
+            id,
+            type,
+            user_id,
+            status,
+            input_payload,
+            output_payload,
+            error_log,
+            retry_count,
+            created_at,
+            updated_at,
+            completed_at,
+            deleted_at,
+        ),
+        primary_key="id",
+        soft_delete="deleted_at",
+        checks={"workflows_status_enum": ("status",)},
+        sql=TableSql(
+            insert="INSERT INTO `workflows` (`id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
+            select_by_key="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ? AND `deleted_at` IS NULL",
+            select_page="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `deleted_at` IS NULL ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `workflows` WHERE `deleted_at` IS NULL",
+            delete="DELETE FROM `workflows` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `workflows` SET ",
+            update_suffix=" WHERE `id` = ? AND `deleted_at` IS NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
+            set_fragments={
+                "id": "`id` = ?",
+                "type": "`type` = ?",
+                "user_id": "`user_id` = ?",
+                "status": "`status` = ?",
+                "input_payload": "`input_payload` = ?",
+                "output_payload": "`output_payload` = ?",
+                "error_log": "`error_log` = ?",
+                "retry_count": "`retry_count` = ?",
+                "created_at": "`created_at` = ?",
+                "updated_at": "`updated_at` = ?",
+                "completed_at": "`completed_at` = ?",
+                "deleted_at": "`deleted_at` = ?",
+            },
+            soft_delete="UPDATE `workflows` SET `deleted_at` = ?, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NULL",
+            restore="UPDATE `workflows` SET `deleted_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NOT NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
+            select_by_key_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?",
+            select_page_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` ORDER BY `id` LIMIT ? OFFSET ?",
+            count_all="SELECT count(*) FROM `workflows`",
+        ),
+    )
+    model = Workflow
+    insert_model = NewWorkflow
+    update_model = WorkflowUpdate
 
 
-WORKFLOWS: Final = Table(
-    name="workflows",
-    columns=(
-        WorkflowsColumns.id,
-        WorkflowsColumns.type,
-        WorkflowsColumns.user_id,
-        WorkflowsColumns.status,
-        WorkflowsColumns.input_payload,
-        WorkflowsColumns.output_payload,
-        WorkflowsColumns.error_log,
-        WorkflowsColumns.retry_count,
-        WorkflowsColumns.created_at,
-        WorkflowsColumns.updated_at,
-        WorkflowsColumns.completed_at,
-        WorkflowsColumns.deleted_at,
-    ),
-    primary_key="id",
-    soft_delete="deleted_at",
-    checks={"workflows_status_enum": ("status",)},
-    sql=TableSql(
-        insert="INSERT INTO `workflows` (`id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
-        select_by_key="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ? AND `deleted_at` IS NULL",
-        select_page="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `deleted_at` IS NULL ORDER BY `id` LIMIT ? OFFSET ?",
-        count="SELECT count(*) FROM `workflows` WHERE `deleted_at` IS NULL",
-        delete="DELETE FROM `workflows` WHERE `id` = ? RETURNING `id`",
-        update_prefix="UPDATE `workflows` SET ",
-        update_suffix=" WHERE `id` = ? AND `deleted_at` IS NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
-        set_fragments={
-            "id": "`id` = ?",
-            "type": "`type` = ?",
-            "user_id": "`user_id` = ?",
-            "status": "`status` = ?",
-            "input_payload": "`input_payload` = ?",
-            "output_payload": "`output_payload` = ?",
-            "error_log": "`error_log` = ?",
-            "retry_count": "`retry_count` = ?",
-            "created_at": "`created_at` = ?",
-            "updated_at": "`updated_at` = ?",
-            "completed_at": "`completed_at` = ?",
-            "deleted_at": "`deleted_at` = ?",
-        },
-        soft_delete="UPDATE `workflows` SET `deleted_at` = ?, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NULL",
-        restore="UPDATE `workflows` SET `deleted_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NOT NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
-        select_by_key_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?",
-        select_page_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` ORDER BY `id` LIMIT ? OFFSET ?",
-        count_all="SELECT count(*) FROM `workflows`",
-    ),
-)
+WORKFLOWS: Final = WorkflowsTable.table
+workflows: Final = WorkflowsTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 
 
-class UserSettingsColumns:
-    """Columns of `user_settings`; each knows the Python type of its values."""
+class UserSettingsTable(TableRef[UserSettings, NewUserSettings, UserSettingsUpdate]):
+    """Table `user_settings`: its typed columns, for the query builder and the repository."""
 
-    id: Final[Column[str]] = Column(
+    id: Final[Column[str, UserSettings]] = Column(
         "user_settings", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
     )
-    user_id: Final[Column[str]] = Column("user_settings", "user_id", codecs.TEXT, not_null=True)
-    preferences: Final[Column[JsonValue | None]] = Column(
+    user_id: Final[Column[str, UserSettings]] = Column(
+        "user_settings", "user_id", codecs.TEXT, not_null=True
+    )
+    preferences: Final[Column[JsonValue | None, UserSettings]] = Column(
         "user_settings", "preferences", codecs.JSON_TEXT
     )
-    created_at: Final[Column[datetime]] = Column(
+    created_at: Final[Column[datetime, UserSettings]] = Column(
         "user_settings", "created_at", codecs.TIMESTAMP, not_null=True, client_default="now"
     )
-    updated_at: Final[Column[datetime]] = Column(
+    updated_at: Final[Column[datetime, UserSettings]] = Column(
         "user_settings",
         "updated_at",
         codecs.TIMESTAMP,
@@ -132,83 +158,87 @@ class UserSettingsColumns:
         on_update="now",
     )
 
+    table = Table(
+        name="user_settings",
+        columns=(id, user_id, preferences, created_at, updated_at),
+        primary_key="id",
+        soft_delete=None,
+        checks={},
+        sql=TableSql(
+            insert="INSERT INTO `user_settings` (`id`, `user_id`, `preferences`, `created_at`, `updated_at`) VALUES (?, ?, ?, ?, ?) RETURNING `id`, `user_id`, `preferences`, `created_at`, `updated_at`",
+            select_by_key="SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` WHERE `id` = ?",
+            select_page="SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `user_settings`",
+            delete="DELETE FROM `user_settings` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `user_settings` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `user_id`, `preferences`, `created_at`, `updated_at`",
+            set_fragments={
+                "id": "`id` = ?",
+                "user_id": "`user_id` = ?",
+                "preferences": "`preferences` = ?",
+                "created_at": "`created_at` = ?",
+                "updated_at": "`updated_at` = ?",
+            },
+        ),
+    )
+    model = UserSettings
+    insert_model = NewUserSettings
+    update_model = UserSettingsUpdate
 
-USER_SETTINGS: Final = Table(
-    name="user_settings",
-    columns=(
-        UserSettingsColumns.id,
-        UserSettingsColumns.user_id,
-        UserSettingsColumns.preferences,
-        UserSettingsColumns.created_at,
-        UserSettingsColumns.updated_at,
-    ),
-    primary_key="id",
-    soft_delete=None,
-    checks={},
-    sql=TableSql(
-        insert="INSERT INTO `user_settings` (`id`, `user_id`, `preferences`, `created_at`, `updated_at`) VALUES (?, ?, ?, ?, ?) RETURNING `id`, `user_id`, `preferences`, `created_at`, `updated_at`",
-        select_by_key="SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` WHERE `id` = ?",
-        select_page="SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` ORDER BY `id` LIMIT ? OFFSET ?",
-        count="SELECT count(*) FROM `user_settings`",
-        delete="DELETE FROM `user_settings` WHERE `id` = ? RETURNING `id`",
-        update_prefix="UPDATE `user_settings` SET ",
-        update_suffix=" WHERE `id` = ? RETURNING `id`, `user_id`, `preferences`, `created_at`, `updated_at`",
-        set_fragments={
-            "id": "`id` = ?",
-            "user_id": "`user_id` = ?",
-            "preferences": "`preferences` = ?",
-            "created_at": "`created_at` = ?",
-            "updated_at": "`updated_at` = ?",
-        },
-    ),
+
+USER_SETTINGS: Final = UserSettingsTable.table
+user_settings: Final = (
+    UserSettingsTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 )
 
 
-class SyncMetadataColumns:
-    """Columns of `sync_metadata`; each knows the Python type of its values."""
+class SyncMetadataTable(TableRef[SyncMetadata, NewSyncMetadata, SyncMetadataUpdate]):
+    """Table `sync_metadata`: its typed columns, for the query builder and the repository."""
 
-    id: Final[Column[str]] = Column(
+    id: Final[Column[str, SyncMetadata]] = Column(
         "sync_metadata", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
     )
-    table_name: Final[Column[str]] = Column(
+    table_name: Final[Column[str, SyncMetadata]] = Column(
         "sync_metadata", "table_name", codecs.TEXT, not_null=True
     )
-    last_sync_at: Final[Column[datetime | None]] = Column(
+    last_sync_at: Final[Column[datetime | None, SyncMetadata]] = Column(
         "sync_metadata", "last_sync_at", codecs.TIMESTAMP
     )
-    sync_status: Final[Column[Literal["PENDING", "SYNCING", "COMPLETED", "FAILED"]]] = Column(
-        "sync_metadata", "sync_status", codecs.TEXT, not_null=True
+    sync_status: Final[
+        Column[Literal["PENDING", "SYNCING", "COMPLETED", "FAILED"], SyncMetadata]
+    ] = Column("sync_metadata", "sync_status", codecs.TEXT, not_null=True)
+
+    table = Table(
+        name="sync_metadata",
+        columns=(id, table_name, last_sync_at, sync_status),
+        primary_key="id",
+        soft_delete=None,
+        checks={"sync_metadata_sync_status_enum": ("sync_status",)},
+        sql=TableSql(
+            insert="INSERT INTO `sync_metadata` (`id`, `table_name`, `last_sync_at`, `sync_status`) VALUES (?, ?, ?, ?) RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
+            select_by_key="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` WHERE `id` = ?",
+            select_page="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `sync_metadata`",
+            delete="DELETE FROM `sync_metadata` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `sync_metadata` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
+            set_fragments={
+                "id": "`id` = ?",
+                "table_name": "`table_name` = ?",
+                "last_sync_at": "`last_sync_at` = ?",
+                "sync_status": "`sync_status` = ?",
+            },
+        ),
     )
+    model = SyncMetadata
+    insert_model = NewSyncMetadata
+    update_model = SyncMetadataUpdate
 
 
-SYNC_METADATA: Final = Table(
-    name="sync_metadata",
-    columns=(
-        SyncMetadataColumns.id,
-        SyncMetadataColumns.table_name,
-        SyncMetadataColumns.last_sync_at,
-        SyncMetadataColumns.sync_status,
-    ),
-    primary_key="id",
-    soft_delete=None,
-    checks={"sync_metadata_sync_status_enum": ("sync_status",)},
-    sql=TableSql(
-        insert="INSERT INTO `sync_metadata` (`id`, `table_name`, `last_sync_at`, `sync_status`) VALUES (?, ?, ?, ?) RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
-        select_by_key="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` WHERE `id` = ?",
-        select_page="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` ORDER BY `id` LIMIT ? OFFSET ?",
-        count="SELECT count(*) FROM `sync_metadata`",
-        delete="DELETE FROM `sync_metadata` WHERE `id` = ? RETURNING `id`",
-        update_prefix="UPDATE `sync_metadata` SET ",
-        update_suffix=" WHERE `id` = ? RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
-        set_fragments={
-            "id": "`id` = ?",
-            "table_name": "`table_name` = ?",
-            "last_sync_at": "`last_sync_at` = ?",
-            "sync_status": "`sync_status` = ?",
-        },
-    ),
+SYNC_METADATA: Final = SyncMetadataTable.table
+sync_metadata: Final = (
+    SyncMetadataTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 )
-
 
 SCHEMA: Final = Schema(
     tables=(WORKFLOWS, USER_SETTINGS, SYNC_METADATA),

@@ -17,7 +17,7 @@ from libsqlkit._drivers import Row
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._schema import Column, Table
 
-__all__ = ["Repository", "SoftDeleteRepository"]
+__all__ = ["Repository", "SoftDeleteRepository", "insert_params", "rows_to_models"]
 
 SelectT = TypeVar("SelectT", bound=SelectModel)
 InsertT = TypeVar("InsertT", bound=InsertModel)
@@ -32,13 +32,90 @@ class _InsertSlot:
 
     __slots__ = ("encode", "fresh", "name", "not_null", "sql_default")
 
-    def __init__(self, column: Column[Any]) -> None:
+    def __init__(self, column: Column[Any, Any]) -> None:
         self.name = column.name
         self.encode = column.codec.encode
         self.not_null = column.not_null
         # What the client fills in when no value is given: "uuid4", "now" or nothing.
         self.fresh = column.client_default or column.on_update
         self.sql_default = column.has_sql_default
+
+
+_PLANS: dict[
+    int,
+    tuple[
+        Table,
+        tuple[str, ...],
+        tuple[tuple[int, Callable[[Any], Any]], ...],
+        tuple[_InsertSlot, ...],
+    ],
+] = {}
+
+
+def _plan(
+    table: Table,
+) -> tuple[tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...], tuple[_InsertSlot, ...]]:
+    """Per table, once: column names, value decoders, insert slots."""
+    cached = _PLANS.get(id(table))
+    if cached is None:
+        names = tuple(column.name for column in table.columns)
+        decoders = tuple(
+            (index, column.codec.decode)
+            for index, column in enumerate(table.columns)
+            if column.codec.decode is not None
+        )
+        slots = tuple(_InsertSlot(column) for column in table.columns)
+        cached = _PLANS[id(table)] = (table, names, decoders, slots)
+    return cached[1], cached[2], cached[3]
+
+
+def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
+    """Decode stored values (codecs) and validate each row as the select model.
+
+    The hot path of every read: locals instead of attribute lookups on purpose.
+    """
+    names, decoders, _ = _plan(table)
+    validate = model.__pydantic_validator__.validate_python
+    models = []
+    for row in rows:
+        values = list(row)
+        for index, decode in decoders:
+            value = values[index]
+            if value is not None:
+                values[index] = decode(value)
+        # Every generated SELECT lists all columns in order: lengths always match.
+        models.append(validate(dict(zip(names, values, strict=False))))
+    return models
+
+
+def insert_params(table: Table, data: InsertModel) -> list[Any]:
+    """The INSERT parameters of table.sql.insert for one insert model, Drizzle's rules:
+    a value not given (or None for a NOT NULL column) takes the client default (uuid4,
+    now: one instant per row), else the database default."""
+    _, _, slots = _plan(table)
+    values = data.__dict__
+    given = data.__pydantic_fields_set__
+    params: list[Any] = []
+    now = None
+    for slot in slots:
+        value = values[slot.name]
+        if value is None and (slot.not_null or slot.name not in given):
+            if slot.fresh == "now":
+                now = now or datetime.now(UTC)
+                params.append(now if slot.encode is None else slot.encode(now))
+            elif slot.fresh == "uuid4":
+                params.append(str(uuid.uuid4()))
+            elif slot.sql_default:
+                params += (1, None)
+            else:
+                params.append(None)
+            continue
+        encoded = value if value is None or slot.encode is None else slot.encode(value)
+        if slot.sql_default:
+            params += (0, encoded)
+        else:
+            params.append(encoded)
+    return params
 
 
 class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
@@ -49,25 +126,15 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
     insert_model: ClassVar[type[InsertModel]]
     update_model: ClassVar[type[UpdateModel]]
 
-    _names: ClassVar[tuple[str, ...]]
-    _decoders: ClassVar[tuple[tuple[int, Callable[[Any], Any]], ...]]
-    _slots: ClassVar[tuple[_InsertSlot, ...]]
-    _touched: ClassVar[tuple[Column[Any], ...]]
-    _key: ClassVar[Column[Any]]
-    _update_sql: ClassVar[dict[tuple[str, ...], tuple[str, tuple[Column[Any], ...]]]]
+    _touched: ClassVar[tuple[Column[Any, Any], ...]]
+    _key: ClassVar[Column[Any, Any]]
+    _update_sql: ClassVar[dict[tuple[str, ...], tuple[str, tuple[Column[Any, Any], ...]]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "table" not in cls.__dict__:
             return
         columns = cls.table.columns
-        cls._names = tuple(column.name for column in columns)
-        cls._decoders = tuple(
-            (index, column.codec.decode)
-            for index, column in enumerate(columns)
-            if column.codec.decode is not None
-        )
-        cls._slots = tuple(_InsertSlot(column) for column in columns)
         cls._touched = tuple(column for column in columns if column.on_update is not None)
         cls._key = cls.table.column(cls.table.primary_key)
         cls._update_sql = {}
@@ -81,23 +148,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
     # -- reading ---------------------------------------------------------------------
 
     def _to_models(self, rows: list[Row]) -> list[SelectT]:
-        """Decode stored values (codecs) and validate each row as the select model.
-
-        The hot path of every read: locals instead of attribute lookups on purpose.
-        """
-        decoders = self._decoders
-        names = self._names
-        validate = self.select_model.__pydantic_validator__.validate_python
-        models = []
-        for row in rows:
-            values = list(row)
-            for index, decode in decoders:
-                value = values[index]
-                if value is not None:
-                    values[index] = decode(value)
-            # Every generated SELECT lists all columns in order: lengths always match.
-            models.append(validate(dict(zip(names, values, strict=False))))
-        return models
+        return rows_to_models(self.table, self.select_model, rows)
 
     def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
         rows = self.db.execute(sql, params, table=self.table.name)
@@ -129,30 +180,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
     def _insert_params(self, data: InsertT) -> list[Any]:
         self._require(data, self.insert_model, "create")
-        values = data.__dict__
-        given = data.__pydantic_fields_set__
-        params: list[Any] = []
-        now = None  # one instant for every "now" column of the row
-        for slot in self._slots:
-            value = values[slot.name]
-            # For a NOT NULL column, None can only mean "not given": use the default.
-            if value is None and (slot.not_null or slot.name not in given):
-                if slot.fresh == "now":
-                    now = now or datetime.now(UTC)
-                    params.append(now if slot.encode is None else slot.encode(now))
-                elif slot.fresh == "uuid4":
-                    params.append(str(uuid.uuid4()))
-                elif slot.sql_default:
-                    params += (1, None)
-                else:
-                    params.append(None)
-                continue
-            encoded = value if value is None or slot.encode is None else slot.encode(value)
-            if slot.sql_default:
-                params += (0, encoded)
-            else:
-                params.append(encoded)
-        return params
+        return insert_params(self.table, data)
 
     def create(self, data: InsertT) -> SelectT:
         """Insert one row and return it as stored (INSERT ... RETURNING)."""
@@ -188,7 +216,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         self.db.execute_many(insert, params, table=self.table.name)
         return len(params)
 
-    def _changes_sql(self, names: tuple[str, ...]) -> tuple[str, tuple[Column[Any], ...]]:
+    def _changes_sql(self, names: tuple[str, ...]) -> tuple[str, tuple[Column[Any, Any], ...]]:
         cached = self._update_sql.get(names)
         if cached is None:
             sql = self.table.sql
@@ -233,7 +261,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
             self.db.execute(self.table.sql.delete, (self._key.encode(key),), table=self.table.name)
         )
 
-    def _stamped(self, first: Column[Any], key: KeyT) -> list[Any]:
+    def _stamped(self, first: Column[Any, Any], key: KeyT) -> list[Any]:
         now = datetime.now(UTC)
         params = [first.encode(now)]
         params += [column.encode(now) for column in self._touched]

@@ -6,22 +6,28 @@ nothing is assembled from identifiers at run time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from libsqlkit._codecs import Codec
+from libsqlkit._expr import Expr
 
 __all__ = ["Column", "Schema", "Table", "TableSql"]
 
 T = TypeVar("T")
+S = TypeVar("S", covariant=True)
 
 ClientDefault = Literal["uuid4", "now"]
 
 
-@dataclass(frozen=True, slots=True)
-class Column(Generic[T]):
-    """One column; `T` is the Python type of its values as the select model holds them."""
+@dataclass(frozen=True, slots=True, eq=False)
+class Column(Expr[T, S]):
+    """One column; `T` is the Python type of its values as the select model holds them,
+    `S` its table (named by the table's select model), for the query builder's typing.
+
+    Comparisons (`==`, `<`, ...) build query conditions, so columns hash by identity.
+    """
 
     table: str
     name: str
@@ -37,6 +43,21 @@ class Column(Generic[T]):
         if value is None or self.codec.encode is None:
             return value
         return self.codec.encode(value)
+
+    def shape(self) -> Hashable:
+        return ("column", self.table, self.name)
+
+    def render(self) -> str:
+        return f"`{self.table}`.`{self.name}`"
+
+    def tables(self) -> set[str]:
+        return {self.table}
+
+    def encode_value(self, value: Any) -> Any:
+        return self.encode(value)
+
+    def decode_value(self, value: Any) -> Any:
+        return value if value is None or self.codec.decode is None else self.codec.decode(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +84,13 @@ class Table:
     """A table: its columns in schema order, primary key, soft-delete column and SQL."""
 
     name: str
-    columns: tuple[Column[Any], ...]
+    columns: tuple[Column[Any, Any], ...]
     primary_key: str
     sql: TableSql
     soft_delete: str | None = None
     checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def column(self, name: str) -> Column[Any]:
+    def column(self, name: str) -> Column[Any, Any]:
         for column in self.columns:
             if column.name == name:
                 return column

@@ -30,6 +30,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "raw sqlite3 + pydantic",
         "generated repository (sqlite3)",
         "generated repository (libsql)",
+        "query builder (sqlite3)",
         "SQLAlchemy 2 ORM",
         "SQLAlchemy 2 Core",
         "Drizzle + better-sqlite3 (Node)",

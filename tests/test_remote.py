@@ -344,3 +344,26 @@ def test_transactions_over_http(remote: DbClient) -> None:
         workflows.create(NewWorkflow(type="t", user_id="u"))
     assert _round_trips(remote) - before == 3  # BEGIN travels with the first statement
     assert workflows.count() == 2
+
+
+# -- migrations in every mode ------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["remote", "replica"])
+def test_migrations_apply_and_roll_back_on_a_server(
+    server: Sqld, tmp_path: Path, mode: str
+) -> None:
+    from libsqlkit import Schema, connect
+    from libsqlkit._migrate import Migrator
+
+    root = Path(__file__).parent.parent / "migrations"
+    url = server.url if mode == "remote" else f"file:{tmp_path}/replica.db"
+    sync_url = None if mode == "remote" else server.url
+    with connect(Schema((), ()), url, sync_url=sync_url, auth_token=server.token()) as db:
+        migrator = Migrator(db, root)
+        assert [a.name for a in migrator.migrate()] == ["0000_init"]
+        assert migrator.drift() == []
+        assert migrator.migrate() == []
+        migrator.rollback(force=True)
+        assert [n for n, _ in migrator.applied()] == []
+        assert "workflows" not in {n for (n,) in db.execute("SELECT name FROM sqlite_schema")}

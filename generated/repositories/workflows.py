@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Final, Literal
 
 from generated.models import NewWorkflow, Workflow, WorkflowUpdate
-from generated.tables import WORKFLOWS, WorkflowsColumns
+from generated.tables import WORKFLOWS, WorkflowsTable
 from libsqlkit import SoftDeleteRepository
 
 __all__ = ["WorkflowRepository"]
@@ -50,7 +50,7 @@ class WorkflowRepository(SoftDeleteRepository[Workflow, NewWorkflow, WorkflowUpd
                 status,
                 error_log,
                 id,
-                WorkflowsColumns.updated_at.encode(now),
-                WorkflowsColumns.completed_at.encode(now),
+                WorkflowsTable.updated_at.encode(now),
+                WorkflowsTable.completed_at.encode(now),
             ),
         )

@@ -2,42 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from generated.client import DbClient, create_db_client
 from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import UserSettingsRepository, WorkflowRepository
-from generated.tables import WorkflowsColumns
-from libsqlkit import Column, UniqueViolation
+from generated.tables import UserSettingsTable, WorkflowsTable, workflows
+from libsqlkit import Column, UniqueViolation, and_, count, select
 
 
 def run(db: DbClient) -> list[str]:
-    workflows = WorkflowRepository(db)
-    created: Workflow = workflows.create(NewWorkflow(type="summarize", user_id="u1"))
-    found = workflows.find_by_id(created.id)
+    repo = WorkflowRepository(db)
+    created: Workflow = repo.create(NewWorkflow(type="summarize", user_id="u1"))
+    found = repo.find_by_id(created.id)
     if found is not None:
         status: Literal["PENDING", "PROCESSING", "COMPLETED", "FAILED", "RETRYING"] = found.status
         print(status, found.created_at.isoformat())
-    done = workflows.update_status(created.id, "COMPLETED")
+    done = repo.update_status(created.id, "COMPLETED")
     finished: datetime | None = done.completed_at if done else None
-    workflows.update_status(created.id, "FAILED", "boom")
-    workflows.update(created.id, WorkflowUpdate(retry_count=1))
-    workflows.soft_delete(created.id)
-    count: int = workflows.create_many([NewWorkflow(type="t", user_id="u2")])
-    rows: list[Workflow] = workflows.create_many(
-        [NewWorkflow(type="t", user_id="u3")], returning=True
-    )
+    repo.update_status(created.id, "FAILED", "boom")
+    repo.update(created.id, WorkflowUpdate(retry_count=1))
+    repo.soft_delete(created.id)
+    inserted: int = repo.create_many([NewWorkflow(type="t", user_id="u2")])
+    rows: list[Workflow] = repo.create_many([NewWorkflow(type="t", user_id="u3")], returning=True)
     settings = UserSettingsRepository(db)
     try:
         settings.create(NewUserSettings(user_id="u1", preferences={"theme": "dark"}))
     except UniqueViolation as exc:
         print(exc.table, exc.columns)
     with db.transaction():
-        workflows.create(NewWorkflow(type="t", user_id="u4", created_at=datetime.now(UTC)))
-    column: Column[datetime | None] = WorkflowsColumns.completed_at
-    print(finished, count, rows, column)
-    return [w.id for w in workflows.find_by_user_id("u1")]
+        repo.create(NewWorkflow(type="t", user_id="u4", created_at=datetime.now(UTC)))
+    column: Column[datetime | None, Workflow] = WorkflowsTable.completed_at
+    built: list[Workflow] = (
+        select(workflows)
+        .where(and_(workflows.user_id == "u1", workflows.deleted_at.is_null()))
+        .order_by(workflows.created_at.desc())
+        .all(db)
+    )
+    pairs: list[tuple[str, datetime]] = (
+        select(workflows.id, workflows.created_at).from_(workflows).all(db)
+    )
+    per_status: Sequence[tuple[str, int]] = (
+        select(workflows.status, count()).from_(workflows).group_by(workflows.status).all(db)
+    )
+    joined = (
+        select(workflows)
+        .left_join(UserSettingsTable, on=UserSettingsTable.user_id == workflows.user_id)
+        .all(db)
+    )
+    for workflow, settings_row in joined:
+        print(workflow.id, settings_row.user_id if settings_row is not None else None)
+    print(built, pairs, per_status)
+    print(finished, inserted, rows, column)
+    return [w.id for w in repo.find_by_user_id("u1")]
 
 
 if __name__ == "__main__":

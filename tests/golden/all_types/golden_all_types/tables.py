@@ -9,110 +9,132 @@ from typing import Final, Literal
 
 from pydantic import JsonValue
 
-from golden_all_types.models import TaskSpec
-from libsqlkit import Column, Schema, Table, TableSql, codecs
+from golden_all_types.models import (
+    NewProject,
+    NewTask,
+    Project,
+    ProjectUpdate,
+    Task,
+    TaskSpec,
+    TaskUpdate,
+)
+from libsqlkit import Column, Schema, Table, TableRef, TableSql, codecs
 
-__all__ = ["PROJECTS", "SCHEMA", "TASKS", "ProjectsColumns", "TasksColumns"]
+__all__ = ["PROJECTS", "SCHEMA", "TASKS", "ProjectsTable", "TasksTable", "projects", "tasks"]
 
 
-class ProjectsColumns:
-    """Columns of `projects`; each knows the Python type of its values."""
+class ProjectsTable(TableRef[Project, NewProject, ProjectUpdate]):
+    """Table `projects`: its typed columns, for the query builder and the repository."""
 
-    id: Final[Column[int]] = Column(
+    id: Final[Column[int, Project]] = Column(
         "projects", "id", codecs.INTEGER, not_null=True, primary_key=True
     )
-    slug: Final[Column[str]] = Column("projects", "slug", codecs.TEXT, not_null=True)
-    title: Final[Column[str]] = Column("projects", "title", codecs.TEXT, not_null=True)
-    archived: Final[Column[bool]] = Column("projects", "archived", codecs.BOOLEAN, not_null=True)
-    budget: Final[Column[float | None]] = Column("projects", "budget", codecs.REAL)
-    price: Final[Column[str | None]] = Column("projects", "price", codecs.NUMERIC_TEXT)
-    ratio: Final[Column[float | None]] = Column("projects", "ratio", codecs.NUMERIC_NUMBER)
-    big_counter: Final[Column[int | None]] = Column(
+    slug: Final[Column[str, Project]] = Column("projects", "slug", codecs.TEXT, not_null=True)
+    title: Final[Column[str, Project]] = Column("projects", "title", codecs.TEXT, not_null=True)
+    archived: Final[Column[bool, Project]] = Column(
+        "projects", "archived", codecs.BOOLEAN, not_null=True
+    )
+    budget: Final[Column[float | None, Project]] = Column("projects", "budget", codecs.REAL)
+    price: Final[Column[str | None, Project]] = Column("projects", "price", codecs.NUMERIC_TEXT)
+    ratio: Final[Column[float | None, Project]] = Column("projects", "ratio", codecs.NUMERIC_NUMBER)
+    big_counter: Final[Column[int | None, Project]] = Column(
         "projects", "big_counter", codecs.NUMERIC_BIGINT
     )
-    logo: Final[Column[bytes | None]] = Column("projects", "logo", codecs.BLOB)
-    settings: Final[Column[JsonValue | None]] = Column("projects", "settings", codecs.JSON_BLOB)
-    serial: Final[Column[int | None]] = Column("projects", "serial", codecs.BIGINT_BLOB)
-    tags: Final[Column[JsonValue]] = Column("projects", "tags", codecs.JSON_TEXT, not_null=True)
-    started_at: Final[Column[datetime | None]] = Column(
+    logo: Final[Column[bytes | None, Project]] = Column("projects", "logo", codecs.BLOB)
+    settings: Final[Column[JsonValue | None, Project]] = Column(
+        "projects", "settings", codecs.JSON_BLOB
+    )
+    serial: Final[Column[int | None, Project]] = Column("projects", "serial", codecs.BIGINT_BLOB)
+    tags: Final[Column[JsonValue, Project]] = Column(
+        "projects", "tags", codecs.JSON_TEXT, not_null=True
+    )
+    started_at: Final[Column[datetime | None, Project]] = Column(
         "projects", "started_at", codecs.TIMESTAMP_MS
     )
-    imported_at: Final[Column[datetime | None]] = Column(
+    imported_at: Final[Column[datetime | None, Project]] = Column(
         "projects", "imported_at", codecs.TIMESTAMP, has_sql_default=True
     )
-    revision: Final[Column[int]] = Column(
+    revision: Final[Column[int, Project]] = Column(
         "projects", "revision", codecs.INTEGER, not_null=True, has_sql_default=True
     )
 
+    table = Table(
+        name="projects",
+        columns=(
+            id,
+            slug,
+            title,
+            archived,
+            budget,
+            price,
+            ratio,
+            big_counter,
+            logo,
+            settings,
+            serial,
+            tags,
+            started_at,
+            imported_at,
+            revision,
+        ),
+        primary_key="id",
+        soft_delete=None,
+        checks={"projects_budget_positive": ()},
+        sql=TableSql(
+            insert="INSERT INTO `projects` (`id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN (unixepoch()) ELSE ? END, CASE WHEN ? THEN (1 + 1) ELSE ? END) RETURNING `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`",
+            select_by_key="SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `id` = ?",
+            select_page="SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `projects`",
+            delete="DELETE FROM `projects` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `projects` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`",
+            set_fragments={
+                "id": "`id` = ?",
+                "slug": "`slug` = ?",
+                "title": "`title` = ?",
+                "archived": "`archived` = ?",
+                "budget": "`budget` = ?",
+                "price": "`price` = ?",
+                "ratio": "`ratio` = ?",
+                "big_counter": "`big_counter` = ?",
+                "logo": "`logo` = ?",
+                "settings": "`settings` = ?",
+                "serial": "`serial` = ?",
+                "tags": "`tags` = ?",
+                "started_at": "`started_at` = ?",
+                "imported_at": "`imported_at` = ?",
+                "revision": "`revision` = ?",
+            },
+        ),
+    )
+    model = Project
+    insert_model = NewProject
+    update_model = ProjectUpdate
 
-PROJECTS: Final = Table(
-    name="projects",
-    columns=(
-        ProjectsColumns.id,
-        ProjectsColumns.slug,
-        ProjectsColumns.title,
-        ProjectsColumns.archived,
-        ProjectsColumns.budget,
-        ProjectsColumns.price,
-        ProjectsColumns.ratio,
-        ProjectsColumns.big_counter,
-        ProjectsColumns.logo,
-        ProjectsColumns.settings,
-        ProjectsColumns.serial,
-        ProjectsColumns.tags,
-        ProjectsColumns.started_at,
-        ProjectsColumns.imported_at,
-        ProjectsColumns.revision,
-    ),
-    primary_key="id",
-    soft_delete=None,
-    checks={"projects_budget_positive": ()},
-    sql=TableSql(
-        insert="INSERT INTO `projects` (`id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN (unixepoch()) ELSE ? END, CASE WHEN ? THEN (1 + 1) ELSE ? END) RETURNING `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`",
-        select_by_key="SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `id` = ?",
-        select_page="SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` ORDER BY `id` LIMIT ? OFFSET ?",
-        count="SELECT count(*) FROM `projects`",
-        delete="DELETE FROM `projects` WHERE `id` = ? RETURNING `id`",
-        update_prefix="UPDATE `projects` SET ",
-        update_suffix=" WHERE `id` = ? RETURNING `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision`",
-        set_fragments={
-            "id": "`id` = ?",
-            "slug": "`slug` = ?",
-            "title": "`title` = ?",
-            "archived": "`archived` = ?",
-            "budget": "`budget` = ?",
-            "price": "`price` = ?",
-            "ratio": "`ratio` = ?",
-            "big_counter": "`big_counter` = ?",
-            "logo": "`logo` = ?",
-            "settings": "`settings` = ?",
-            "serial": "`serial` = ?",
-            "tags": "`tags` = ?",
-            "started_at": "`started_at` = ?",
-            "imported_at": "`imported_at` = ?",
-            "revision": "`revision` = ?",
-        },
-    ),
-)
+
+PROJECTS: Final = ProjectsTable.table
+projects: Final = ProjectsTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 
 
-class TasksColumns:
-    """Columns of `tasks`; each knows the Python type of its values."""
+class TasksTable(TableRef[Task, NewTask, TaskUpdate]):
+    """Table `tasks`: its typed columns, for the query builder and the repository."""
 
-    id: Final[Column[str]] = Column(
+    id: Final[Column[str, Task]] = Column(
         "tasks", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
     )
-    project_id: Final[Column[int]] = Column("tasks", "project_id", codecs.INTEGER, not_null=True)
-    state: Final[Column[Literal["todo", "doing", "won't do", "done"]]] = Column(
+    project_id: Final[Column[int, Task]] = Column(
+        "tasks", "project_id", codecs.INTEGER, not_null=True
+    )
+    state: Final[Column[Literal["todo", "doing", "won't do", "done"], Task]] = Column(
         "tasks", "state", codecs.TEXT, not_null=True
     )
-    spec: Final[Column[TaskSpec | None]] = Column("tasks", "spec", codecs.JSON_TEXT)
-    notes: Final[Column[str | None]] = Column("tasks", "notes", codecs.TEXT)
-    done_at: Final[Column[datetime | None]] = Column("tasks", "done_at", codecs.TIMESTAMP)
-    created_at: Final[Column[datetime]] = Column(
+    spec: Final[Column[TaskSpec | None, Task]] = Column("tasks", "spec", codecs.JSON_TEXT)
+    notes: Final[Column[str | None, Task]] = Column("tasks", "notes", codecs.TEXT)
+    done_at: Final[Column[datetime | None, Task]] = Column("tasks", "done_at", codecs.TIMESTAMP)
+    created_at: Final[Column[datetime, Task]] = Column(
         "tasks", "created_at", codecs.TIMESTAMP, not_null=True, client_default="now"
     )
-    updated_at: Final[Column[datetime]] = Column(
+    updated_at: Final[Column[datetime, Task]] = Column(
         "tasks",
         "updated_at",
         codecs.TIMESTAMP,
@@ -120,52 +142,49 @@ class TasksColumns:
         client_default="now",
         on_update="now",
     )
-    removed_at: Final[Column[datetime | None]] = Column("tasks", "removed_at", codecs.TIMESTAMP)
+    removed_at: Final[Column[datetime | None, Task]] = Column(
+        "tasks", "removed_at", codecs.TIMESTAMP
+    )
+
+    table = Table(
+        name="tasks",
+        columns=(id, project_id, state, spec, notes, done_at, created_at, updated_at, removed_at),
+        primary_key="id",
+        soft_delete="removed_at",
+        checks={"tasks_state_enum": ("state",)},
+        sql=TableSql(
+            insert="INSERT INTO `tasks` (`id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
+            select_by_key="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ? AND `removed_at` IS NULL",
+            select_page="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `removed_at` IS NULL ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `tasks` WHERE `removed_at` IS NULL",
+            delete="DELETE FROM `tasks` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `tasks` SET ",
+            update_suffix=" WHERE `id` = ? AND `removed_at` IS NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
+            set_fragments={
+                "id": "`id` = ?",
+                "project_id": "`project_id` = ?",
+                "state": "`state` = ?",
+                "spec": "`spec` = ?",
+                "notes": "`notes` = ?",
+                "done_at": "`done_at` = ?",
+                "created_at": "`created_at` = ?",
+                "updated_at": "`updated_at` = ?",
+                "removed_at": "`removed_at` = ?",
+            },
+            soft_delete="UPDATE `tasks` SET `removed_at` = ?, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NULL",
+            restore="UPDATE `tasks` SET `removed_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NOT NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
+            select_by_key_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ?",
+            select_page_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` ORDER BY `id` LIMIT ? OFFSET ?",
+            count_all="SELECT count(*) FROM `tasks`",
+        ),
+    )
+    model = Task
+    insert_model = NewTask
+    update_model = TaskUpdate
 
 
-TASKS: Final = Table(
-    name="tasks",
-    columns=(
-        TasksColumns.id,
-        TasksColumns.project_id,
-        TasksColumns.state,
-        TasksColumns.spec,
-        TasksColumns.notes,
-        TasksColumns.done_at,
-        TasksColumns.created_at,
-        TasksColumns.updated_at,
-        TasksColumns.removed_at,
-    ),
-    primary_key="id",
-    soft_delete="removed_at",
-    checks={"tasks_state_enum": ("state",)},
-    sql=TableSql(
-        insert="INSERT INTO `tasks` (`id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
-        select_by_key="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ? AND `removed_at` IS NULL",
-        select_page="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `removed_at` IS NULL ORDER BY `id` LIMIT ? OFFSET ?",
-        count="SELECT count(*) FROM `tasks` WHERE `removed_at` IS NULL",
-        delete="DELETE FROM `tasks` WHERE `id` = ? RETURNING `id`",
-        update_prefix="UPDATE `tasks` SET ",
-        update_suffix=" WHERE `id` = ? AND `removed_at` IS NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
-        set_fragments={
-            "id": "`id` = ?",
-            "project_id": "`project_id` = ?",
-            "state": "`state` = ?",
-            "spec": "`spec` = ?",
-            "notes": "`notes` = ?",
-            "done_at": "`done_at` = ?",
-            "created_at": "`created_at` = ?",
-            "updated_at": "`updated_at` = ?",
-            "removed_at": "`removed_at` = ?",
-        },
-        soft_delete="UPDATE `tasks` SET `removed_at` = ?, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NULL",
-        restore="UPDATE `tasks` SET `removed_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NOT NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
-        select_by_key_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ?",
-        select_page_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` ORDER BY `id` LIMIT ? OFFSET ?",
-        count_all="SELECT count(*) FROM `tasks`",
-    ),
-)
-
+TASKS: Final = TasksTable.table
+tasks: Final = TasksTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 
 SCHEMA: Final = Schema(
     tables=(PROJECTS, TASKS),

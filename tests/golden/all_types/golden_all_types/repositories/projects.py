@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from golden_all_types.models import NewProject, Project, ProjectUpdate
-from golden_all_types.tables import PROJECTS, ProjectsColumns
+from golden_all_types.tables import PROJECTS, ProjectsTable
 from libsqlkit import Repository
 
 __all__ = ["ProjectRepository"]
@@ -30,4 +30,4 @@ class ProjectRepository(Repository[Project, NewProject, ProjectUpdate, int]):
 
     def list_archived(self, archived: bool) -> list[Project]:
         """Declared in schema.yaml as list_archived."""
-        return self._fetch_all(_LIST_ARCHIVED, (ProjectsColumns.archived.encode(archived),))
+        return self._fetch_all(_LIST_ARCHIVED, (ProjectsTable.archived.encode(archived),))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Final, Literal
 
 from golden_all_types.models import NewTask, Task, TaskUpdate
-from golden_all_types.tables import TASKS, TasksColumns
+from golden_all_types.tables import TASKS, TasksTable
 from libsqlkit import SoftDeleteRepository
 
 __all__ = ["TaskRepository"]
@@ -43,11 +43,5 @@ class TaskRepository(SoftDeleteRepository[Task, NewTask, TaskUpdate, str]):
         now = datetime.now(UTC)
         return self._fetch_one(
             _MOVE,
-            (
-                state,
-                notes,
-                id,
-                TasksColumns.updated_at.encode(now),
-                TasksColumns.done_at.encode(now),
-            ),
+            (state, notes, id, TasksTable.updated_at.encode(now), TasksTable.done_at.encode(now)),
         )

@@ -1,0 +1,554 @@
+"""A typed query builder in Drizzle's style: select/insert/update/delete, checked by mypy.
+
+    rows = select(workflows).where(and_(workflows.user_id == uid, workflows.deleted_at.is_null()))
+           .order_by(workflows.created_at.desc()).all(db)          # list[Workflow]
+
+Tables are the generated `XxxTable` classes (a `TableRef`); their columns are typed
+`Column[T, Model]`. Results are inferred: `select(table)` gives the table's models,
+`select(col_a, col_b)` tuples of the columns' types, a left-joined side is optional.
+Values are always bound parameters, encoded with the columns' Drizzle-compatible codecs.
+The SQL of a query shape is rendered once and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+from libsqlkit._database import Database
+from libsqlkit._drivers import Row
+from libsqlkit._errors import LibsqlKitError
+from libsqlkit._expr import Condition, Expr, Logical, Ordering
+from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._repository import insert_params, rows_to_models
+from libsqlkit._schema import Column, Table
+
+__all__ = [
+    "Columns",
+    "Delete",
+    "Insert",
+    "QueryError",
+    "RawQuery",
+    "Select",
+    "TableRef",
+    "Update",
+    "delete",
+    "insert",
+    "select",
+    "sql",
+    "update",
+]
+
+M = TypeVar("M", bound=SelectModel)
+M2 = TypeVar("M2", bound=SelectModel)
+N = TypeVar("N", bound=InsertModel)
+U = TypeVar("U", bound=UpdateModel)
+R = TypeVar("R")
+S = TypeVar("S")
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+T3 = TypeVar("T3")
+T4 = TypeVar("T4")
+T5 = TypeVar("T5")
+T6 = TypeVar("T6")
+
+_CACHE: dict[Hashable, str] = {}
+_CACHE_LIMIT = 4096
+
+
+class QueryError(LibsqlKitError):
+    """A query that cannot be run as built (a column of a table not in it, ...)."""
+
+
+class TableRef(Generic[M, N, U]):
+    """Base of the generated table classes: `table` (metadata), `model`, `insert_model`,
+    `update_model` as class attributes, the columns as typed class attributes."""
+
+    table: ClassVar[Table]
+    model: ClassVar[type[SelectModel]]
+    insert_model: ClassVar[type[InsertModel]]
+    update_model: ClassVar[type[UpdateModel]]
+
+
+def _q(name: str) -> str:
+    return f"`{name}`"
+
+
+def _compiled(shape: Hashable, render: Any) -> str:
+    text = _CACHE.get(shape)
+    if text is None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        text = _CACHE[shape] = render()
+    return text
+
+
+def _check_tables(where: str, used: set[str], present: set[str]) -> None:
+    missing = used - present
+    if missing:
+        raise QueryError(
+            f"{where} uses table {', '.join(sorted(missing))}, which is not in this query "
+            f"(it has {', '.join(sorted(present))}): add a join"
+        )
+
+
+def _all_columns(table: Table) -> str:
+    return ", ".join(f"{_q(table.name)}.{_q(c.name)}" for c in table.columns)
+
+
+class _Join:
+    __slots__ = ("condition", "kind", "ref")
+
+    def __init__(
+        self, kind: str, ref: type[TableRef[Any, Any, Any]], condition: Condition[Any]
+    ) -> None:
+        self.kind, self.ref, self.condition = kind, ref, condition
+
+
+class Select(Generic[R, S]):
+    """SELECT with rows of type `R`, over the tables `S` (a union of select models)."""
+
+    def __init__(
+        self,
+        source: type[TableRef[Any, Any, Any]],
+        columns: tuple[Expr[Any, Any], ...] | None,
+        *,
+        joins: tuple[_Join, ...] = (),
+        where: tuple[Condition[Any], ...] = (),
+        order: tuple[Ordering[Any], ...] = (),
+        group: tuple[Expr[Any, Any], ...] = (),
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> None:
+        self._source = source
+        self._columns = columns
+        self._joins = joins
+        self._where = where
+        self._order = order
+        self._group = group
+        self._limit = limit
+        self._offset = offset
+
+    def _copy(self, **changes: Any) -> Any:
+        fields: dict[str, Any] = {
+            "joins": self._joins,
+            "where": self._where,
+            "order": self._order,
+            "group": self._group,
+            "limit": self._limit,
+            "offset": self._offset,
+        }
+        fields.update(changes)
+        return Select(self._source, self._columns, **fields)
+
+    # -- building -----------------------------------------------------------------------
+
+    def where(self, condition: Condition[S]) -> Select[R, S]:
+        """Filter rows; several where() calls are ANDed."""
+        return self._copy(where=(*self._where, condition))  # type: ignore[no-any-return]
+
+    def order_by(self, *terms: Ordering[S] | Expr[Any, S]) -> Select[R, S]:
+        orderings = tuple(t if isinstance(t, Ordering) else Ordering(t, "ASC") for t in terms)
+        return self._copy(order=(*self._order, *orderings))  # type: ignore[no-any-return]
+
+    def group_by(self, *exprs: Expr[Any, S]) -> Select[R, S]:
+        return self._copy(group=(*self._group, *exprs))  # type: ignore[no-any-return]
+
+    def limit(self, count: int) -> Select[R, S]:
+        if count < 0:
+            raise QueryError(f"limit must be >= 0, got {count}")
+        return self._copy(limit=count)  # type: ignore[no-any-return]
+
+    def offset(self, count: int) -> Select[R, S]:
+        if count < 0:
+            raise QueryError(f"offset must be >= 0, got {count}")
+        return self._copy(offset=count)  # type: ignore[no-any-return]
+
+    @overload
+    def inner_join(
+        self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
+    ) -> Select[tuple[M, M2], M | M2]: ...
+
+    @overload
+    def inner_join(
+        self, table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[R, S | M2]: ...
+
+    def inner_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+        """INNER JOIN; selecting whole tables gives (left, right) tuples."""
+        return self._copy(joins=(*self._joins, _Join("INNER JOIN", table, on)))
+
+    @overload
+    def left_join(
+        self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
+    ) -> Select[tuple[M, M2 | None], M | M2]: ...
+
+    @overload
+    def left_join(
+        self, table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[R, S | M2]: ...
+
+    def left_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+        """LEFT JOIN; selecting whole tables gives (left, right or None) tuples."""
+        return self._copy(joins=(*self._joins, _Join("LEFT JOIN", table, on)))
+
+    # -- compiling ----------------------------------------------------------------------
+
+    def _tables(self) -> list[type[TableRef[Any, Any, Any]]]:
+        return [self._source, *(j.ref for j in self._joins)]
+
+    def shape(self) -> Hashable:
+        return (
+            "select",
+            self._source.table.name,
+            None if self._columns is None else tuple(c.shape() for c in self._columns),
+            tuple((j.kind, j.ref.table.name, j.condition.shape()) for j in self._joins),
+            tuple(w.shape() for w in self._where),
+            tuple(g.shape() for g in self._group),
+            tuple(o.shape() for o in self._order),
+            self._limit is not None,
+            self._offset is not None,
+        )
+
+    def render(self) -> str:
+        if self._columns is None:
+            selected = ", ".join(_all_columns(ref.table) for ref in self._tables())
+        else:
+            selected = ", ".join(c.render() for c in self._columns)
+        parts = [f"SELECT {selected} FROM {_q(self._source.table.name)}"]
+        parts += [f"{j.kind} {_q(j.ref.table.name)} ON {j.condition.render()}" for j in self._joins]
+        if self._where:
+            parts.append("WHERE " + " AND ".join(w.render() for w in self._where))
+        if self._group:
+            parts.append("GROUP BY " + ", ".join(g.render() for g in self._group))
+        if self._order:
+            parts.append("ORDER BY " + ", ".join(o.render() for o in self._order))
+        if self._limit is not None or self._offset is not None:
+            parts.append("LIMIT ?")
+        if self._offset is not None:
+            parts.append("OFFSET ?")
+        return " ".join(parts)
+
+    def params(self, out: list[Any]) -> None:
+        for column in self._columns or ():
+            column.params(out)
+        for join in self._joins:
+            join.condition.params(out)
+        for condition in self._where:
+            condition.params(out)
+        for expr in self._group:
+            expr.params(out)
+        for ordering in self._order:
+            ordering.expr.params(out)
+        if self._limit is not None or self._offset is not None:
+            out.append(-1 if self._limit is None else self._limit)
+        if self._offset is not None:
+            out.append(self._offset)
+
+    def compile(self) -> tuple[str, list[Any]]:
+        """(SQL, parameters): also what `db.batch([...])` takes."""
+        present = {ref.table.name for ref in self._tables()}
+        for label, exprs in (
+            ("select", self._columns or ()),
+            ("where", self._where),
+            ("order_by", tuple(o.expr for o in self._order)),
+            ("group_by", self._group),
+            ("join", tuple(j.condition for j in self._joins)),
+        ):
+            for expr in exprs:
+                _check_tables(label, expr.tables(), present)
+        params: list[Any] = []
+        self.params(params)
+        return _compiled(self.shape(), self.render), params
+
+    # -- running ------------------------------------------------------------------------
+
+    def all(self, db: Database) -> list[R]:
+        statement, params = self.compile()
+        return self._decode(db.execute(statement, params))
+
+    def first(self, db: Database) -> R | None:
+        rows = (self if self._limit is not None else self.limit(1)).all(db)
+        return rows[0] if rows else None
+
+    def _decode(self, rows: list[Row]) -> list[Any]:
+        if self._columns is not None:
+            columns = self._columns
+            return [
+                tuple(c.decode_value(v) for c, v in zip(columns, row, strict=True)) for row in rows
+            ]
+        tables = self._tables()
+        if len(tables) == 1:
+            return rows_to_models(tables[0].table, tables[0].model, rows)
+        decoded: list[list[Any]] = []
+        start = 0
+        for index, ref in enumerate(tables):
+            width = len(ref.table.columns)
+            part = [row[start : start + width] for row in rows]
+            outer = index > 0 and self._joins[index - 1].kind == "LEFT JOIN"
+            key = ref.table.columns.index(ref.table.column(ref.table.primary_key))
+            models = iter(
+                rows_to_models(
+                    ref.table, ref.model, [p for p in part if not (outer and p[key] is None)]
+                )
+            )
+            decoded.append([None if outer and p[key] is None else next(models) for p in part])
+            start += width
+        return [tuple(values) for values in zip(*decoded, strict=True)]
+
+
+class Columns(Generic[R]):
+    """select(col, ...) before .from_(table)."""
+
+    def __init__(self, columns: tuple[Expr[Any, Any], ...]) -> None:
+        self._columns = columns
+
+    def from_(self, table: type[TableRef[M, Any, Any]]) -> Select[R, M]:
+        return Select(table, self._columns)
+
+
+@overload
+def select(table: type[TableRef[M, Any, Any]], /) -> Select[M, M]: ...
+@overload
+def select(c1: Expr[T1, Any], /) -> Columns[tuple[T1]]: ...
+@overload
+def select(c1: Expr[T1, Any], c2: Expr[T2, Any], /) -> Columns[tuple[T1, T2]]: ...
+@overload
+def select(
+    c1: Expr[T1, Any], c2: Expr[T2, Any], c3: Expr[T3, Any], /
+) -> Columns[tuple[T1, T2, T3]]: ...
+@overload
+def select(
+    c1: Expr[T1, Any], c2: Expr[T2, Any], c3: Expr[T3, Any], c4: Expr[T4, Any], /
+) -> Columns[tuple[T1, T2, T3, T4]]: ...
+@overload
+def select(
+    c1: Expr[T1, Any], c2: Expr[T2, Any], c3: Expr[T3, Any], c4: Expr[T4, Any], c5: Expr[T5, Any], /
+) -> Columns[tuple[T1, T2, T3, T4, T5]]: ...
+@overload
+def select(
+    c1: Expr[T1, Any],
+    c2: Expr[T2, Any],
+    c3: Expr[T3, Any],
+    c4: Expr[T4, Any],
+    c5: Expr[T5, Any],
+    c6: Expr[T6, Any],
+    /,
+) -> Columns[tuple[T1, T2, T3, T4, T5, T6]]: ...
+def select(*items: Any) -> Any:
+    """select(table) for whole rows as models, or select(col, ...).from_(table) for tuples."""
+    if len(items) == 1 and isinstance(items[0], type) and issubclass(items[0], TableRef):
+        return Select(items[0], None)
+    if not items or not all(isinstance(item, Expr) for item in items):
+        raise QueryError("select() takes one table, or one to six columns/expressions")
+    return Columns(tuple(items))
+
+
+class _Write(Generic[M]):
+    """What insert/update/delete share: RETURNING, running, compiling."""
+
+    def __init__(self, ref: type[TableRef[Any, Any, Any]]) -> None:
+        self._ref = ref
+        self._returning = False
+
+    def _statements(self) -> list[tuple[str, list[Any]]]:
+        raise NotImplementedError
+
+    def compile(self) -> list[tuple[str, list[Any]]]:
+        """The statements with their parameters (several for a multi-row insert)."""
+        return self._statements()
+
+    def _tail(self) -> str:
+        table = self._ref.table
+        return (
+            f" RETURNING {_all_columns(table)}"
+            if self._returning
+            else f" RETURNING {_q(table.name)}.{_q(table.primary_key)}"
+        )
+
+    def all(self, db: Database) -> list[M]:
+        """Run it and return the affected rows (call .returning() first)."""
+        if not self._returning:
+            raise QueryError("call .returning() to get the rows back, or .run(db) for a count")
+        rows = [
+            row for statement, params in self.compile() for row in self._run(db, statement, params)
+        ]
+        return rows_to_models(self._ref.table, self._ref.model, rows)
+
+    def run(self, db: Database) -> int:
+        """Run it; the number of rows affected."""
+        return sum(len(self._run(db, statement, params)) for statement, params in self.compile())
+
+    def _run(self, db: Database, statement: str, params: list[Any]) -> list[Row]:
+        return db.execute(statement, params, table=self._ref.table.name)
+
+
+class Insert(_Write[M], Generic[M, N, U]):
+    def __init__(self, ref: type[TableRef[M, N, U]]) -> None:
+        super().__init__(ref)
+        self._rows: tuple[N, ...] = ()
+        self._conflict: tuple[str, tuple[Column[Any, Any], ...], U | None] | None = None
+
+    def values(self, rows: N | Sequence[N]) -> Insert[M, N, U]:
+        items = tuple(rows) if isinstance(rows, Sequence) else (rows,)
+        for item in items:
+            if not isinstance(item, self._ref.insert_model):
+                raise QueryError(
+                    f"insert into {self._ref.table.name} takes {self._ref.insert_model.__name__}, not {type(item).__name__}"
+                )
+        self._rows = items
+        return self
+
+    def on_conflict_do_nothing(
+        self, target: Column[Any, M] | Sequence[Column[Any, M]] = ()
+    ) -> Insert[M, N, U]:
+        self._conflict = ("nothing", _targets(target), None)
+        return self
+
+    def on_conflict_do_update(
+        self, *, target: Column[Any, M] | Sequence[Column[Any, M]], set_: U
+    ) -> Insert[M, N, U]:
+        """Upsert: on a conflict on `target`, write the fields set in `set_` instead."""
+        if not isinstance(set_, self._ref.update_model):
+            raise QueryError(
+                f"set_ takes {self._ref.update_model.__name__}, not {type(set_).__name__}"
+            )
+        self._conflict = ("update", _targets(target), set_)
+        return self
+
+    def returning(self) -> Insert[M, N, U]:
+        self._returning = True
+        return self
+
+    def _statements(self) -> list[tuple[str, list[Any]]]:
+        if not self._rows:
+            raise QueryError("insert(...) needs .values(...)")
+        table = self._ref.table
+        head = table.sql.insert.partition(" RETURNING ")[0]
+        conflict, conflict_params = "", []
+        if self._conflict is not None:
+            kind, targets, changes = self._conflict
+            on = f"({', '.join(_q(c.name) for c in targets)}) " if targets else ""
+            if kind == "nothing":
+                conflict = f" ON CONFLICT {on}DO NOTHING"
+            else:
+                assert changes is not None
+                fields = [c for c in table.columns if c.name in changes.__pydantic_fields_set__]
+                if not fields:
+                    raise QueryError("on_conflict_do_update needs at least one field in set_")
+                conflict = f" ON CONFLICT {on}DO UPDATE SET " + ", ".join(
+                    f"{_q(c.name)} = ?" for c in fields
+                )
+                conflict_params = [c.encode(getattr(changes, c.name)) for c in fields]
+        statement = head + conflict + self._tail()
+        return [(statement, [*insert_params(table, row), *conflict_params]) for row in self._rows]
+
+
+def _targets(target: Column[Any, Any] | Sequence[Column[Any, Any]]) -> tuple[Column[Any, Any], ...]:
+    return (target,) if isinstance(target, Column) else tuple(target)
+
+
+class Update(_Write[M], Generic[M, U]):
+    def __init__(self, ref: type[TableRef[M, Any, U]]) -> None:
+        super().__init__(ref)
+        self._changes: U | None = None
+        self._where: tuple[Condition[Any], ...] = ()
+
+    def set(self, changes: U) -> Update[M, U]:
+        """The fields set in `changes` are written (on-update columns too, unless set)."""
+        if not isinstance(changes, self._ref.update_model):
+            raise QueryError(
+                f"update {self._ref.table.name} takes {self._ref.update_model.__name__}, not {type(changes).__name__}"
+            )
+        self._changes = changes
+        return self
+
+    def where(self, condition: Condition[M]) -> Update[M, U]:
+        self._where = (*self._where, condition)
+        return self
+
+    def returning(self) -> Update[M, U]:
+        self._returning = True
+        return self
+
+    def _statements(self) -> list[tuple[str, list[Any]]]:
+        if self._changes is None:
+            raise QueryError("update(...) needs .set(...)")
+        from datetime import UTC, datetime
+
+        table = self._ref.table
+        given = self._changes.__pydantic_fields_set__
+        columns = [c for c in table.columns if c.name in given or (c.on_update is not None)]
+        now = datetime.now(UTC)
+        assignments = ", ".join(f"{_q(c.name)} = ?" for c in columns)
+        params = [
+            c.encode(getattr(self._changes, c.name) if c.name in given else now) for c in columns
+        ]
+        where, where_params = _where(self._where, table.name)
+        return [
+            (
+                f"UPDATE {_q(table.name)} SET {assignments}{where}{self._tail()}",
+                [*params, *where_params],
+            )
+        ]
+
+
+class Delete(_Write[M]):
+    def __init__(self, ref: type[TableRef[M, Any, Any]]) -> None:
+        super().__init__(ref)
+        self._where: tuple[Condition[Any], ...] = ()
+
+    def where(self, condition: Condition[M]) -> Delete[M]:
+        self._where = (*self._where, condition)
+        return self
+
+    def returning(self) -> Delete[M]:
+        self._returning = True
+        return self
+
+    def _statements(self) -> list[tuple[str, list[Any]]]:
+        where, params = _where(self._where, self._ref.table.name)
+        return [(f"DELETE FROM {_q(self._ref.table.name)}{where}{self._tail()}", params)]
+
+
+def _where(conditions: tuple[Condition[Any], ...], table: str) -> tuple[str, list[Any]]:
+    if not conditions:
+        return "", []
+    combined = conditions[0] if len(conditions) == 1 else Logical("AND", conditions)
+    _check_tables("where", combined.tables(), {table})
+    params: list[Any] = []
+    combined.params(params)
+    return " WHERE " + _compiled(("where", combined.shape()), combined.render), params
+
+
+def insert(table: type[TableRef[M, N, U]]) -> Insert[M, N, U]:
+    return Insert(table)
+
+
+def update(table: type[TableRef[M, Any, U]]) -> Update[M, U]:
+    return Update(table)
+
+
+def delete(table: type[TableRef[M, Any, Any]]) -> Delete[M]:
+    return Delete(table)
+
+
+class RawQuery:
+    """The escape hatch: SQL text with `?` placeholders, values always bound."""
+
+    def __init__(self, text: str, params: tuple[Any, ...]) -> None:
+        self.text, self._params = text, list(params)
+
+    def compile(self) -> tuple[str, list[Any]]:
+        return self.text, self._params
+
+    def all(self, db: Database) -> list[tuple[Any, ...]]:
+        return db.execute(self.text, self._params)
+
+    def run(self, db: Database) -> None:
+        db.execute(self.text, self._params)
+
+
+def sql(text: str, *params: Any) -> RawQuery:
+    """sql("SELECT ... WHERE x = ?", value): raw SQL; values are bound, never pasted in."""
+    return RawQuery(text, params)
