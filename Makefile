@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default database; override with TURSO_DATABASE_URL=... make generate
 export TURSO_DATABASE_URL ?= file:./data/local.db
 
-.PHONY: install generate migration data-migration migrate rollback push check check-generated lint typecheck test bench clean
+.PHONY: install generate migration data-migration migrate rollback push studio check check-generated lint typecheck test bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ rollback: $(INSTALLED)
 ## push [FORCE=1]: apply schema.yaml straight to TURSO_DATABASE_URL (development)
 push: $(INSTALLED)
 	$(PY) -m codegen push $(if $(FORCE),--force)
+
+## studio [WRITE=1] [PORT=8001]: browse TURSO_DATABASE_URL in Datasette on 127.0.0.1
+studio: $(INSTALLED)
+	$(PY) -m codegen studio --port $(or $(PORT),8001) $(if $(WRITE),--write)
 
 ## check: generated/, migrations, schema.yaml and the database at TURSO_DATABASE_URL agree
 check: $(INSTALLED)

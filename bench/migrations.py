@@ -101,12 +101,12 @@ def run(rounds: int, quick: bool) -> Report:
                 with connect(Schema((), ()), f"file:{path}", busy_timeout_ms=600_000) as db:
                     writer.start()
                     time.sleep(0.05)
-                    (applied,) = Migrator(db, project / "migrations").migrate()
+                    started = time.perf_counter()
+                    Migrator(db, project / "migrations").migrate()
+                    elapsed = time.perf_counter() - started
                     writer.stop.set()
                     writer.join()
-                report.figure(workload, "migration", "ms").samples.append(
-                    float(applied.duration_ms)
-                )
+                report.figure(workload, "migration", "ms").samples.append(elapsed * 1000)
                 report.figure(workload, "longest writer wait", "ms").samples.append(
                     writer.longest * 1000
                 )

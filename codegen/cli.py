@@ -7,6 +7,7 @@
   migration NAME  write the next migration from the schema change (nothing if none)
   data-migration NAME [--python]   scaffold a data migration to fill in
   push [--force]  apply schema.yaml straight to a database (development)
+  studio [--write] [--port N]   browse the database in Datasette, on 127.0.0.1
 
 Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is invalid
 (each problem printed as file:line:col: message).
@@ -35,6 +36,7 @@ from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
 from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically
 from libsqlkit._snapshot import introspect
+from libsqlkit._url import database_url
 
 __all__ = ["main"]
 
@@ -152,6 +154,46 @@ def _push(args: argparse.Namespace) -> int:
     return 0
 
 
+def _studio(args: argparse.Namespace) -> int:
+    import uvicorn
+    from datasette.app import Datasette
+    from datasette.database import Database as DatasetteDatabase
+    from datasette.plugins import pm
+
+    from codegen import studio_plugin
+    from codegen.studio import DATABASE, StudioState, metadata, open_studio_database
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)
+        return 1
+    schema = _schema(args)
+    db, path, replica = open_studio_database(args.url, auth_token=None, write=args.write)
+    state = StudioState(
+        schema,
+        db,
+        path,
+        db.url if not replica else database_url(args.url),
+        args.write,
+        replica,
+        tables={t.name: t for t in schema.tables},
+    )
+    studio_plugin.STATE = state
+    if not pm.is_registered(studio_plugin):
+        pm.register(studio_plugin, name="libsqlkit-studio")
+    datasette = Datasette(metadata=metadata(state), settings={"sql_time_limit_ms": 5000})
+    datasette.add_database(
+        DatasetteDatabase(datasette, path=str(path), is_mutable=True), name=DATABASE
+    )
+    kind = (
+        "read-only replica of the remote database"
+        if replica
+        else ("writes enabled" if args.write else "read-only")
+    )
+    print(f"studio: http://{args.host}:{args.port}/{DATABASE} ({kind})", flush=True)
+    uvicorn.run(datasette.app(), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m codegen",
@@ -187,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     push.add_argument(
         "--force", action="store_true", help="apply even if it drops tables or columns"
     )
+    studio = commands.add_parser("studio", help="browse the database in Datasette")
+    studio.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
+    studio.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
+    studio.add_argument("--port", type=int, default=8001)
+    studio.add_argument("--write", action="store_true", help="allow validated edits")
     args = parser.parse_args(argv)
     handlers = {
         "generate": _generate,
@@ -194,6 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migration": _migration,
         "data-migration": _data_migration,
         "push": _push,
+        "studio": _studio,
     }
     try:
         return handlers[args.command](args)

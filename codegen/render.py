@@ -114,8 +114,9 @@ def _query_context(table: TableIR, query: QueryIR) -> dict[str, Any]:
 def _imports(body: str, candidates: list[tuple[str, str, str]]) -> list[str]:
     """`from M import a, b` lines for the names that `body` uses, grouped as isort wants."""
     groups: dict[str, dict[str, set[str]]] = {"std": {}, "third": {}, "first": {}}
+    used = set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", body))  # names not after a dot
     for group, module, name in candidates:
-        if re.search(rf"(?<![\w.]){re.escape(name)}\b", body):
+        if name in used:
             groups[group].setdefault(module, set()).add(name)
     lines: list[str] = []
     for group in ("std", "third", "first"):

@@ -8,6 +8,7 @@ cursor keeps a read transaction open and blocks writers).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -203,9 +204,7 @@ class LibsqlDriver(_LocalDriver):
     def __init__(self, path: str, *, busy_timeout_ms: int, connection: Any = None) -> None:
         self._conn = connection
         if connection is None:
-            import libsql_experimental
-
-            self._conn = libsql_experimental.connect(path, isolation_level=None)
+            self._conn = import_libsql().connect(path, isolation_level=None)
             # (A replica's connection refuses PRAGMAs: it is passed in, left as is.)
             self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
 
@@ -225,6 +224,18 @@ class LibsqlDriver(_LocalDriver):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def import_libsql() -> Any:
+    """libsql_experimental, imported with its logging quiet unless RUST_LOG says otherwise.
+
+    It logs every replication handshake to stdout at INFO, and reads RUST_LOG once, when
+    first imported: so the default must be in place before any import of it.
+    """
+    os.environ.setdefault("RUST_LOG", "error")
+    import libsql_experimental
+
+    return libsql_experimental
 
 
 def libsql_error(message: str) -> Exception:

@@ -11,11 +11,17 @@ wait (a bad token otherwise shows only as a handshake timeout).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from libsqlkit._drivers import DriverName, LibsqlDriver, Row, libsql_error, refuse_nul_text
+from libsqlkit._drivers import (
+    DriverName,
+    LibsqlDriver,
+    Row,
+    import_libsql,
+    libsql_error,
+    refuse_nul_text,
+)
 from libsqlkit._hrana import HranaDriver, http_base_url
 
 __all__ = ["ReplicaDriver"]
@@ -43,13 +49,8 @@ class ReplicaDriver:
     ) -> None:
         self.remote = HranaDriver(sync_url, auth_token=auth_token, timeout=timeout)
         self.remote.check()
-        # libsql logs every replication handshake to stdout at INFO; keep apps quiet
-        # unless the user asked for its logs.
-        os.environ.setdefault("RUST_LOG", "error")
-        import libsql_experimental
-
         try:
-            connection = libsql_experimental.connect(
+            connection = import_libsql().connect(
                 path,
                 sync_url=http_base_url(sync_url),
                 auth_token=auth_token or "",
