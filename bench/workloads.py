@@ -55,6 +55,25 @@ class Contender(Protocol):
         ...
 
 
+def raw_row(workflow_id: str, i: int, now: int) -> tuple[object, ...]:
+    """A workflows row as hand-written SQL binds it (all 12 columns, in order)."""
+    payload_text = json.dumps(payload(i), separators=(",", ":"))
+    return (
+        workflow_id,
+        "summarize",
+        f"user-{i % USERS}",
+        "PENDING",
+        payload_text,
+        None,
+        None,
+        0,
+        now,
+        now,
+        None,
+        None,
+    )
+
+
 class InProcess:
     """A contender running in this process: one method per operation."""
 
@@ -150,21 +169,7 @@ class RawSqlite(InProcess):
         self.conn.close()
 
     def _row(self, i: int) -> tuple[object, ...]:
-        now = int(datetime.now(UTC).timestamp())
-        return (
-            str(uuid.uuid4()),
-            "summarize",
-            f"user-{i % USERS}",
-            "PENDING",
-            json.dumps(payload(i), separators=(",", ":")),
-            None,
-            None,
-            0,
-            now,
-            now,
-            None,
-            None,
-        )
+        return raw_row(str(uuid.uuid4()), i, int(datetime.now(UTC).timestamp()))
 
     def _rows(self, rows: list[tuple[Any, ...]]) -> Any:
         return rows
@@ -303,20 +308,7 @@ def seed(path: Path) -> list[str]:
     conn.executemany(
         f"INSERT INTO workflows ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (
-                ids[i],
-                "summarize",
-                f"user-{i % USERS}",
-                "PENDING",
-                json.dumps(payload(i), separators=(",", ":")),
-                None,
-                None,
-                0,
-                int((BASE + timedelta(seconds=i)).timestamp()),
-                0,
-                None,
-                None,
-            )
+            raw_row(ids[i], i, int((BASE + timedelta(seconds=i)).timestamp()))
             for i in range(SEED_ROWS)
         ],
     )

@@ -167,7 +167,7 @@ def _studio(args: argparse.Namespace) -> int:
         print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)
         return 1
     schema = _schema(args)
-    db, path, replica = open_studio_database(args.url, auth_token=None, write=args.write)
+    db, path, replica = open_studio_database(args.url, auth_token=None)
     state = StudioState(
         schema,
         db,
@@ -180,7 +180,10 @@ def _studio(args: argparse.Namespace) -> int:
     studio_plugin.STATE = state
     if not pm.is_registered(studio_plugin):
         pm.register(studio_plugin, name="libsqlkit-studio")
-    datasette = Datasette(metadata=metadata(state), settings={"sql_time_limit_ms": 5000})
+    # No HTTP caching: the data changes under the pages (edits, replica refreshes).
+    datasette = Datasette(
+        metadata=metadata(state), settings={"sql_time_limit_ms": 5000, "default_cache_ttl": 0}
+    )
     datasette.add_database(
         DatasetteDatabase(datasette, path=str(path), is_mutable=True), name=DATABASE
     )

@@ -126,9 +126,7 @@ def _redacted(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//", url)
 
 
-def open_studio_database(
-    url: str | None, *, auth_token: str | None, write: bool
-) -> tuple[Database, Path, bool]:
+def open_studio_database(url: str | None, *, auth_token: str | None) -> tuple[Database, Path, bool]:
     """(client, file to serve, is a replica). A remote URL gets a local replica."""
     target = database_url(url)
     if url_scheme(target) == "file":

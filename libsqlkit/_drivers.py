@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from libsqlkit._errors import AuthError, Timeout, Unavailable
@@ -209,6 +209,10 @@ class LibsqlDriver(_LocalDriver):
             self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        if isinstance(params, Mapping):
+            raise DriverError(
+                "parameters must be a sequence (a tuple or list), not a mapping", integrity=False
+            )
         expected = parameter_count(sql)
         if expected != len(params):
             # libsql_experimental would bind NULL for the missing ones without a word.

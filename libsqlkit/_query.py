@@ -370,14 +370,21 @@ class _Write(Generic[M]):
         """Run it and return the affected rows (call .returning() first)."""
         if not self._returning:
             raise QueryError("call .returning() to get the rows back, or .run(db) for a count")
-        rows = [
-            row for statement, params in self.compile() for row in self._run(db, statement, params)
-        ]
-        return rows_to_models(self._ref.table, self._ref.model, rows)
+        return rows_to_models(self._ref.table, self._ref.model, self._execute(db))
 
     def run(self, db: Database) -> int:
         """Run it; the number of rows affected."""
-        return sum(len(self._run(db, statement, params)) for statement, params in self.compile())
+        return len(self._execute(db))
+
+    def _execute(self, db: Database) -> list[Row]:
+        """All statements, all or nothing (a multi-row insert is several statements)."""
+        statements = self.compile()
+        if len(statements) == 1:
+            return self._run(db, *statements[0])
+        with db.transaction():
+            return [
+                row for statement, params in statements for row in self._run(db, statement, params)
+            ]
 
     def _run(self, db: Database, statement: str, params: list[Any]) -> list[Row]:
         return db.execute(statement, params, table=self._ref.table.name)

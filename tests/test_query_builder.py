@@ -240,6 +240,17 @@ def test_insert_update_delete_returning(db: DbClient) -> None:
     assert delete(workflows).where(workflows.user_id == "x").run(db) == 3
 
 
+def test_a_failing_multi_row_insert_leaves_no_rows(db: DbClient) -> None:
+    rows = [
+        NewUserSettings(user_id="a"),
+        NewUserSettings(user_id="b"),
+        NewUserSettings(user_id="a"),
+    ]
+    with pytest.raises(UniqueViolation):
+        insert(user_settings).values(rows).run(db)
+    assert select(count()).from_(user_settings).all(db) == [(0,)]
+
+
 def test_upserts(db: DbClient) -> None:
     first = NewUserSettings(user_id="same", preferences={"v": 1})
     insert(user_settings).values(first).run(db)

@@ -231,6 +231,25 @@ def test_parameter_mistakes_are_refused_by_the_libsql_driver(tmp_path: Path) -> 
         with pytest.raises(DatabaseError, match="named parameters are not supported"):
             db.execute("SELECT :name", (1,))
         assert db.execute("SELECT ?2, ?1, '?'", ("a", "b")) == [("b", "a", "?")]
+        with pytest.raises(DatabaseError, match="not a mapping"):
+            db.execute("SELECT ?", {"a": 1})  # type: ignore[arg-type]
+
+
+def test_errors_are_never_swallowed_by_the_libsql_driver(tmp_path: Path) -> None:
+    """Connection.executescript swallows errors: statements always run one by one."""
+    from libsqlkit import Schema, connect
+    from libsqlkit._migrate import MigrationError, apply_atomically
+
+    with connect(Schema((), ()), f"file:{tmp_path}/s.db", driver="libsql") as db:
+
+        def body() -> None:
+            db.execute("CREATE TABLE kept (x integer)")
+            db.execute("INSERT INTO missing VALUES (1)")
+
+        with pytest.raises(DatabaseError, match="no such table: missing"):
+            apply_atomically(db, "script", body)
+        assert db.execute("SELECT name FROM sqlite_schema WHERE name = 'kept'") == []
+        assert MigrationError.__mro__[1].__name__ == "LibsqlKitError"
 
 
 # -- embedded replica semantics ----------------------------------------------------

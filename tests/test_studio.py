@@ -220,6 +220,11 @@ def test_remote_database_is_served_from_a_read_only_replica(tmp_path: Path) -> N
             assert "Read-only replica of http://127.0.0.1" in page and token not in page
             table = _browse(f"{running.base}/app/workflows", tmp_path, "--dump-dom")
             assert "5 rows" in table
+            with create_db_client(server.url, auth_token=token) as primary:
+                WorkflowRepository(primary).create(NewWorkflow(id="wf-new", type="t", user_id="u"))
+            assert "wf-new" not in _browse(f"{running.base}/app/workflows", tmp_path, "--dump-dom")
+            urllib.request.urlopen(f"{running.base}/-/studio/refresh").read()  # pull, then redirect
+            assert "wf-new" in _browse(f"{running.base}/app/workflows", tmp_path, "--dump-dom")
         finally:
             running.stop()
     finally:
