@@ -20,7 +20,7 @@ from libsqlkit._drivers import Row
 from libsqlkit._errors import LibsqlKitError
 from libsqlkit._expr import Condition, Expr, Logical, Ordering
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._repository import insert_params, rows_to_models
+from libsqlkit._repository import insert_params, rows_to_models, update_values
 from libsqlkit._schema import Column, Table
 
 __all__ = [
@@ -432,7 +432,8 @@ class Insert(_Write[M], Generic[M, N, U]):
             raise QueryError("insert(...) needs .values(...)")
         table = self._ref.table
         head = table.sql.insert.partition(" RETURNING ")[0]
-        conflict, conflict_params = "", []
+        conflict: str = ""
+        conflict_params: list[Any] = []
         if self._conflict is not None:
             kind, targets, changes = self._conflict
             on = f"({', '.join(_q(c.name) for c in targets)}) " if targets else ""
@@ -440,13 +441,12 @@ class Insert(_Write[M], Generic[M, N, U]):
                 conflict = f" ON CONFLICT {on}DO NOTHING"
             else:
                 assert changes is not None
-                fields = [c for c in table.columns if c.name in changes.__pydantic_fields_set__]
-                if not fields:
+                if not changes.__pydantic_fields_set__:
                     raise QueryError("on_conflict_do_update needs at least one field in set_")
+                fields, conflict_params = update_values(table, changes)
                 conflict = f" ON CONFLICT {on}DO UPDATE SET " + ", ".join(
                     f"{_q(c.name)} = ?" for c in fields
                 )
-                conflict_params = [c.encode(getattr(changes, c.name)) for c in fields]
         statement = head + conflict + self._tail()
         return [(statement, [*insert_params(table, row), *conflict_params]) for row in self._rows]
 
@@ -481,16 +481,11 @@ class Update(_Write[M], Generic[M, U]):
     def _statements(self) -> list[tuple[str, list[Any]]]:
         if self._changes is None:
             raise QueryError("update(...) needs .set(...)")
-        from datetime import UTC, datetime
-
         table = self._ref.table
-        given = self._changes.__pydantic_fields_set__
-        columns = [c for c in table.columns if c.name in given or (c.on_update is not None)]
-        now = datetime.now(UTC)
+        columns, params = update_values(table, self._changes)
+        if not columns:
+            raise QueryError("update(...).set(...) has nothing to write")
         assignments = ", ".join(f"{_q(c.name)} = ?" for c in columns)
-        params = [
-            c.encode(getattr(self._changes, c.name) if c.name in given else now) for c in columns
-        ]
         where, where_params = _where(self._where, table.name)
         return [
             (

@@ -17,7 +17,13 @@ from libsqlkit._drivers import Row
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._schema import Column, Table
 
-__all__ = ["Repository", "SoftDeleteRepository", "insert_params", "rows_to_models"]
+__all__ = [
+    "Repository",
+    "SoftDeleteRepository",
+    "insert_params",
+    "rows_to_models",
+    "update_values",
+]
 
 SelectT = TypeVar("SelectT", bound=SelectModel)
 InsertT = TypeVar("InsertT", bound=InsertModel)
@@ -118,6 +124,29 @@ def insert_params(table: Table, data: InsertModel) -> list[Any]:
     return params
 
 
+def update_values(
+    table: Table, changes: UpdateModel
+) -> tuple[tuple[Column[Any, Any], ...], list[Any]]:
+    """The columns an update writes, in table order, with their encoded values.
+
+    The fields set in `changes` (None for a NOT NULL column means "leave unchanged"),
+    plus the on-update columns (such as `updated_at`), refreshed now unless set.
+    Repositories, update() and upserts of the query builder all write by this rule.
+    """
+    values = changes.__dict__
+    given = changes.__pydantic_fields_set__
+    columns = tuple(
+        column
+        for column in table.columns
+        if (column.name in given and not (values[column.name] is None and column.not_null))
+        or (column.on_update is not None and column.name not in given)
+    )
+    now = datetime.now(UTC)
+    return columns, [
+        column.encode(values[column.name] if column.name in given else now) for column in columns
+    ]
+
+
 class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
     """Typed CRUD for one table. Generated subclasses set the class attributes below."""
 
@@ -128,7 +157,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
     _touched: ClassVar[tuple[Column[Any, Any], ...]]
     _key: ClassVar[Column[Any, Any]]
-    _update_sql: ClassVar[dict[tuple[str, ...], tuple[str, tuple[Column[Any, Any], ...]]]]
+    _update_sql: ClassVar[dict[tuple[str, ...], str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -216,17 +245,13 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         self.db.execute_many(insert, params, table=self.table.name)
         return len(params)
 
-    def _changes_sql(self, names: tuple[str, ...]) -> tuple[str, tuple[Column[Any, Any], ...]]:
+    def _changes_sql(self, names: tuple[str, ...]) -> str:
+        """The UPDATE for this set of columns, joined from pre-rendered fragments once."""
         cached = self._update_sql.get(names)
         if cached is None:
             sql = self.table.sql
-            columns = tuple(self.table.column(name) for name in names)
-            text = (
-                sql.update_prefix
-                + ", ".join(sql.set_fragments[n] for n in names)
-                + sql.update_suffix
-            )
-            cached = self._update_sql[names] = (text, columns)
+            fragments = ", ".join(sql.set_fragments[n] for n in names)
+            cached = self._update_sql[names] = sql.update_prefix + fragments + sql.update_suffix
         return cached
 
     def update(self, key: KeyT, changes: UpdateT) -> SelectT | None:
@@ -236,24 +261,11 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         For a NOT NULL column, None means "leave unchanged".
         """
         self._require(changes, self.update_model, "update")
-        values = changes.__dict__
-        given = changes.__pydantic_fields_set__
-        names = tuple(
-            column.name
-            for column in self.table.columns
-            if (column.name in given and not (values[column.name] is None and column.not_null))
-            or (column.on_update is not None and column.name not in given)
-        )
-        if not names:
+        columns, params = update_values(self.table, changes)
+        if not columns:
             return self.get(key)
-        sql, columns = self._changes_sql(names)
-        now = datetime.now(UTC)
-        params = [
-            column.encode(now if column.name not in given else values[column.name])
-            for column in columns
-        ]
         params.append(self._key.encode(key))
-        return self._fetch_one(sql, params)
+        return self._fetch_one(self._changes_sql(tuple(c.name for c in columns)), params)
 
     def delete(self, key: KeyT) -> bool:
         """Delete the row for good (even if soft-deleted); True if there was one."""

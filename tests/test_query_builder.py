@@ -240,6 +240,40 @@ def test_insert_update_delete_returning(db: DbClient) -> None:
     assert delete(workflows).where(workflows.user_id == "x").run(db) == 3
 
 
+def test_builder_updates_follow_the_repository_rule(db: DbClient) -> None:
+    """None for a NOT NULL column leaves it unchanged; on-update columns are refreshed,
+    by update() and by upserts alike (one shared rule)."""
+    (created,) = (
+        insert(workflows)
+        .values(NewWorkflow(type="t", user_id="x", updated_at=BASE))
+        .returning()
+        .all(db)
+    )
+    (changed,) = (
+        update(workflows)
+        .set(WorkflowUpdate(type=None, error_log="e"))
+        .where(workflows.id == created.id)
+        .returning()
+        .all(db)
+    )
+    assert (changed.type, changed.error_log) == ("t", "e") and changed.updated_at > BASE
+    insert(user_settings).values(NewUserSettings(user_id="same", updated_at=BASE)).run(db)
+    (upserted,) = (
+        insert(user_settings)
+        .values(NewUserSettings(user_id="same"))
+        .on_conflict_do_update(
+            target=user_settings.user_id, set_=UserSettingsUpdate(preferences={"v": 3})
+        )
+        .returning()
+        .all(db)
+    )
+    assert upserted.preferences == {"v": 3} and upserted.updated_at > BASE
+    with pytest.raises(QueryError, match="at least one field"):
+        insert(user_settings).values(NewUserSettings(user_id="same")).on_conflict_do_update(
+            target=user_settings.user_id, set_=UserSettingsUpdate()
+        ).run(db)
+
+
 def test_a_failing_multi_row_insert_leaves_no_rows(db: DbClient) -> None:
     rows = [
         NewUserSettings(user_id="a"),
