@@ -34,7 +34,7 @@ from codegen.source import load_source
 from codegen.validate import build_schema
 from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
-from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically
+from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically, loss_report
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
@@ -117,16 +117,7 @@ def _push(args: argparse.Namespace) -> int:
         if not steps.statements:
             print(f"{db.url} already has the schema")
             return 0
-        destructive = []
-        for loss in steps.losses:
-            counted = (
-                db.execute(f"SELECT count(*) FROM `{loss.table}`")
-                if loss.column is None
-                else db.execute(
-                    f"SELECT count(*) FROM `{loss.table}` WHERE `{loss.column}` IS NOT NULL"
-                )
-            )
-            destructive.append(f"{loss.describe()} ({counted[0][0]} rows)")
+        destructive = [loss_report(db, loss.kind, loss.table, loss.column) for loss in steps.losses]
         if destructive and not args.force:
             print("push would lose data; nothing was changed:", file=sys.stderr)
             for line in destructive:
@@ -171,7 +162,6 @@ def _studio(args: argparse.Namespace) -> int:
     state = StudioState(
         schema,
         db,
-        path,
         db.url if not replica else database_url(args.url),
         args.write,
         replica,

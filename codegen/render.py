@@ -138,9 +138,14 @@ _COMMON = [
 ]
 
 
+_IMPORTS = "#@imports@#"
+
+
 def _with_imports(template: str, candidates: list[tuple[str, str, str]], **context: Any) -> str:
-    body = _environment.get_template(template).render(imports=[], **context)
-    return _environment.get_template(template).render(imports=_imports(body, candidates), **context)
+    """Render once, then put in the imports of exactly the names the text uses."""
+    text = _environment.get_template(template).render(imports=[_IMPORTS], **context)
+    before, _, after = text.partition(_IMPORTS + "\n")
+    return before + "".join(f"{line}\n" for line in _imports(before + after, candidates)) + after
 
 
 def _tables_py(schema: SchemaIR, header: str, package: str) -> str:

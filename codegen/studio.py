@@ -18,7 +18,7 @@ from typing import Any
 
 from codegen.ir import QueryIR, SchemaIR, TableIR
 from libsqlkit import Database, Schema, connect
-from libsqlkit._url import database_url, resolve_location, url_scheme
+from libsqlkit._url import database_url, file_path, url_scheme
 
 __all__ = ["StudioState", "metadata", "open_studio_database"]
 
@@ -31,7 +31,6 @@ class StudioState:
 
     schema: SchemaIR
     db: Database
-    path: Path
     source_url: str
     write: bool
     replica: bool
@@ -130,10 +129,10 @@ def open_studio_database(url: str | None, *, auth_token: str | None) -> tuple[Da
     """(client, file to serve, is a replica). A remote URL gets a local replica."""
     target = database_url(url)
     if url_scheme(target) == "file":
-        location = resolve_location(target)
-        if not Path(location.path).exists():
+        path = Path(file_path(target))
+        if not path.exists():
             raise FileNotFoundError(f"{target}: no such database file (run `make generate` first)")
-        return connect(Schema((), ()), target), Path(location.path), False
+        return connect(Schema((), ()), target), path, False
     folder = Path(tempfile.mkdtemp(prefix="libsqlkit-studio-"))
     replica = folder / "replica.db"
     db = connect(Schema((), ()), f"file:{replica}", sync_url=target, auth_token=auth_token)

@@ -21,7 +21,7 @@ from libsqlkit._url import (
     SYNC_URL_VARIABLE,
     TOKEN_VARIABLE,
     database_url,
-    resolve_location,
+    file_path,
     url_scheme,
 )
 
@@ -227,7 +227,7 @@ def connect(
         from libsqlkit._hrana import HranaDriver
 
         return Database(HranaDriver(url, auth_token=token, timeout=timeout), schema, url)
-    location = resolve_location(url)
+    path = file_path(url)
     opened: Driver
     if sync_url is not None:
         if driver not in (None, "libsql"):
@@ -235,7 +235,7 @@ def connect(
         from libsqlkit._replica import ReplicaDriver
 
         opened = ReplicaDriver(
-            location.path,
+            path,
             sync_url=sync_url,
             auth_token=token,
             sync_interval=_sync_interval(sync_interval),
@@ -246,9 +246,9 @@ def connect(
     chosen = driver or "sqlite3"
     if chosen not in ("sqlite3", "libsql"):
         raise ConfigurationError(f"unknown driver {chosen!r}: use 'sqlite3' or 'libsql'")
-    opened = open_driver(chosen, location.path, busy_timeout_ms=busy_timeout_ms)
+    opened = open_driver(chosen, path, busy_timeout_ms=busy_timeout_ms)
     db = Database(opened, schema, url)
-    if wal and location.path != ":memory:":
+    if wal and path != ":memory:":
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")

@@ -154,7 +154,10 @@ class HranaDriver:
                 raise Timeout(f"{where} did not answer within {self._timeout:g} s") from None
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
                 self._drop_connection()
-                # A kept-alive connection the server had already closed: nothing was run.
+                # Most often a kept-alive connection the server closed while idle, before it
+                # read this request: sent once more on a new connection. (A server dying
+                # after running it would look the same; its retry then fails as Unavailable,
+                # or as a unique violation for an insert that did land.)
                 if reused and attempt == 1:
                     continue
                 raise Unavailable(f"{where} closed the connection: {exc}") from None

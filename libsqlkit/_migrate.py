@@ -29,6 +29,7 @@ __all__ = [
     "Migrator",
     "apply_atomically",
     "describe_differences",
+    "loss_report",
     "split_statements",
 ]
 
@@ -121,17 +122,14 @@ class MigrationFolder:
             if not entry.folder.is_dir():
                 found.append(f"{entry.name}: listed in journal.json but its folder is missing")
                 continue
-            needed = ["up.sql", "down.sql", "snapshot.json"] if entry.kind == "schema" else []
-            if entry.kind == "data" and not (
-                entry.file("up.sql").exists() or entry.file("migration.py").exists()
-            ):
-                needed = ["up.sql or migration.py"]
-            found += [
-                f"{entry.name}: {n} is missing"
-                for n in needed
-                if " or " not in n and not entry.file(n).exists()
-            ]
-            found += [f"{entry.name}: {n} is missing" for n in needed if " or " in n]
+            if entry.kind == "schema":
+                found += [
+                    f"{entry.name}: {name} is missing"
+                    for name in ("up.sql", "down.sql", "snapshot.json")
+                    if not entry.file(name).exists()
+                ]
+            elif not (entry.file("up.sql").exists() or entry.file("migration.py").exists()):
+                found.append(f"{entry.name}: up.sql or migration.py is missing")
             if entry.sha256 is not None and entry.actual_sha256() != entry.sha256:
                 found.append(
                     f"{entry.name}: its files changed after it was generated (sha256 differs from journal.json)"
@@ -236,7 +234,10 @@ class Migrator:
             if entry.down_loses and not force:
                 raise MigrationError(
                     f"rolling back {name} would lose data:\n  "
-                    + "\n  ".join(self._loss_report(loss) for loss in entry.down_loses)
+                    + "\n  ".join(
+                        loss_report(self.db, loss["kind"], loss["table"], loss.get("column"))
+                        for loss in entry.down_loses
+                    )
                     + "\nrun it with --force (FORCE=1) to roll back anyway",
                     migration=name,
                 )
@@ -253,15 +254,6 @@ class Migrator:
         expected = schema_facts(self.folder.latest_snapshot(len(applied)))
         live = introspect(lambda sql, params: self.db.execute(sql, params))
         return describe_differences(expected, live)
-
-    def _loss_report(self, loss: dict[str, Any]) -> str:
-        table, column = loss["table"], loss.get("column")
-        if loss["kind"] == "table":
-            rows = self.db.execute(f"SELECT count(*) FROM `{table}`")[0][0]
-            return f"table {table} would be dropped with its {rows} rows"
-        rows = self.db.execute(f"SELECT count(*) FROM `{table}` WHERE `{column}` IS NOT NULL")[0][0]
-        what = "dropped" if loss["kind"] == "column" else "converted to another type"
-        return f"column {table}.{column} would be {what}: {rows} rows hold a value"
 
     def _baseline(self) -> None:
         """A database created before migrations (create_schema, or by hand) with exactly
@@ -344,6 +336,19 @@ class Migrator:
 
 
 T = TypeVar("T")
+
+
+def loss_report(db: Database, kind: str, table: str, column: str | None) -> str:
+    """What a dropped table or column, or a changed type, would lose here, counted.
+
+    Rollback and push both say it this way before refusing to go on without force.
+    """
+    if kind == "table":
+        rows = db.execute(f"SELECT count(*) FROM `{table}`")[0][0]
+        return f"table {table} would be dropped with its {rows} rows"
+    rows = db.execute(f"SELECT count(*) FROM `{table}` WHERE `{column}` IS NOT NULL")[0][0]
+    what = "dropped" if kind == "column" else "converted to another type"
+    return f"column {table}.{column} would be {what}: {rows} rows hold a value"
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:

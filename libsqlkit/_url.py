@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -11,10 +10,9 @@ import platformdirs
 from libsqlkit._errors import ConfigurationError
 
 __all__ = [
-    "DatabaseLocation",
     "app_database_url",
     "database_url",
-    "resolve_location",
+    "file_path",
     "url_scheme",
 ]
 
@@ -24,14 +22,6 @@ SYNC_URL_VARIABLE = "TURSO_SYNC_URL"
 SYNC_INTERVAL_VARIABLE = "TURSO_SYNC_INTERVAL"
 REMOTE_SCHEMES = ("libsql", "https", "http")
 MEMORY = ":memory:"
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseLocation:
-    """A parsed database URL. It never holds the auth token, so it is safe to print."""
-
-    url: str
-    path: str
 
 
 def database_url(url: str | None) -> str:
@@ -59,8 +49,8 @@ def url_scheme(url: str) -> str:
     return scheme
 
 
-def resolve_location(url: str) -> DatabaseLocation:
-    """Parse a `file:` URL into a local file location (its folder is created)."""
+def file_path(url: str) -> str:
+    """The local path of a `file:` URL (its folder is created), or `:memory:`."""
     scheme, _, rest = url.partition(":")
     if scheme.lower() != "file":
         raise ConfigurationError(f"not a file: URL: {scheme}:")
@@ -74,12 +64,12 @@ def resolve_location(url: str) -> DatabaseLocation:
     if not rest:
         raise ConfigurationError(f"file: URL has no path: {url!r}")
     if rest == MEMORY:
-        return DatabaseLocation(url=url, path=MEMORY)
+        return MEMORY
     path = Path(rest).expanduser()
     if path.is_dir():
         raise ConfigurationError(f"{url!r} names a folder, not a database file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return DatabaseLocation(url=url, path=str(path))
+    return str(path)
 
 
 def app_database_url(app_name: str, *, file_name: str = "app.db") -> str:

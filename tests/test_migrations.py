@@ -275,7 +275,7 @@ def test_push_creates_and_refuses_silent_losses(
     project.write_schema({"other": {"columns": {"id": pk()}}})
     assert codegen_main(args) == 1
     err = capsys.readouterr().err
-    assert "drops table users and its rows (2 rows)" in err and "nothing was changed" in err
+    assert "table users would be dropped with its 2 rows" in err and "nothing was changed" in err
     assert len(project.rows("users")) == 2
     project.write_schema(
         _with({"bio": {"type": "text"}, "email": {"type": "text", "not_null": True}})
