@@ -131,9 +131,11 @@ def constraint_error(
         return cls(text, table=found_table, columns=columns, sql=sql)
     if head == "CHECK":
         owner, columns = checks.get(detail, (table, ()))
-        what = ", ".join(f"{owner}.{c}" for c in columns) or str(owner)
+        what = ", ".join(f"{owner}.{c}" for c in columns) or owner
         return CheckViolation(
-            f"{what} violates CHECK constraint {detail}",
+            f"{what} violates CHECK constraint {detail}"
+            if what
+            else f"CHECK constraint {detail} failed",
             table=owner,
             columns=columns,
             constraint=detail,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -157,6 +158,15 @@ def test_enum_is_enforced_by_the_database_too(db: DbClient, workflows: WorkflowR
     assert caught.value.columns == ("status",)
     assert caught.value.constraint == "workflows_status_enum"
     assert workflows.get(created.id) == created
+
+
+def test_check_violation_of_an_unknown_constraint_names_it(tmp_path: Path) -> None:
+    from libsqlkit import Schema, connect
+
+    with connect(Schema((), ()), f"file:{tmp_path}/bare.db") as bare:
+        bare.execute("CREATE TABLE t (x integer CONSTRAINT positive CHECK (x > 0))")
+        with pytest.raises(CheckViolation, match=r"^CHECK constraint positive failed$"):
+            bare.execute("INSERT INTO t VALUES (-1)")
 
 
 def test_not_null_violation_from_raw_sql(db: DbClient) -> None:

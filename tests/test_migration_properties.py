@@ -111,7 +111,9 @@ class SchemaChanges(RuleBasedStateMachine):
                     strategy.filter(lambda v: v is not None) if column.get("not_null") else strategy
                 )
                 if column.get("unique") and value is not None:
-                    value = _unique(value, rows[table], name)
+                    value = _unique(value, rows[table], name, column.get("enum"))
+                    if value is None and column.get("not_null"):
+                        return  # every enum member is taken: no such row can exist
                 values[name] = value
             key = self.fresh("r")
             names = ["id", *values]
@@ -297,8 +299,14 @@ class SchemaChanges(RuleBasedStateMachine):
         assert self.project.migrator().folder.problems() == []
 
 
-def _unique(value: Value, rows: dict[str, dict[str, Value]], name: str) -> Value:
+def _unique(
+    value: Value, rows: dict[str, dict[str, Value]], name: str, enum: list[str] | None
+) -> Value:
+    """A value not yet in the column: a free enum member (None if none is left), or the
+    value changed until it is free."""
     taken = {v.get(name) for v in rows.values()}
+    if enum is not None:
+        return value if value not in taken else next((m for m in enum if m not in taken), None)
     while value in taken:
         value = value + 1 if isinstance(value, int) else f"{value}+"
     return value
