@@ -1,5 +1,6 @@
 """DDL in drizzle-kit's layout: same column order, types, defaults, keys and index names.
 
+Synced tables (`sync: true`) also get the change-log triggers of `libsqlkit._changelog`.
 Beyond drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
 in TypeScript), so raw SQL cannot store a value outside the enum either.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 from codegen.ir import ColumnIR, SchemaIR, TableIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
+from libsqlkit._changelog import sync_ddl
 
 __all__ = ["schema_ddl", "schema_sql_file", "table_ddl"]
 
@@ -62,8 +64,10 @@ def _indexes(table: TableIR) -> list[str]:
 
 
 def table_ddl(table: TableIR) -> tuple[str, ...]:
-    """CREATE TABLE, then the table's indexes."""
-    return (_create_table(table), *_indexes(table))
+    """CREATE TABLE, then the table's indexes, then (synced tables) the change log and
+    triggers: a rebuild replays everything after CREATE TABLE, triggers included."""
+    tracking = sync_ddl(table.name, table.primary_key.name) if table.sync else ()
+    return (_create_table(table), *_indexes(table), *tracking)
 
 
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 Order: table renames, column renames, dropped tables, then per table either plain
 ALTER steps (add/drop column, indexes) or a rebuild (create the new table, copy the
-surviving columns, drop the old one, rename, recreate its indexes). Renames come first,
+surviving columns, drop the old one, rename, recreate its indexes and sync triggers). Renames come first,
 so a rebuild in the same migration copies columns under their new names and never
 names a column that does not exist yet (drizzle-kit's #5822, #5587, #3653). The
 migrator runs rebuilds with foreign keys off outside the transaction, so dropping a
@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from codegen.sqltext import quote
+from libsqlkit._changelog import ROWS
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
 
 __all__ = ["Loss", "Plan", "plan"]
@@ -134,11 +135,14 @@ def _addable(column: ColumnFacts) -> bool:
     )
 
 
+_INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX `(\w+)`")
+
+
 def _index_statements(target: TableFacts) -> dict[str, str]:
     """Index name -> its CREATE statement, from the target's DDL (unique columns included)."""
     statements = {}
     for statement in target.ddl[1:]:
-        match = re.match(r"CREATE (?:UNIQUE )?INDEX `(\w+)`", statement)
+        match = _INDEX.match(statement)
         if match:
             statements[match.group(1)] = statement
     return statements
@@ -172,9 +176,15 @@ def plan(
             and old_name not in wanted
         ):
             result.statements.append(f"ALTER TABLE {quote(old_name)} RENAME TO {quote(new_name)}")
+            if work[old_name].triggers:
+                result.statements.append(
+                    f"UPDATE `{ROWS}` SET `tbl` = '{new_name}' WHERE `tbl` = '{old_name}'"
+                )
             work[new_name] = _rename_table(work.pop(old_name), new_name)
     for name in [n for n in work if n not in wanted]:
         result.statements.append(f"DROP TABLE {quote(name)}")
+        if work[name].triggers:
+            result.statements.append(f"DELETE FROM `{ROWS}` WHERE `tbl` = '{name}'")
         result.losses.append(Loss("table", name))
         del work[name]
     for target in new.tables:
@@ -229,6 +239,17 @@ def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, re
     for index in sorted(after):
         if before.get(index) != after[index]:
             result.statements.append(creates[index])
+    if current.triggers != target.triggers:
+        _retrack(current, target, result)
+
+
+def _retrack(current: TableFacts, target: TableFacts, result: Plan) -> None:
+    """Replace the change-log triggers: start syncing a table, stop, or follow a rename."""
+    result.statements += [f"DROP TRIGGER {quote(name)}" for name, _ in current.triggers]
+    if target.triggers:
+        result.statements += [s for s in target.ddl[1:] if not _INDEX.match(s)]
+    else:
+        result.statements.append(f"DELETE FROM `{ROWS}` WHERE `tbl` = '{target.name}'")
 
 
 def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:

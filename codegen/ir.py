@@ -132,6 +132,7 @@ class TableIR:
     checks: tuple[tuple[str, str], ...] = ()
     queries: tuple[QueryIR, ...] = ()
     soft_delete: str | None = None
+    sync: bool = False
     renamed_from: str | None = None
     description: str | None = None
 
@@ -180,3 +181,4 @@ class TableIR:
 @dataclass(frozen=True)
 class SchemaIR:
     tables: tuple[TableIR, ...]
+    sync_metadata: str | None = None  # the table that records each synced table's state

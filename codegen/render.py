@@ -181,6 +181,7 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         header=header,
         tables=tables,
         ddl=schema_ddl(schema),
+        sync_metadata=schema.sync_metadata,
         exports=exports,
     )
 

@@ -76,6 +76,7 @@ class TableSpec(_Spec):
     renamed_from: str | None = None
     description: str | None = None
     soft_delete: str | None = None
+    sync: bool = False
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     indexes: dict[str, IndexSpec] = {}
     checks: dict[str, str] = {}
@@ -84,4 +85,5 @@ class TableSpec(_Spec):
 
 class SchemaSpec(_Spec):
     version: Literal[1]
+    sync_metadata: str | None = None
     tables: dict[str, TableSpec] = Field(min_length=1)

@@ -117,9 +117,63 @@ class _Builder:
     def build(self) -> SchemaIR:
         tables = tuple(self.table(name, spec) for name, spec in self.spec.tables.items())
         self.cross_checks(tables)
+        self.sync_metadata(tables)
         if self.problems:
             raise SchemaError(self.source.file_name, self.problems)
-        return SchemaIR(tables=tables)
+        return SchemaIR(tables=tables, sync_metadata=self.spec.sync_metadata)
+
+    def sync_metadata(self, tables: tuple[TableIR, ...]) -> None:
+        """The metadata table gets one row per synced table, written by the runtime."""
+        name = self.spec.sync_metadata
+        if name is None:
+            return
+        loc: Loc = ("sync_metadata",)
+        table = next((t for t in tables if t.name == name), None)
+        if table is None:
+            self.fail(loc, f"sync_metadata names {name!r}, which the schema does not define")
+            return
+        if table.sync:
+            self.fail(
+                ("tables", name, "sync"),
+                f"the sync_metadata table {name!r} is per device; it cannot be synced",
+            )
+        if not any(t.sync for t in tables):
+            self.fail(loc, "sync_metadata needs at least one table with sync: true")
+        wanted = {
+            "table_name": "a text column",
+            "last_sync_at": "a nullable timestamp column",
+            "sync_status": "a text enum with SYNCING, COMPLETED and FAILED",
+        }
+        present = {c.name: c for c in table.columns}
+        for column, what in wanted.items():
+            found = present.get(column)
+            fits = found is not None and (
+                (column == "table_name" and found.sql_type == "text" and found.mode is None)
+                or (column == "last_sync_at" and found.is_timestamp and not found.not_null)
+                or (
+                    column == "sync_status"
+                    and found.enum is not None
+                    and {"SYNCING", "COMPLETED", "FAILED"} <= set(found.enum)
+                )
+            )
+            if not fits:
+                where: Loc = ("tables", name, "columns") + ((column,) if found else ())
+                self.fail(where, f"the sync_metadata table {name!r} needs {column!r}: {what}")
+        for other in table.columns:
+            if other.name in wanted:
+                continue
+            fillable = (
+                not other.not_null
+                or other.has_default
+                or other.default_sql is not None
+                or other.client_default is not None
+            )
+            if not fillable:
+                self.fail(
+                    ("tables", name, "columns", other.name),
+                    f"{name}.{other.name} must be nullable or have a default: "
+                    "the runtime fills in only the sync columns",
+                )
 
     # -- columns ---------------------------------------------------------------------
 
@@ -277,6 +331,17 @@ class _Builder:
                 f"table {name!r} needs exactly one primary_key column, has {len(keys)}"
                 + (" (composite primary keys are not supported)" if keys else ""),
             )
+        if spec.sync and len(keys) == 1 and keys[0].sql_type != "text":
+            self.fail(
+                (*loc, "sync"),
+                "sync: true needs a text primary key that devices create without clashing "
+                f"(client_default: uuid4); {name}.{keys[0].name} is {keys[0].sql_type}"
+                + (
+                    ", which each database numbers on its own"
+                    if keys[0].sql_type == "integer"
+                    else ""
+                ),
+            )
         types = {c.name: c.sql_type for c in columns}
         indexes = []
         for index_name, index in spec.indexes.items():
@@ -324,6 +389,7 @@ class _Builder:
             indexes=tuple(indexes),
             checks=tuple(checks),
             soft_delete=spec.soft_delete,
+            sync=spec.sync,
             renamed_from=spec.renamed_from,
             description=spec.description,
         )

@@ -6,7 +6,7 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 
 from libsqlkit import _codecs as codecs
 from libsqlkit._codecs import Codec, dump_json, js_number
-from libsqlkit._database import Database, connect
+from libsqlkit._database import Database, SyncMode, connect
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
     AuthError,
@@ -27,6 +27,7 @@ from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._query import QueryError, TableRef, delete, insert, select, sql, update
 from libsqlkit._repository import Repository, SoftDeleteRepository
 from libsqlkit._schema import Column, Schema, Table, TableSql
+from libsqlkit._sync import Conflict, SyncReport
 from libsqlkit._url import app_database_url
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Column",
     "Condition",
     "ConfigurationError",
+    "Conflict",
     "ConstraintViolation",
     "Database",
     "DatabaseError",
@@ -52,6 +54,8 @@ __all__ = [
     "SchemaStateError",
     "SelectModel",
     "SoftDeleteRepository",
+    "SyncMode",
+    "SyncReport",
     "Table",
     "TableRef",
     "TableSql",

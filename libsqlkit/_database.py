@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from libsqlkit._drivers import Driver, DriverError, DriverName, LocalDriverName, Row, open_driver
 from libsqlkit._errors import (
@@ -18,6 +19,7 @@ from libsqlkit._errors import (
 from libsqlkit._schema import Schema
 from libsqlkit._url import (
     SYNC_INTERVAL_VARIABLE,
+    SYNC_MODE_VARIABLE,
     SYNC_URL_VARIABLE,
     TOKEN_VARIABLE,
     database_url,
@@ -25,10 +27,17 @@ from libsqlkit._url import (
     url_scheme,
 )
 
-__all__ = ["Database", "connect"]
+if TYPE_CHECKING:
+    from libsqlkit._sync import Syncer, SyncReport
+
+__all__ = ["Database", "SyncMode", "connect"]
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_OFFLINE_SYNC_INTERVAL_S = 60.0  # the design's background sync period
+
+SyncMode = Literal["replica", "offline"]
+_log = logging.getLogger("libsqlkit.sync")
 
 
 class Database:
@@ -38,13 +47,33 @@ class Database:
     the connection for its thread until it ends.
     """
 
-    def __init__(self, driver: Driver, schema: Schema, url: str) -> None:
+    def __init__(
+        self,
+        driver: Driver,
+        schema: Schema,
+        url: str,
+        *,
+        syncer: Syncer | None = None,
+        sync_interval: float | None = None,
+    ) -> None:
         self._driver = driver
         self._schema = schema
         self._url = url
         self._checks = schema.check_constraints()
         self._lock = threading.RLock()
         self._depth = 0
+        self._syncer = syncer
+        self._stop = threading.Event()
+        self._background: threading.Thread | None = None
+        self.last_sync_error: Exception | None = None  # of the background sync, if any
+        if syncer is not None and sync_interval is not None:
+            self._background = threading.Thread(
+                target=self._sync_every,
+                args=(sync_interval,),
+                name="libsqlkit-sync",
+                daemon=True,
+            )
+            self._background.start()
 
     @property
     def url(self) -> str:
@@ -93,15 +122,44 @@ class Database:
             except DriverError as exc:
                 raise self._translate(exc, "; ".join(sql for sql, _ in statements), None) from None
 
-    def sync(self) -> None:
-        """Pull the primary's latest changes into an embedded replica."""
+    def sync(self) -> SyncReport:
+        """Offline mode: send local changes, receive remote ones (last write wins).
+        Replica mode: pull the primary's latest changes into the embedded replica.
+
+        Offline mode holds the database only for its local reads and writes, never while
+        waiting for the network; it cannot run inside this thread's open transaction.
+        """
+        from libsqlkit._sync import SyncReport
+
+        if self._syncer is not None:
+            if self._lock.acquire(blocking=False):  # free, or held by this thread
+                try:
+                    if self._depth > 0:
+                        raise ConfigurationError("sync() cannot run inside a transaction")
+                finally:
+                    self._lock.release()
+            return self._syncer.sync(self)
         sync = getattr(self._driver, "sync", None)
         if sync is None:
             raise ConfigurationError(
-                f"sync() needs an embedded replica (a file: URL with a sync URL); this is {self.driver}"
+                "sync() needs a sync URL (TURSO_SYNC_URL) with a file: URL; "
+                f"this database is {self.driver}"
             )
         with self._lock:
             sync()
+        return SyncReport(pushed=0, pulled=None)
+
+    def _sync_every(self, interval: float) -> None:
+        """The background sync: failures are kept and logged, and the next round retries."""
+        while not self._stop.wait(interval):
+            try:
+                report = self.sync()
+            except Exception as exc:  # a background thread must go on
+                self.last_sync_error = exc
+                _log.warning("background sync failed: %s", exc)
+            else:
+                self.last_sync_error = None
+                _log.debug("background sync: %s", report)
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -166,6 +224,11 @@ class Database:
         return True
 
     def close(self) -> None:
+        self._stop.set()
+        if self._background is not None:
+            self._background.join()
+        if self._syncer is not None:
+            self._syncer.close()
         with self._lock:
             self._driver.close()
 
@@ -189,6 +252,7 @@ def connect(
     auth_token: str | None = None,
     driver: LocalDriverName | None = None,
     sync_url: str | None = None,
+    sync_mode: SyncMode | None = None,
     sync_interval: float | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
@@ -197,8 +261,12 @@ def connect(
     """Open the database for `schema`; arguments override the environment.
 
     - `file:` URL → a local file (driver sqlite3 by default, or libsql);
-    - `file:` URL plus a sync URL (`TURSO_SYNC_URL`) → an embedded replica of that
-      primary, pulled every `sync_interval` seconds (`TURSO_SYNC_INTERVAL`) and by `sync()`;
+    - `file:` URL plus a sync URL (`TURSO_SYNC_URL`), by `sync_mode` (`TURSO_SYNC_MODE`):
+      - `replica` (default) → an embedded replica of that primary: reads are local,
+        writes go to the primary, pulled every `sync_interval` seconds and by `sync()`;
+      - `offline` → a local file that works fully offline; `sync()` and a background
+        sync every `sync_interval` seconds (default 60; 0 turns it off) exchange the
+        changes of `sync: true` tables with the server, last write wins;
     - `libsql://` (TLS), `https://`, `http://` → the remote server itself.
 
     The auth token (`TURSO_AUTH_TOKEN`) is sent only to remote servers, never for a plain
@@ -228,44 +296,63 @@ def connect(
 
         return Database(HranaDriver(url, auth_token=token, timeout=timeout), schema, url)
     path = file_path(url)
-    opened: Driver
-    if sync_url is not None:
+    mode = _sync_mode(sync_mode) if sync_url is not None else None
+    if sync_url is not None and mode == "replica":
         if driver not in (None, "libsql"):
             raise ConfigurationError("an embedded replica always uses the libsql driver")
         from libsqlkit._replica import ReplicaDriver
 
-        opened = ReplicaDriver(
+        replica = ReplicaDriver(
             path,
             sync_url=sync_url,
             auth_token=token,
-            sync_interval=_sync_interval(sync_interval),
+            sync_interval=_sync_interval(sync_interval, default=None),
             timeout=timeout,
             busy_timeout_ms=busy_timeout_ms,
         )
-        return Database(opened, schema, url)
+        return Database(replica, schema, url)
     chosen = driver or "sqlite3"
     if chosen not in ("sqlite3", "libsql"):
         raise ConfigurationError(f"unknown driver {chosen!r}: use 'sqlite3' or 'libsql'")
+    syncer = None
+    if sync_url is not None:
+        from libsqlkit._hrana import HranaDriver
+        from libsqlkit._sync import Syncer
+
+        server = HranaDriver(sync_url, auth_token=token, timeout=timeout)
+        syncer = Syncer(Database(server, schema, sync_url), server, schema)
     opened = open_driver(chosen, path, busy_timeout_ms=busy_timeout_ms)
-    db = Database(opened, schema, url)
     if wal and path != ":memory:":
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    return db
+        opened.execute("PRAGMA journal_mode = WAL", ())
+        opened.execute("PRAGMA synchronous = NORMAL", ())
+    opened.execute("PRAGMA foreign_keys = ON", ())
+    interval = _sync_interval(sync_interval, default=DEFAULT_OFFLINE_SYNC_INTERVAL_S)
+    return Database(opened, schema, url, syncer=syncer, sync_interval=interval if syncer else None)
 
 
-def _sync_interval(value: float | None) -> float | None:
+def _sync_mode(value: SyncMode | None) -> SyncMode:
+    chosen = value or os.environ.get(SYNC_MODE_VARIABLE) or "replica"
+    if chosen == "replica":
+        return "replica"
+    if chosen == "offline":
+        return "offline"
+    raise ConfigurationError(
+        f"unknown sync mode {chosen!r} ({SYNC_MODE_VARIABLE}): use 'replica' or 'offline'"
+    )
+
+
+def _sync_interval(value: float | None, *, default: float | None) -> float | None:
+    """Seconds between background syncs; 0 turns them off."""
     if value is None:
         text = os.environ.get(SYNC_INTERVAL_VARIABLE)
         if not text:
-            return None
+            return default
         try:
             value = float(text)
         except ValueError:
             raise ConfigurationError(
                 f"{SYNC_INTERVAL_VARIABLE} must be a number of seconds, got {text!r}"
             ) from None
-    if value <= 0:
-        raise ConfigurationError(f"the sync interval must be positive, got {value}")
-    return value
+    if value < 0 or value != value:
+        raise ConfigurationError(f"the sync interval must be 0 (off) or positive, got {value}")
+    return value or None

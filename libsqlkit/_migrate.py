@@ -411,4 +411,8 @@ def describe_differences(expected: Snapshot, live: Snapshot) -> list[str]:
             )
         if a.checks != b.checks:
             found.append(f"{name}: CHECK constraints differ")
+        if a.triggers != b.triggers:
+            found.append(
+                f"{name}: triggers differ: expected {[t for t, _ in a.triggers]}, found {[t for t, _ in b.triggers]}"
+            )
     return found

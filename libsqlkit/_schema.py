@@ -89,6 +89,7 @@ class Table:
     sql: TableSql
     soft_delete: str | None = None
     checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sync: bool = False  # changes are tracked and travel with Database.sync()
 
     def column(self, name: str) -> Column[Any, Any]:
         for column in self.columns:
@@ -103,6 +104,17 @@ class Schema:
 
     tables: tuple[Table, ...]
     ddl: tuple[str, ...]
+    sync_metadata: str | None = None  # the table recording each synced table's sync state
+
+    @property
+    def synced(self) -> tuple[Table, ...]:
+        return tuple(table for table in self.tables if table.sync)
+
+    def table(self, name: str) -> Table:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(f"the schema has no table {name!r}")
 
     def check_constraints(self) -> dict[str, tuple[str, tuple[str, ...]]]:
         """CHECK constraint name -> (table, columns), to name them in errors."""

@@ -2,8 +2,8 @@
 
 A snapshot is what the migrations folder records after each migration, what `push`
 reads back from a live database, and what `check` compares. It holds only what the
-database itself knows (tables, columns, keys, defaults, indexes, constraints) plus the
-DDL that creates it.
+database itself knows (tables, columns, keys, defaults, indexes, constraints, triggers)
+plus the DDL that creates it.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class TableFacts:
     columns: tuple[ColumnFacts, ...]
     indexes: tuple[IndexFacts, ...] = ()
     checks: tuple[tuple[str, str], ...] = ()  # (name, expression), enum checks excluded
-    ddl: tuple[str, ...] = field(default=(), compare=False)  # CREATE TABLE, then its indexes
+    triggers: tuple[tuple[str, str], ...] = ()  # (name, SQL): the sync change log's
+    ddl: tuple[str, ...] = field(default=(), compare=False)  # CREATE TABLE, indexes, tracking
 
     def column(self, name: str) -> ColumnFacts:
         return next(c for c in self.columns if c.name == name)
@@ -112,7 +113,8 @@ def _table(data: dict[str, Any]) -> TableFacts:
     )
     indexes = tuple(IndexFacts(**{**i, "columns": tuple(i["columns"])}) for i in data["indexes"])
     checks = tuple((name, expression) for name, expression in data["checks"])
-    return TableFacts(data["name"], columns, indexes, checks, tuple(data["ddl"]))
+    triggers = tuple((name, sql) for name, sql in data.get("triggers", ()))
+    return TableFacts(data["name"], columns, indexes, checks, triggers, tuple(data["ddl"]))
 
 
 _CHECK = re.compile(r"^\s*CONSTRAINT [`\"](\w+)[`\"] CHECK\((.*)\),?\s*$")
@@ -185,8 +187,19 @@ def introspect(query: Query) -> Snapshot:
                 )
             )
         indexes.sort(key=lambda i: i.name)
+        triggers = query(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? "
+            "ORDER BY name",
+            (name,),
+        )
         tables.append(
-            TableFacts(name, tuple(columns), tuple(indexes), tuple(sorted(checks.items())))
+            TableFacts(
+                name,
+                tuple(columns),
+                tuple(indexes),
+                tuple(sorted(checks.items())),
+                tuple((trigger, trigger_sql) for trigger, trigger_sql in triggers),
+            )
         )
     return Snapshot(tuple(tables))
 

@@ -43,11 +43,11 @@ def test_the_design_schema_migration_matches_create_schema(tmp_path: Path) -> No
     with create_db_client(f"file:{tmp_path}/created.db") as created:
         created.create_schema()
         by_create = Migrator(created, ROOT / "migrations")
-        assert by_create.migrate() == []  # baselined: the schema is exactly 0000_init's
+        assert by_create.migrate() == []  # baselined: the schema is exactly the latest
         assert by_create.drift() == []
     with connect(EMPTY, f"file:{tmp_path}/migrated.db") as migrated:
         by_migrate = Migrator(migrated, ROOT / "migrations")
-        assert [a.name for a in by_migrate.migrate()] == ["0000_init"]
+        assert [a.name for a in by_migrate.migrate()] == ["0000_init", "0001_offline_sync"]
         assert by_migrate.drift() == []
 
 
@@ -262,7 +262,7 @@ def test_baseline_of_a_database_created_before_migrations(tmp_path: Path) -> Non
         db.create_schema()
         migrator = Migrator(db, ROOT / "migrations")
         assert migrator.migrate() == []
-        assert [n for n, _ in migrator.applied()] == ["0000_init"]
+        assert [n for n, _ in migrator.applied()] == ["0000_init", "0001_offline_sync"]
 
 
 def test_push_creates_and_refuses_silent_losses(

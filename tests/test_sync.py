@@ -1,0 +1,578 @@
+"""Offline sync against a real sqld: the design's four-step flow, last write wins, faults.
+
+Every device is a real database file; the cloud is a real sqld whose schema, change log
+and triggers come from the migrations folder; "offline" is a cut TCP link.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generated.client import DbClient, create_db_client
+from generated.models import NewUserSettings, NewWorkflow, WorkflowUpdate
+from generated.repositories import (
+    SyncMetadataRepository,
+    UserSettingsRepository,
+    WorkflowRepository,
+)
+from libsqlkit import SchemaStateError, Timeout, Unavailable, UniqueViolation
+from tests.sqld import HungServer, Sqld
+from tests.sync_kit import (
+    Device,
+    backend,
+    contents,
+    migrate,
+    open_device,
+    plain_copy,
+    server_contents,
+    start_cloud,
+    versions,
+)
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def cloud(tmp_path: Path) -> Iterator[Sqld]:
+    server = start_cloud(tmp_path / "cloud")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def devices(cloud: Sqld, tmp_path: Path) -> Iterator[tuple[Device, Device]]:
+    a, b = open_device(cloud, tmp_path, "a"), open_device(cloud, tmp_path, "b")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def statuses(device: Device) -> dict[str, str]:
+    rows = SyncMetadataRepository(device.db).find_many()
+    return {row.table_name: row.sync_status for row in rows}
+
+
+def all_converged(cloud: Sqld, *devices: Device) -> bool:
+    expected = server_contents(cloud)
+    return all(contents(device.db) == expected for device in devices)
+
+
+# -- the design's flow -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+def test_offline_writes_then_sync_then_background(cloud: Sqld, tmp_path: Path, driver: str) -> None:
+    """(1) read and write offline, (2) send with sync() when back, (3) background sync,
+    (4) conflicts by last write wins; sync_metadata tells the app what happened."""
+    a = open_device(cloud, tmp_path, "a", driver="libsql" if driver == "libsql" else "sqlite3")
+    b = open_device(cloud, tmp_path, "b", sync_interval=0.2)
+    try:
+        a.link.cut()
+        made = [a.workflows.create(NewWorkflow(type="import", user_id="u1")) for _ in range(3)]
+        a.workflows.update(made[0].id, WorkflowUpdate(status="PROCESSING"))
+        assert len(a.workflows.find_by_user_id("u1")) == 3  # offline reads and writes
+        with pytest.raises(Unavailable):
+            a.db.sync()
+        assert statuses(a) == {"workflows": "FAILED", "user_settings": "FAILED"}
+
+        a.link.restore()
+        report = a.db.sync()
+        assert (report.pushed, report.pulled, report.conflicts) == (3, 0, ())
+        assert report.round_trips == 1
+        assert statuses(a) == {"workflows": "COMPLETED", "user_settings": "COMPLETED"}
+        last = SyncMetadataRepository(a.db).find_by_table_name("workflows")[0].last_sync_at
+        assert last is not None and abs((datetime.now(UTC) - last).total_seconds()) < 5
+
+        deadline = time.monotonic() + 10  # b syncs in the background, nobody calls it
+        while b.workflows.get(made[0].id) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pulled = b.workflows.get(made[0].id)
+        assert pulled is not None and pulled.status == "PROCESSING"
+        assert b.db.last_sync_error is None
+    finally:
+        a.close()
+        b.close()
+
+
+def test_the_newer_write_wins_everywhere_even_when_pushed_first(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    """The issue's scenario: A edits r1 offline, B edits it later and pushes, A comes
+    back and syncs. Turso Sync keeps A's stale edit; here B's newer write wins."""
+    a, b = devices
+    r1 = a.workflows.create(NewWorkflow(type="report", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    a.link.cut()
+    a.workflows.update(r1.id, WorkflowUpdate(status="FAILED", error_log="A, offline"))
+    time.sleep(0.005)
+    b.workflows.update(r1.id, WorkflowUpdate(status="COMPLETED", error_log="B, later"))
+    b.db.sync()
+    a.link.restore()
+
+    report = a.db.sync()
+    b.db.sync()
+
+    assert [(c.table, c.key, c.winner) for c in report.conflicts] == [
+        ("workflows", r1.id, "remote")
+    ]
+    assert report.conflicts[0].local_version < report.conflicts[0].remote_version
+    for device in (a, b):
+        row = device.workflows.get(r1.id)
+        assert row is not None and (row.status, row.error_log) == ("COMPLETED", "B, later")
+    assert all_converged(cloud, a, b)
+
+
+def test_an_offline_write_that_is_newer_wins_over_an_older_pushed_one(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    r1 = a.workflows.create(NewWorkflow(type="report", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    b.workflows.update(r1.id, WorkflowUpdate(error_log="B, earlier"))
+    b.db.sync()
+    time.sleep(0.005)
+    a.workflows.update(r1.id, WorkflowUpdate(error_log="A, later"))
+
+    report = a.db.sync()
+    b.db.sync()
+
+    assert [(c.key, c.winner) for c in report.conflicts] == [(r1.id, "local")]
+    for device in (a, b):
+        row = device.workflows.get(r1.id)
+        assert row is not None and row.error_log == "A, later"
+    assert all_converged(cloud, a, b)
+
+
+def test_a_write_made_during_a_sync_is_kept_and_sent_next_time(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    """The sync holds the database only for its local steps: a write made while it waits
+    for the server goes through, beats the older version being pulled, and is sent by
+    the next sync."""
+    a, b = devices
+    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    b.workflows.update(row.id, WorkflowUpdate(error_log="B, older"))
+    b.db.sync()
+    a.link.delay = 0.4
+    reports = []
+    syncing = threading.Thread(target=lambda: reports.append(a.db.sync()))
+    syncing.start()
+    time.sleep(0.15)
+    a.workflows.update(row.id, WorkflowUpdate(error_log="A, during the sync"))
+    syncing.join()
+    a.link.delay = 0
+    assert [(c.key, c.winner) for c in reports[0].conflicts] == [(row.id, "local")]
+    got = a.workflows.get(row.id)
+    assert got is not None and got.error_log == "A, during the sync"
+    assert a.db.sync().pushed == 1
+    b.db.sync()
+    assert all_converged(cloud, a, b)
+
+
+def test_soft_deletes_travel_as_updates_and_hard_deletes_as_tombstones(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    kept = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    gone = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    b.workflows.soft_delete(kept.id)
+    assert b.workflows.delete(gone.id)
+    b.db.sync()
+    a.db.sync()
+
+    assert a.workflows.get(kept.id) is None
+    restored = a.workflows.get(kept.id, include_deleted=True)
+    assert restored is not None and restored.deleted_at is not None
+    assert a.workflows.get(gone.id, include_deleted=True) is None
+    assert ("workflows", gone.id, 1) in [(t, k, d) for t, k, _, d in versions(a.db)]
+    # The tombstone beats an older offline edit of the deleted row.
+    assert all_converged(cloud, a, b)
+
+
+def test_an_edit_older_than_a_delete_does_not_bring_the_row_back(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    a.workflows.update(row.id, WorkflowUpdate(error_log="edited first"))
+    time.sleep(0.005)
+    b.workflows.delete(row.id)
+    b.db.sync()
+    a.db.sync()
+    b.db.sync()
+    assert a.workflows.get(row.id, include_deleted=True) is None
+    assert all_converged(cloud, a, b)
+
+
+def test_writes_made_on_the_server_itself_are_tracked_and_pulled(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    """The cloud backend writes through the remote client: the same triggers version
+    its writes, so devices receive them and conflicts with them resolve by time."""
+    a, _ = devices
+    with backend(cloud) as api:
+        made = WorkflowRepository(api).create(NewWorkflow(type="webhook", user_id="u9"))
+        UserSettingsRepository(api).create(NewUserSettings(user_id="u9", preferences={"a": 1}))
+    a.db.sync()
+    assert a.workflows.get(made.id) is not None
+    settings = UserSettingsRepository(a.db).find_by_user_id("u9")
+    assert settings is not None and settings.preferences == {"a": 1}
+
+    a.workflows.update(made.id, WorkflowUpdate(status="PROCESSING"))
+    time.sleep(0.005)
+    with backend(cloud) as api:
+        WorkflowRepository(api).update(made.id, WorkflowUpdate(status="FAILED"))
+    report = a.db.sync()
+    assert [c.winner for c in report.conflicts] == ["remote"]
+    final = a.workflows.get(made.id)
+    assert final is not None and final.status == "FAILED"
+    assert all_converged(cloud, a)
+
+
+def test_other_writers_of_the_file_are_tracked_too(
+    cloud: Sqld, devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    """Tracking is SQL triggers: a write by another connection (say a Drizzle app on the
+    same file) is sent like the layer's own."""
+    a, b = devices
+    with plain_copy(tmp_path / "a.db") as other:
+        other.execute(
+            "INSERT INTO workflows (id, type, user_id, created_at, updated_at) "
+            "VALUES ('raw-1', 'sql', 'u1', 1700000000, 1700000000)"
+        )
+    assert a.db.sync().pushed == 1
+    b.db.sync()
+    assert b.workflows.get("raw-1") is not None
+
+
+def test_a_sync_without_changes_is_one_round_trip_and_changes_nothing(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    before = (versions(a.db), versions(b.db), server_contents(cloud))
+    reports = [a.db.sync(), b.db.sync()]
+    assert [(r.pushed, r.pulled, r.round_trips) for r in reports] == [(0, 0, 1), (0, 0, 1)]
+    assert (versions(a.db), versions(b.db), server_contents(cloud)) == before
+
+
+def test_sync_refuses_to_run_inside_a_transaction(devices: tuple[Device, Device]) -> None:
+    a, _ = devices
+    from libsqlkit import ConfigurationError
+
+    with a.db.transaction(), pytest.raises(ConfigurationError, match="inside a transaction"):
+        a.db.sync()
+
+
+# -- constraints and schema mismatches ------------------------------------------------
+
+
+def test_a_unique_clash_between_devices_fails_clearly_and_applies_nothing(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    """Row-level last write wins cannot merge two rows with different keys that claim the
+    same unique value: the sync fails naming the column; nothing is half-applied."""
+    a, b = devices
+    UserSettingsRepository(a.db).create(NewUserSettings(user_id="u1", preferences={"d": "a"}))
+    a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    UserSettingsRepository(b.db).create(NewUserSettings(user_id="u1", preferences={"d": "b"}))
+    b.db.sync()
+    before = server_contents(cloud)
+    with pytest.raises(UniqueViolation) as failure:
+        a.db.sync()
+    assert (failure.value.table, failure.value.columns) == ("user_settings", ("user_id",))
+    assert server_contents(cloud) == before  # not even a's workflow landed
+    assert statuses(a)["user_settings"] == "FAILED"
+    # The app resolves it (keeps b's settings) and syncs again: nothing was lost.
+    mine = UserSettingsRepository(a.db).find_by_user_id("u1")
+    assert mine is not None
+    UserSettingsRepository(a.db).delete(mine.id)
+    a.db.sync()
+    b.db.sync()
+    assert all_converged(cloud, a, b)
+    assert len(server_contents(cloud)["workflows"]) == 1
+
+
+def test_a_server_without_the_change_log_is_named(tmp_path: Path) -> None:
+    server = Sqld(tmp_path / "bare", auth=True).start()
+    try:
+        device = open_device(server, tmp_path, "a")
+        try:
+            with pytest.raises(SchemaStateError, match="no sync change log"):
+                device.db.sync()
+        finally:
+            device.close()
+    finally:
+        server.stop()
+
+
+# -- faults ------------------------------------------------------------------------
+
+
+def test_server_down_local_work_goes_on_and_everything_is_sent_later(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    first = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    cloud.stop()
+    a.workflows.update(first.id, WorkflowUpdate(status="PROCESSING"))
+    second = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    for device in (a, b):
+        with pytest.raises(Unavailable):
+            device.db.sync()
+        assert statuses(device)["workflows"] == "FAILED"
+    assert len(a.workflows.find_by_user_id("u1")) == 2
+
+    cloud.start()
+    assert a.db.sync().pushed == 2
+    b.db.sync()
+    got = b.workflows.get(first.id)
+    assert got is not None and got.status == "PROCESSING"
+    assert b.workflows.get(second.id) is not None
+    assert all_converged(cloud, a, b)
+
+
+def test_a_server_killed_during_a_push_keeps_all_or_nothing_and_the_retry_completes(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, b = devices
+    created = a.workflows.create_many(
+        [NewWorkflow(type="bulk", user_id=f"u{i}", input_payload={"i": i}) for i in range(4000)]
+    )
+    assert created == 4000
+    failure: list[BaseException] = []
+
+    def push() -> None:
+        try:
+            a.db.sync()
+        except BaseException as exc:  # the crash is expected to surface here
+            failure.append(exc)
+
+    pusher = threading.Thread(target=push)
+    pusher.start()
+    time.sleep(0.03)  # the 4,000-row batch is on the wire or being applied
+    assert cloud.process is not None
+    cloud.process.send_signal(signal.SIGKILL)
+    pusher.join()
+    cloud.process.wait()
+    cloud.process = None
+    cloud.start()
+
+    landed = len(server_contents(cloud)["workflows"])
+    assert landed in (0, 4000)  # never half a push
+    if failure:
+        assert isinstance(failure[0], Unavailable | Timeout)
+    a.db.sync()
+    b.db.sync()
+    assert len(server_contents(cloud)["workflows"]) == 4000
+    assert all_converged(cloud, a, b)
+
+
+CRASH_AFTER_PUSH = """
+import os, sys
+from libsqlkit._sync import Syncer
+from tests.sync_kit import open_device
+from tests.sqld import Sqld
+from generated.models import NewWorkflow, WorkflowUpdate
+
+def crash(*args, **kwargs):
+    os._exit(9)  # killed after the server committed, before the device recorded it
+
+Syncer._apply = crash
+server = Sqld.__new__(Sqld)
+server.port, server.url = int(sys.argv[2]), "http://127.0.0.1:" + sys.argv[2]
+server.token = lambda **kw: sys.argv[3]
+device = open_device(server, __import__("pathlib").Path(sys.argv[1]), "a")
+row = device.workflows.create(NewWorkflow(type="t", user_id="crash"))
+device.workflows.update(row.id, WorkflowUpdate(retry_count=1))
+device.db.sync()
+"""
+
+
+def test_a_device_killed_mid_sync_resends_without_applying_anything_twice(
+    cloud: Sqld, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    crashed = subprocess.run(
+        [sys.executable, "-c", CRASH_AFTER_PUSH, str(tmp_path), str(cloud.port), cloud.token()],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert crashed.returncode == 9, crashed.stderr
+    on_server = server_contents(cloud)["workflows"]
+    assert len(on_server) == 1  # the push landed; the device never heard back
+    with backend(cloud) as api:
+        [(seq_before,)] = api.execute("SELECT seq FROM __libsqlkit_sync")
+
+    a = open_device(cloud, tmp_path, "a")  # restart on the same file
+    b = open_device(cloud, tmp_path, "b")
+    try:
+        again = a.db.sync()
+        assert again.pushed == 1 and again.conflicts == ()
+        with backend(cloud) as api:
+            [(seq_after,)] = api.execute("SELECT seq FROM __libsqlkit_sync")
+            assert WorkflowRepository(api).find_by_user_id("crash")[0].retry_count == 1
+        assert seq_after == seq_before + 1  # nothing re-versioned: b has nothing new to redo
+        assert a.db.sync().pushed == 0
+        b.db.sync()
+        assert all_converged(cloud, a, b)
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_device_killed_at_random_moments_loses_nothing(cloud: Sqld, tmp_path: Path) -> None:
+    """SIGKILL a syncing process at varied moments, then sync once more: every write of
+    the killed process is on the server exactly as the device has it."""
+    script = """
+import sys, time
+from tests.sync_kit import open_device
+from tests.sqld import Sqld
+from generated.models import NewWorkflow
+
+server = Sqld.__new__(Sqld)
+server.port, server.url = int(sys.argv[2]), "http://127.0.0.1:" + sys.argv[2]
+server.token = lambda **kw: sys.argv[3]
+device = open_device(server, __import__("pathlib").Path(sys.argv[1]), "a")
+print("ready", flush=True)
+while True:
+    device.workflows.create_many([NewWorkflow(type="t", user_id="k") for _ in range(50)])
+    device.db.sync()
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay in (0.05, 0.13, 0.21, 0.34):
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path), str(cloud.port), cloud.token()],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == b"ready"
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+    a = open_device(cloud, tmp_path, "a")
+    try:
+        a.db.sync()
+        assert contents(a.db)["workflows"] == server_contents(cloud)["workflows"]
+        assert len(contents(a.db)["workflows"]) >= 50
+    finally:
+        a.close()
+
+
+def hung_device(folder: Path, server: HungServer) -> DbClient:
+    db = create_db_client(
+        f"file:{folder}/a.db",
+        sync_url=server.url,
+        sync_mode="offline",
+        sync_interval=0,
+        auth_token="t",
+        timeout=1.0,
+    )
+    migrate(db)
+    return db
+
+
+def test_a_hung_server_times_out_and_never_blocks_local_work(tmp_path: Path) -> None:
+    hung = HungServer()
+    db = hung_device(tmp_path, hung)
+    try:
+        failure: list[BaseException] = []
+
+        def sync() -> None:
+            try:
+                db.sync()
+            except BaseException as exc:
+                failure.append(exc)
+
+        syncing = threading.Thread(target=sync)
+        started = time.monotonic()
+        syncing.start()
+        time.sleep(0.1)
+        while syncing.is_alive():  # local writes keep going while the sync waits
+            WorkflowRepository(db).create(NewWorkflow(type="t", user_id="u1"))
+            time.sleep(0.05)
+        elapsed = time.monotonic() - started
+        assert isinstance(failure[0], Timeout)
+        assert elapsed < 3
+        assert WorkflowRepository(db).count() >= 10
+        assert {r.sync_status for r in SyncMetadataRepository(db).find_many()} == {"FAILED"}
+    finally:
+        db.close()
+        hung.close()
+
+
+def test_sync_metadata_says_syncing_while_a_sync_runs(tmp_path: Path) -> None:
+    hung = HungServer()
+    db = hung_device(tmp_path, hung)
+
+    def sync() -> None:
+        with pytest.raises(Timeout):
+            db.sync()
+
+    try:
+        syncing = threading.Thread(target=sync)
+        syncing.start()
+        time.sleep(0.3)
+        with plain_copy(tmp_path / "a.db") as observer:  # what an app's status bar reads
+            assert {r.sync_status for r in SyncMetadataRepository(observer).find_many()} == {
+                "SYNCING"
+            }
+        syncing.join()
+    finally:
+        db.close()
+        hung.close()
+
+
+def test_skewed_clocks_converge_with_the_documented_effect(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    """A's clock runs 5 minutes ahead. Its write beats B's write made 2 s later in real
+    time (the documented cost of skew), but once B has seen A's write, B's next write
+    is ordered after it (the hybrid clock's receive rule), and all copies agree."""
+    a, b = devices
+    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    a.db.execute("UPDATE __libsqlkit_sync SET wall = wall + 300000")  # a fast clock
+    a.workflows.update(row.id, WorkflowUpdate(error_log="A, skewed"))
+    time.sleep(0.01)
+    b.workflows.update(row.id, WorkflowUpdate(error_log="B, later in real time"))
+    b.db.sync()
+    a.db.sync()
+    report = b.db.sync()
+    assert [c.winner for c in report.conflicts] == []  # decided on the server already
+    for device in (a, b):
+        got = device.workflows.get(row.id)
+        assert got is not None and got.error_log == "A, skewed"
+    b.workflows.update(row.id, WorkflowUpdate(error_log="B, after seeing A"))
+    b.db.sync()
+    a.db.sync()
+    for device in (a, b):
+        got = device.workflows.get(row.id)
+        assert got is not None and got.error_log == "B, after seeing A"
+    assert all_converged(cloud, a, b)
