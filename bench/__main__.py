@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import generation, migrations, remote, workloads
+from bench import generation, migrations, remote, sync, workloads
 from bench.harness import machine, save
 
 RESULTS = Path(__file__).parent / "results"
@@ -23,6 +23,7 @@ def main() -> None:
     reports = [
         workloads.run(args.rounds, args.quick),
         remote.run(min(args.rounds, 3), args.quick),
+        *sync.run(min(args.rounds, 3), args.quick),
         migrations.run(min(args.rounds, 3), args.quick),
         generation.run(min(args.rounds, 3), args.quick),
     ]

@@ -19,7 +19,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, migrating, generation = data["reports"]
+    workloads, by_mode, tracking, syncing, migrating, generation = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -57,6 +57,9 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     }
     assert trips[("find_by_id: round trips", "remote (HTTP)")] == 1
     assert trips[("find_by_id: round trips", "embedded replica")] == 0
+    assert {f["workload"] for f in tracking["figures"]} == {"create", "update_status", "delete"}
+    sync_trips = [f["median"] for f in syncing["figures"] if "round trips" in f["workload"]]
+    assert sync_trips == [1, 1, 1]  # push, pull, nothing to do: one round trip each
     assert {f["workload"] for f in generation["figures"]} == {
         "design schema",
         "20 tables × 15 columns",

@@ -334,3 +334,70 @@ def test_migrate_command_reports_durations(project: Project) -> None:
     assert result.stdout.startswith("applied 0001_bio in ") and result.stdout.rstrip().endswith(
         " ms"
     )
+
+
+# -- sync: true (the change log of offline sync) -------------------------------------
+
+
+def _log(project: Project) -> list[tuple[Any, ...]]:
+    return project.db.execute("SELECT tbl, pk, deleted FROM __libsqlkit_sync_rows ORDER BY pk")
+
+
+def _triggers(project: Project) -> list[str]:
+    rows = project.db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")
+    return sorted(name for (name,) in rows)
+
+
+def test_starting_to_sync_a_table_versions_its_existing_rows(project: Project) -> None:
+    plan = project.migration({"users": {**USERS["users"], "sync": True}}, "sync_users")
+    assert plan is not None and not plan.rebuilt and not plan.losses
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert _triggers(project) == [
+        "__libsqlkit_users_delete",
+        "__libsqlkit_users_insert",
+        "__libsqlkit_users_update",
+    ]
+    assert _log(project) == [("users", "u1", 0), ("users", "u2", 0)]
+    project.db.execute("DELETE FROM users WHERE id = 'u1'")
+    assert _log(project) == [("users", "u1", 1), ("users", "u2", 0)]
+
+
+def test_a_rebuild_of_a_synced_table_keeps_its_triggers_and_log(project: Project) -> None:
+    synced = {**USERS["users"], "sync": True}
+    project.migration({"users": synced}, "sync_users")
+    project.migrator().migrate()
+    versions = project.db.execute("SELECT pk, hlc FROM __libsqlkit_sync_rows ORDER BY pk")
+    columns = {**synced["columns"], "name": {"type": "text"}}  # drop NOT NULL: a rebuild
+    plan = project.migration({"users": {**synced, "columns": columns}}, "nullable")
+    assert plan is not None and plan.rebuilt == ["users"]
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert len(_triggers(project)) == 3
+    # The copy made by the rebuild is not a write: versions are unchanged.
+    assert project.db.execute("SELECT pk, hlc FROM __libsqlkit_sync_rows ORDER BY pk") == versions
+    project.db.execute("UPDATE users SET name = NULL WHERE id = 'u2'")
+    assert project.db.execute("SELECT hlc FROM __libsqlkit_sync_rows WHERE pk = 'u2'") != [
+        versions[1][1:]
+    ]
+
+
+def test_renaming_a_synced_table_moves_its_log_and_stopping_removes_it(project: Project) -> None:
+    project.migration({"users": {**USERS["users"], "sync": True}}, "sync_users")
+    project.migrator().migrate()
+    project.migration({"people": {**USERS["users"], "sync": True, "renamed_from": "users"}}, "mv")
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert _triggers(project) == [
+        "__libsqlkit_people_delete",
+        "__libsqlkit_people_insert",
+        "__libsqlkit_people_update",
+    ]
+    assert _log(project) == [("people", "u1", 0), ("people", "u2", 0)]
+
+    project.migration({"people": USERS["users"]}, "stop_syncing")
+    project.migrator().migrate()
+    assert project.live() == project.expected()
+    assert _triggers(project) == [] and _log(project) == []
+    project.migrator().rollback()  # syncing again: the rows are versioned anew
+    assert len(_triggers(project)) == 3 and len(_log(project)) == 2
