@@ -31,10 +31,12 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`seq` integer NOT NULL,
 	`applying` integer NOT NULL,
 	`pushed_seq` integer NOT NULL,
-	`pulled_seq` integer NOT NULL
+	`pulled_seq` integer NOT NULL,
+	`pulled_tbl` text NOT NULL,
+	`pulled_pk` NOT NULL
 );
 --> statement-breakpoint
-INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0);
+INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	`tbl` text NOT NULL,
@@ -98,10 +100,12 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`seq` integer NOT NULL,
 	`applying` integer NOT NULL,
 	`pushed_seq` integer NOT NULL,
-	`pulled_seq` integer NOT NULL
+	`pulled_seq` integer NOT NULL,
+	`pulled_tbl` text NOT NULL,
+	`pulled_pk` NOT NULL
 );
 --> statement-breakpoint
-INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0);
+INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	`tbl` text NOT NULL,

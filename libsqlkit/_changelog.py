@@ -6,8 +6,9 @@ same DDL runs on devices and on the server; migrations create it (`sync: true` t
 
 - `__libsqlkit_sync`: one row per database: its device id, a hybrid logical clock
   (`wall` ms, `counter`), `seq` (the database's change counter: the order of commits),
-  `applying` (1 while synced changes are written, so triggers skip them) and the
-  device's `pushed_seq` (own changes sent) and `pulled_seq` (server changes received).
+  `applying` (1 while synced changes are written, so triggers skip them), the device's
+  `pushed_seq` (own changes sent) and its pull cursor (`pulled_seq`, `pulled_tbl`,
+  `pulled_pk`): the server's change-log entries up to it have been received.
 - `__libsqlkit_sync_rows`: per synced row, the version of its last write (`hlc`), whether
   that write deleted it (tombstone), and the `seq` of that write.
 
@@ -56,9 +57,12 @@ def infrastructure_ddl() -> tuple[str, ...]:
         "\t`seq` integer NOT NULL,\n"
         "\t`applying` integer NOT NULL,\n"
         "\t`pushed_seq` integer NOT NULL,\n"
-        "\t`pulled_seq` integer NOT NULL\n"
+        "\t`pulled_seq` integer NOT NULL,\n"
+        "\t`pulled_tbl` text NOT NULL,\n"
+        "\t`pulled_pk` NOT NULL\n"
         ")",
-        f"INSERT OR IGNORE INTO `{STATE}` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0)",
+        f"INSERT OR IGNORE INTO `{STATE}` "
+        "VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '')",
         f"CREATE TABLE IF NOT EXISTS `{ROWS}` (\n"
         "\t`tbl` text NOT NULL,\n"
         "\t`pk` NOT NULL,\n"

@@ -80,10 +80,9 @@ def _quote(name: str) -> str:
 class _TableSync:
     """The SQL that moves one synced table's rows (names from the generated schema)."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, synced: Sequence[str]) -> None:
         self.name = table.name
         names = [column.name for column in table.columns]
-        self.width = len(names)
         t, key = _quote(table.name), _quote(table.primary_key)
         columns = ", ".join(_quote(n) for n in names)
         picked = ", ".join(f"t.{_quote(n)}" for n in names)
@@ -92,18 +91,25 @@ class _TableSync:
             f"{_quote(n)} = excluded.{_quote(n)}" for n in names if n != table.primary_key
         )
         on_conflict = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
-        changes = (
-            f"SELECT s.pk, s.hlc, s.deleted, s.seq, t.{key} IS NOT NULL, {picked} "
-            f"FROM `{ROWS}` AS s LEFT JOIN {t} AS t ON t.{key} = s.pk "
-            f"WHERE s.tbl = '{table.name}' AND s.seq > ?"
+        row = f"s.pk, s.hlc, s.deleted, s.seq, t.{key} IS NOT NULL, {picked}"
+        self.local_changes = (
+            f"SELECT {row} FROM `{ROWS}` AS s LEFT JOIN {t} AS t ON t.{key} = s.pk "
+            f"WHERE s.tbl = '{table.name}' AND s.seq > ? ORDER BY s.seq"
         )
-        self.local_changes = changes + " ORDER BY s.seq"
-        self.remote_changes = (
-            changes + f" AND substr(s.hlc, {DEVICE_OFFSET + 1}) <> ? ORDER BY s.seq"
+        # One page of other databases' changes after the cursor, in commit order across
+        # all synced tables; each table reads its share of the same page.
+        tables = ", ".join(f"'{name}'" for name in synced)
+        self.remote_page = (
+            f"WITH page AS (SELECT tbl, pk FROM `{ROWS}` WHERE (seq, tbl, pk) > (?1, ?2, ?3) "
+            f"AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 AND tbl IN ({tables}) "
+            "ORDER BY seq, tbl, pk LIMIT ?5) "
+            f"SELECT {row} FROM page JOIN `{ROWS}` AS s ON s.tbl = page.tbl AND s.pk = page.pk "
+            f"LEFT JOIN {t} AS t ON t.{key} = s.pk WHERE page.tbl = '{table.name}'"
         )
         self.unseen = (
-            f"SELECT pk, hlc FROM `{ROWS}` WHERE tbl = '{table.name}' AND seq > ? "
-            f"AND substr(hlc, {DEVICE_OFFSET + 1}) <> ? AND pk IN (SELECT value FROM json_each(?))"
+            f"SELECT pk, hlc FROM `{ROWS}` WHERE tbl = '{table.name}' "
+            f"AND (seq, tbl, pk) > (?1, ?2, ?3) AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 "
+            "AND pk IN (SELECT value FROM json_each(?5))"
         )
         stored = f"(SELECT hlc FROM `{ROWS}` WHERE tbl = '{table.name}' AND pk = ?)"
         self.write_if_current = (
@@ -136,10 +142,46 @@ _SEEN = (
     "wall = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?1 ELSE wall END, "
     "counter = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?2 ELSE counter END"
 )
+PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
+PUSH_BYTES = 2_000_000
+PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
 
 
-def _latest(versions: Sequence[str], floor: tuple[int, int] = (0, 0)) -> tuple[int, int]:
-    return max([floor, *((hlc_parts(v)[0], hlc_parts(v)[1]) for v in versions)])
+def _latest(versions: Sequence[str]) -> tuple[int, int]:
+    return max([(0, 0), *((hlc_parts(v)[0], hlc_parts(v)[1]) for v in versions)])
+
+
+def _size(change: _Change) -> int:
+    values = change.values or ()
+    return 64 + sum(len(v) if isinstance(v, str | bytes) else 8 for v in values)
+
+
+def _chunks(changes: list[_Change]) -> list[list[_Change]]:
+    chunks: list[list[_Change]] = [[]]
+    size = 0
+    for change in changes:
+        if len(chunks[-1]) >= PUSH_ROWS or (chunks[-1] and size + _size(change) > PUSH_BYTES):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(change)
+        size += _size(change)
+    return chunks
+
+
+Cursor = tuple[int, str, Any]  # (seq, table, key) of the last change-log entry received
+
+
+@dataclass
+class _Round:
+    """What one sync found so far."""
+
+    device: str
+    cursor: Cursor
+    top: int  # this device's changes up to this seq are in the push
+    waiting: set[tuple[str, Any]]  # changed here, not sent yet
+    pushed: set[tuple[str, Any]]
+    conflicts: list[Conflict]
+    applied: int = 0
 
 
 class Syncer:
@@ -150,7 +192,8 @@ class Syncer:
             raise SchemaStateError("offline sync needs tables with sync: true in schema.yaml")
         self._remote = remote
         self._driver = driver
-        self._tables = {table.name: _TableSync(table) for table in schema.synced}
+        names = [table.name for table in schema.synced]
+        self._tables = {table.name: _TableSync(table, names) for table in schema.synced}
         self._metadata = schema.table(schema.sync_metadata) if schema.sync_metadata else None
         self._lock = threading.Lock()
 
@@ -162,69 +205,43 @@ class Syncer:
             started, trips = time.perf_counter(), self._driver.round_trips
             self._mark(db, "SYNCING")
             try:
-                pushed, pulled, conflicts = self._run(db)
+                pushed, state = self._run(db)
             except BaseException:
                 with contextlib.suppress(DatabaseError):  # the sync's own error matters
                     self._mark(db, "FAILED")
                 raise
             return SyncReport(
                 pushed=pushed,
-                pulled=pulled,
-                conflicts=tuple(conflicts),
+                pulled=state.applied,
+                conflicts=tuple(state.conflicts),
                 round_trips=self._driver.round_trips - trips,
                 seconds=time.perf_counter() - started,
             )
 
     # -- one sync --------------------------------------------------------------------
 
-    def _run(self, db: Database) -> tuple[int, int, list[Conflict]]:
-        device, pulled_seq, top, changes = self._local_changes(db)
-        statements, readers = self._batch(device, pulled_seq, changes)
-        try:
-            results = self._remote.batch(statements)
-        except DatabaseError as exc:
-            if "no such table" in str(exc) and "__libsqlkit" in str(exc):
-                raise SchemaStateError(
-                    f"the server {self._remote.url} has no sync change log: apply the "
-                    "migrations to it (python -m libsqlkit migrate with its URL)"
-                ) from None
-            raise
-        unseen = {
-            (table, key): version
-            for (table, kind), rows in zip(readers, results, strict=True)
-            if kind == "unseen"
-            for key, version in rows
-        }
-        pulled = [
-            self._tables[table].change(row)
-            for (table, kind), rows in zip(readers, results, strict=True)
-            if kind == "pull"
-            for row in rows
-        ]
-        server_seq = next(
-            rows[0][0] for (_, kind), rows in zip(readers, results, strict=True) if kind == "state"
-        )
-        conflicts = [
-            Conflict(
-                c.table,
-                c.key,
-                "local" if c.version > theirs else "remote",
-                c.version,
-                theirs,
-            )
-            for c in changes
-            if (theirs := unseen.get((c.table, c.key))) is not None
-        ]
-        pushed_keys = {(c.table, c.key) for c in changes}
-        applied = self._apply(db, pulled, top, server_seq, pushed_keys, conflicts)
-        return len(changes), applied, conflicts
+    def _run(self, db: Database) -> tuple[int, _Round]:
+        """Requests until every change is pushed and a pull page comes back short."""
+        state, changes = self._local_changes(db)
+        chunks = _chunks(changes)
+        last = len(chunks) - 1
+        for number, chunk in enumerate(chunks):
+            keys = {(c.table, c.key) for c in chunk}
+            state.waiting -= keys
+            state.pushed |= keys
+            full = self._exchange(db, state, chunk)
+            while number == last and full:
+                full = self._exchange(db, state, [])
+        self._finish(db, state)
+        return len(changes), state
 
-    def _local_changes(self, db: Database) -> tuple[str, int, int, list[_Change]]:
+    def _local_changes(self, db: Database) -> tuple[_Round, list[_Change]]:
         """This device's changes not yet sent, read in one transaction (a consistent set)."""
         try:
             with db.transaction():
-                [(device, pushed_seq, pulled_seq, top)] = db.execute(
-                    f"SELECT device, pushed_seq, pulled_seq, seq FROM `{STATE}` WHERE id = 1"
+                [(device, pushed_seq, seq, tbl, pk, top)] = db.execute(
+                    f"SELECT device, pushed_seq, pulled_seq, pulled_tbl, pulled_pk, seq "
+                    f"FROM `{STATE}` WHERE id = 1"
                 )
                 changes = [
                     table.change(row)
@@ -232,18 +249,62 @@ class Syncer:
                     for row in db.execute(table.local_changes, (pushed_seq,))
                 ]
         except DatabaseError as exc:
-            if "no such table" in str(exc):
+            if "no such" in str(exc):
                 raise SchemaStateError(
-                    f"{db.url} has no sync change log: apply the migrations first"
+                    f"{db.url} has no sync change log, or an older one: apply the migrations"
                 ) from None
             raise
         changes.sort(key=lambda c: c.seq)
-        return device, pulled_seq, top, changes
+        waiting = {(c.table, c.key) for c in changes}
+        return _Round(device, (seq, tbl, pk), top, waiting, set(), []), changes
+
+    def _exchange(self, db: Database, state: _Round, chunk: list[_Change]) -> bool:
+        """One request: push a chunk, pull a page, apply it. True if the page was full."""
+        statements, readers = self._batch(state, chunk)
+        try:
+            results = self._remote.batch(statements)
+        except DatabaseError as exc:
+            if "no such" in str(exc) and "__libsqlkit" in str(exc):
+                raise SchemaStateError(
+                    f"the server {self._remote.url} has no sync change log, or an older one: "
+                    "apply the migrations to it (python -m libsqlkit migrate with its URL)"
+                ) from None
+            raise
+        found = list(zip(readers, results, strict=True))
+        unseen = {
+            (table, key): version
+            for (table, kind), rows in found
+            if kind == "unseen"
+            for key, version in rows
+        }
+        for change in chunk:
+            theirs = unseen.get((change.table, change.key))
+            if theirs is not None:
+                winner: Literal["local", "remote"] = (
+                    "local" if change.version > theirs else "remote"
+                )
+                state.conflicts.append(
+                    Conflict(change.table, change.key, winner, change.version, theirs)
+                )
+        page = [
+            self._tables[table].change(row)
+            for (table, kind), rows in found
+            if kind == "pull"
+            for row in rows
+        ]
+        page.sort(key=lambda c: (c.seq, c.table, c.key))
+        server_seq = next(rows[0][0] for (_, kind), rows in found if kind == "state")
+        full = len(page) >= PULL_ROWS
+        # A short page has everything up to the server's seq at that moment.
+        cursor = (page[-1].seq, page[-1].table, page[-1].key) if full else (server_seq + 1, "", "")
+        self._apply(db, state, page, cursor)
+        return full
 
     def _batch(
-        self, device: str, pulled_seq: int, changes: list[_Change]
+        self, state: _Round, chunk: list[_Change]
     ) -> tuple[list[tuple[str, Sequence[Any]]], list[tuple[str, str]]]:
-        """The server's statements, and (table, what) for each statement's rows."""
+        """The server's statements, and (table, what) for each statement's rows; all run
+        in one transaction, so the page read is consistent and the push all or nothing."""
         statements: list[tuple[str, Sequence[Any]]] = []
         readers: list[tuple[str, str]] = []
 
@@ -251,60 +312,49 @@ class Syncer:
             statements.append((sql, params))
             readers.append((table, kind))
 
+        seen = (*state.cursor, state.device)
         for name, table in self._tables.items():
-            keys = [c.key for c in changes if c.table == name]
+            keys = [c.key for c in chunk if c.table == name]
             if keys:
-                add(table.unseen, (pulled_seq, device, json.dumps(keys)), name, "unseen")
-        add(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1", ())
-        for number, change in enumerate(changes, start=1):
-            table = self._tables[change.table]
+                add(table.unseen, (*seen, json.dumps(keys)), name, "unseen")
+        if chunk:
+            add(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1", ())
+            for number, change in enumerate(chunk, start=1):
+                table = self._tables[change.table]
+                record = (change.table, change.key, change.version, int(change.deleted), number)
+                add(_RECORD_IF_NEWER, record)
+                if change.values is None:
+                    add(table.delete_if_current, (change.key, change.key, change.version))
+                else:
+                    add(table.write_if_current, (*change.values, change.key, change.version))
+            wall, counter = _latest([c.version for c in chunk])
             add(
-                _RECORD_IF_NEWER,
-                (change.table, change.key, change.version, int(change.deleted), number),
+                f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {_SEEN} WHERE id = 1",
+                (wall, counter, len(chunk)),
             )
-            if change.values is None:
-                add(table.delete_if_current, (change.key, change.key, change.version))
-            else:
-                add(table.write_if_current, (*change.values, change.key, change.version))
-        wall, counter = _latest([c.version for c in changes])
-        add(
-            f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {_SEEN} WHERE id = 1 RETURNING seq",
-            (wall, counter, len(changes)),
-            kind="state",
-        )
+        add(f"SELECT seq FROM `{STATE}` WHERE id = 1", (), kind="state")
         for name, table in self._tables.items():
-            add(table.remote_changes, (pulled_seq, device), name, "pull")
+            add(table.remote_page, (*seen, PULL_ROWS), name, "pull")
         return statements, readers
 
-    def _apply(
-        self,
-        db: Database,
-        pulled: list[_Change],
-        top: int,
-        server_seq: int,
-        pushed: set[tuple[str, Any]],
-        conflicts: list[Conflict],
-    ) -> int:
-        """Write the pulled rows that are newer than this device's, in commit order."""
-        pulled.sort(key=lambda c: c.seq)
-        applied = 0
+    def _apply(self, db: Database, state: _Round, page: list[_Change], cursor: Cursor) -> None:
+        """Write the pulled rows that are newer than this device's, in commit order, and
+        move the cursor past them, in one local transaction."""
         with db.transaction():
             db.execute("PRAGMA defer_foreign_keys = ON")
             db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
-            for change in pulled:
+            for change in page:
                 table = self._tables[change.table]
                 local = db.execute(_LOCAL_VERSION, (change.table, change.key))
                 mine, my_seq = local[0] if local else (None, None)
-                changed_meanwhile = my_seq is not None and my_seq > top
-                if (
-                    changed_meanwhile
-                    and (change.table, change.key) not in pushed
-                    and mine is not None
-                ):
+                key = (change.table, change.key)
+                meanwhile = my_seq is not None and my_seq > state.top and key not in state.pushed
+                if mine is not None and (key in state.waiting or meanwhile):
+                    # Changed here too, and not yet sent: a conflict, decided here.
                     winner: Literal["local", "remote"] = (
                         "local" if mine > change.version else "remote"
                     )
-                    conflicts.append(
+                    state.conflicts.append(
                         Conflict(change.table, change.key, winner, mine, change.version)
                     )
                 if mine is not None and mine >= change.version:
@@ -316,15 +366,22 @@ class Syncer:
                 db.execute(
                     _RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
                 )
-                applied += 1
-            wall, counter = _latest([c.version for c in pulled])
+                state.applied += 1
+            wall, counter = _latest([c.version for c in page])
             db.execute(
-                f"UPDATE `{STATE}` SET applying = 0, pushed_seq = max(pushed_seq, ?3), "
-                f"pulled_seq = max(pulled_seq, ?4), {_SEEN} WHERE id = 1",
-                (wall, counter, top, server_seq),
+                f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
+                f"pulled_pk = ?5, {_SEEN} WHERE id = 1",
+                (wall, counter, *cursor),
+            )
+        state.cursor = cursor
+
+    def _finish(self, db: Database, state: _Round) -> None:
+        """Every change up to `top` is on the server: mark them sent, and the sync done."""
+        with db.transaction():
+            db.execute(
+                f"UPDATE `{STATE}` SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", (state.top,)
             )
             self._write_status(db, "COMPLETED", datetime.now(UTC))
-        return applied
 
     # -- sync_metadata ---------------------------------------------------------------
 

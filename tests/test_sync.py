@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
-from libsqlkit import SchemaStateError, Timeout, Unavailable, UniqueViolation
+from libsqlkit import SchemaStateError, Timeout, Unavailable, UniqueViolation, _sync
 from tests.sqld import HungServer, Sqld
 from tests.sync_kit import (
     Device,
@@ -274,6 +275,43 @@ def test_a_sync_without_changes_is_one_round_trip_and_changes_nothing(
     reports = [a.db.sync(), b.db.sync()]
     assert [(r.pushed, r.pulled, r.round_trips) for r in reports] == [(0, 0, 1), (0, 0, 1)]
     assert (versions(a.db), versions(b.db), server_contents(cloud)) == before
+
+
+def test_large_syncs_travel_in_pages_and_resume_where_they_stopped(
+    cloud: Sqld, devices: tuple[Device, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pushes go in chunks and pulls in pages (server responses are size-limited); a
+    sync cut off between pages resumes at the page it had reached."""
+    monkeypatch.setattr(_sync, "PUSH_ROWS", 7)
+    monkeypatch.setattr(_sync, "PULL_ROWS", 5)
+    a, b = devices
+    a.workflows.create_many([NewWorkflow(type="t", user_id=f"u{i}") for i in range(23)])
+    with backend(cloud) as api:
+        for i in range(6):
+            WorkflowRepository(api).create(NewWorkflow(type="api", user_id=f"s{i}"))
+    report = a.db.sync()
+    assert (report.pushed, report.pulled) == (23, 6)
+    assert report.round_trips == 4  # 23 rows in chunks of 7; the 6 pulled fit alongside
+
+    calls = 0
+    real_apply = _sync.Syncer._apply
+
+    def cut_after_two_pages(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            b.link.cut()
+        real_apply(*args)
+
+    monkeypatch.setattr(_sync.Syncer, "_apply", cut_after_two_pages)
+    with pytest.raises(Unavailable):
+        b.db.sync()
+    assert b.workflows.count() == 15  # three pages of five were applied and kept
+    monkeypatch.setattr(_sync.Syncer, "_apply", real_apply)
+    b.link.restore()
+    again = b.db.sync()
+    assert again.pulled == 14 and again.round_trips == 3
+    assert all_converged(cloud, a, b)
 
 
 def test_sync_refuses_to_run_inside_a_transaction(devices: tuple[Device, Device]) -> None:

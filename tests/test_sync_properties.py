@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 from generated.client import DbClient
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import Unavailable
+from libsqlkit import Unavailable, _sync
 from tests.sqld import Sqld
 from tests.sync_kit import backend, open_device, start_cloud
 
@@ -155,7 +155,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
     cloud.stop()
 
 
-def test_three_devices_and_a_server_converge_to_the_last_writes(server: Sqld) -> None:
+def test_three_devices_and_a_server_converge_to_the_last_writes(
+    server: Sqld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks and pages, so that random runs also cross page boundaries.
+    monkeypatch.setattr(_sync, "PUSH_ROWS", 4)
+    monkeypatch.setattr(_sync, "PULL_ROWS", 3)
     SyncingDevices.server = server
     machine = settings(
         max_examples=30,
