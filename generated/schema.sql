@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`pulled_pk` NOT NULL
 );
 --> statement-breakpoint
-INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
+INSERT OR IGNORE INTO `__libsqlkit_sync` (`id`, `device`, `wall`, `counter`, `seq`, `applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	`tbl` text NOT NULL,
@@ -105,7 +105,7 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`pulled_pk` NOT NULL
 );
 --> statement-breakpoint
-INSERT OR IGNORE INTO `__libsqlkit_sync` VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
+INSERT OR IGNORE INTO `__libsqlkit_sync` (`id`, `device`, `wall`, `counter`, `seq`, `applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	`tbl` text NOT NULL,

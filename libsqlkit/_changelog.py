@@ -61,7 +61,8 @@ def infrastructure_ddl() -> tuple[str, ...]:
         "\t`pulled_tbl` text NOT NULL,\n"
         "\t`pulled_pk` NOT NULL\n"
         ")",
-        f"INSERT OR IGNORE INTO `{STATE}` "
+        f"INSERT OR IGNORE INTO `{STATE}` (`id`, `device`, `wall`, `counter`, `seq`, "
+        "`applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) "
         "VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '')",
         f"CREATE TABLE IF NOT EXISTS `{ROWS}` (\n"
         "\t`tbl` text NOT NULL,\n"

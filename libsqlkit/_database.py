@@ -189,6 +189,23 @@ class Database:
                 self._call(self._driver.rollback)
                 raise
 
+    @contextmanager
+    def foreign_keys_off(self) -> Iterator[Database]:
+        """Foreign keys unenforced for what runs inside, which no other thread can enter.
+
+        PRAGMA foreign_keys takes effect only outside a transaction, so this opens no
+        transaction itself: open one inside it. For whole-database steps that are only
+        consistent at their end (a table rebuild, a page of synced rows).
+        """
+        with self._lock:
+            if self._depth > 0:
+                raise ConfigurationError("foreign keys can only be switched outside a transaction")
+            self.execute("PRAGMA foreign_keys = OFF")
+            try:
+                yield self
+            finally:
+                self.execute("PRAGMA foreign_keys = ON")
+
     def _call(self, action: Callable[[], None]) -> None:
         try:
             action()

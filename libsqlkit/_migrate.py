@@ -359,21 +359,17 @@ def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:
     cascades into child tables). Any foreign key violation left behind fails the whole
     transaction.
     """
-    db.execute("PRAGMA foreign_keys = OFF")
-    try:
-        with db.transaction():
-            result = body()
-            violations = db.execute("PRAGMA foreign_key_check")
-            if violations:
-                table, rowid, parent, _ = violations[0]
-                raise MigrationError(
-                    f"{label}: {len(violations)} foreign key violation(s) afterwards, e.g. {table} "
-                    f"row {rowid} refers to a missing {parent} row; nothing was applied",
-                    migration=label,
-                )
-            return result
-    finally:
-        db.execute("PRAGMA foreign_keys = ON")
+    with db.foreign_keys_off(), db.transaction():
+        result = body()
+        violations = db.execute("PRAGMA foreign_key_check")
+        if violations:
+            table, rowid, parent, _ = violations[0]
+            raise MigrationError(
+                f"{label}: {len(violations)} foreign key violation(s) afterwards, e.g. {table} "
+                f"row {rowid} refers to a missing {parent} row; nothing was applied",
+                migration=label,
+            )
+        return result
 
 
 def _load(path: Path) -> Any:

@@ -339,9 +339,10 @@ class Syncer:
 
     def _apply(self, db: Database, state: _Round, page: list[_Change], cursor: Cursor) -> None:
         """Write the pulled rows that are newer than this device's, in commit order, and
-        move the cursor past them, in one local transaction."""
-        with db.transaction():
-            db.execute("PRAGMA defer_foreign_keys = ON")
+        move the cursor past them, in one local transaction. Foreign keys are not
+        enforced here: the rows mirror the server's, and a parent changed after its child
+        may come a page later; no local cascade may add to what the server decided."""
+        with db.foreign_keys_off(), db.transaction():
             db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
             for change in page:
                 table = self._tables[change.table]

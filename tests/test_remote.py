@@ -76,7 +76,7 @@ def test_file_urls_never_go_remote(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.delenv("TURSO_SYNC_URL", raising=False)
     with create_db_client(f"file:{tmp_path}/local.db") as db:
         assert db.driver == "sqlite3"
-        with pytest.raises(ConfigurationError, match="sync\\(\\) needs an embedded replica"):
+        with pytest.raises(ConfigurationError, match="sync\\(\\) needs a sync URL"):
             db.sync()
 
 

@@ -95,8 +95,8 @@ class SyncingDevices(RuleBasedStateMachine):
             return
         self.writes += 1
         changes = WorkflowUpdate(error_log=f"w{self.writes} by {writer}", retry_count=retries)
-        WorkflowRepository(self._db(writer)).update(key, changes)
-        self._wrote(writer, key)
+        if WorkflowRepository(self._db(writer)).update(key, changes) is not None:
+            self._wrote(writer, key)  # (None: the row is soft-deleted, nothing was written)
 
     @rule(writer=writer, data=st.data())
     def soft_delete(self, writer: int, data: st.DataObject) -> None:

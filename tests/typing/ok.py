@@ -10,7 +10,7 @@ from generated.client import DbClient, create_db_client
 from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import UserSettingsRepository, WorkflowRepository
 from generated.tables import UserSettingsTable, WorkflowsTable, workflows
-from libsqlkit import Column, UniqueViolation, and_, count, select
+from libsqlkit import Column, Conflict, SyncReport, UniqueViolation, and_, count, select
 
 
 def run(db: DbClient) -> list[str]:
@@ -57,6 +57,14 @@ def run(db: DbClient) -> list[str]:
     print(built, pairs, per_status)
     print(finished, inserted, rows, column)
     return [w.id for w in repo.find_by_user_id("u1")]
+
+
+def sync_summary(db: DbClient) -> str:
+    """What an app shows after an offline-mode sync (type-checked only: run() has no server)."""
+    report: SyncReport = db.sync()
+    lost: list[Conflict] = [c for c in report.conflicts if c.winner == "remote"]
+    pulled: int | None = report.pulled
+    return f"sent {report.pushed}, received {pulled}, {len(lost)} local edits superseded"
 
 
 if __name__ == "__main__":
