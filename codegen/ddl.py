@@ -71,8 +71,9 @@ def table_ddl(table: TableIR) -> tuple[str, ...]:
 
 
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, table by table, in schema order."""
-    return tuple(statement for table in schema.tables for statement in table_ddl(table))
+    """Every statement that creates the schema, table by table, in schema order; the
+    sync change log, which each synced table repeats, once."""
+    return tuple(dict.fromkeys(s for table in schema.tables for s in table_ddl(table)))
 
 
 def schema_sql_file(schema: SchemaIR, header: str) -> str:

@@ -92,34 +92,6 @@ CREATE TABLE `user_settings` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `user_settings_user_id_unique` ON `user_settings` (`user_id`);
 --> statement-breakpoint
-CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
-	`id` integer PRIMARY KEY NOT NULL CHECK(`id` = 1),
-	`device` text NOT NULL,
-	`wall` integer NOT NULL,
-	`counter` integer NOT NULL,
-	`seq` integer NOT NULL,
-	`applying` integer NOT NULL,
-	`pushed_seq` integer NOT NULL,
-	`pulled_seq` integer NOT NULL,
-	`pulled_tbl` text NOT NULL,
-	`pulled_pk` NOT NULL
-);
---> statement-breakpoint
-INSERT OR IGNORE INTO `__libsqlkit_sync` (`id`, `device`, `wall`, `counter`, `seq`, `applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
---> statement-breakpoint
-CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
-	`tbl` text NOT NULL,
-	`pk` NOT NULL,
-	`hlc` text NOT NULL,
-	`deleted` integer NOT NULL,
-	`seq` integer,
-	PRIMARY KEY(`tbl`, `pk`)
-) WITHOUT ROWID;
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
---> statement-breakpoint
-UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
---> statement-breakpoint
 INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
 	SELECT 'user_settings', t.`id`, s.hlc, 0, s.`seq` FROM `user_settings` AS t,
 	(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s;

@@ -1,11 +1,12 @@
 """Offline-first sync with a libSQL server: push local changes, pull remote ones, and let
 the last write win, row by row, by the version the change-log triggers gave each write.
 
-One sync is one round trip: a single atomic batch on the server checks which pushed rows
-were also changed there, writes every pushed row whose version is newer than the
-server's, and reads back everything other databases changed since the last pull. The
-local side then applies the pulled rows that are newer than its own, in the server's
-commit order, in one local transaction. Everything is keyed by (table, key, version), so
+A sync is one round trip for up to 1,000 rows each way: a single atomic batch on the
+server checks which pushed rows were also changed there, writes every pushed row whose
+version is newer than the server's, and reads a page of what other databases changed
+since this device's cursor. The local side then applies the pulled rows that are newer
+than its own, in the server's commit order, in one local transaction, and moves the
+cursor. More changes take more such requests (chunks to push, pages to pull). Everything is keyed by (table, key, version), so
 a sync that is retried after any failure applies nothing twice.
 
 The network is never waited for while holding the database: local reads and writes go
@@ -24,10 +25,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from libsqlkit._changelog import DEVICE_OFFSET, ROWS, STATE, hlc_parts
+from libsqlkit._changelog import STATE, hlc_parts
 from libsqlkit._errors import DatabaseError, SchemaStateError
 from libsqlkit._hrana import HranaDriver
-from libsqlkit._schema import Schema, Table
+from libsqlkit._schema import Schema
+from libsqlkit._sync_sql import (
+    LOCAL_VERSION,
+    RECORD_IF_NEWER,
+    RECORD_PULLED,
+    SEEN,
+    Change,
+    TableSync,
+    quote,
+)
 
 if TYPE_CHECKING:
     from libsqlkit._database import Database
@@ -59,89 +69,6 @@ class SyncReport:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class _Change:
-    """One row's latest version, with the row's values (None when deleted)."""
-
-    table: str
-    key: Any
-    version: str
-    deleted: bool
-    seq: int
-    values: tuple[Any, ...] | None
-
-
-def _quote(name: str) -> str:
-    if "`" in name:  # names come validated from schema.yaml; this only guards the quoting
-        raise ValueError(f"invalid identifier {name!r}")
-    return f"`{name}`"
-
-
-class _TableSync:
-    """The SQL that moves one synced table's rows (names from the generated schema)."""
-
-    def __init__(self, table: Table, synced: Sequence[str]) -> None:
-        self.name = table.name
-        names = [column.name for column in table.columns]
-        t, key = _quote(table.name), _quote(table.primary_key)
-        columns = ", ".join(_quote(n) for n in names)
-        picked = ", ".join(f"t.{_quote(n)}" for n in names)
-        marks = ", ".join("?" for _ in names)
-        assign = ", ".join(
-            f"{_quote(n)} = excluded.{_quote(n)}" for n in names if n != table.primary_key
-        )
-        on_conflict = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
-        row = f"s.pk, s.hlc, s.deleted, s.seq, t.{key} IS NOT NULL, {picked}"
-        self.local_changes = (
-            f"SELECT {row} FROM `{ROWS}` AS s LEFT JOIN {t} AS t ON t.{key} = s.pk "
-            f"WHERE s.tbl = '{table.name}' AND s.seq > ? ORDER BY s.seq"
-        )
-        # One page of other databases' changes after the cursor, in commit order across
-        # all synced tables; each table reads its share of the same page.
-        tables = ", ".join(f"'{name}'" for name in synced)
-        self.remote_page = (
-            f"WITH page AS (SELECT tbl, pk FROM `{ROWS}` WHERE (seq, tbl, pk) > (?1, ?2, ?3) "
-            f"AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 AND tbl IN ({tables}) "
-            "ORDER BY seq, tbl, pk LIMIT ?5) "
-            f"SELECT {row} FROM page JOIN `{ROWS}` AS s ON s.tbl = page.tbl AND s.pk = page.pk "
-            f"LEFT JOIN {t} AS t ON t.{key} = s.pk WHERE page.tbl = '{table.name}'"
-        )
-        self.unseen = (
-            f"SELECT pk, hlc FROM `{ROWS}` WHERE tbl = '{table.name}' "
-            f"AND (seq, tbl, pk) > (?1, ?2, ?3) AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 "
-            "AND pk IN (SELECT value FROM json_each(?5))"
-        )
-        stored = f"(SELECT hlc FROM `{ROWS}` WHERE tbl = '{table.name}' AND pk = ?)"
-        self.write_if_current = (
-            f"INSERT INTO {t} ({columns}) SELECT {marks} WHERE {stored} = ? {on_conflict}"
-        )
-        self.delete_if_current = f"DELETE FROM {t} WHERE {key} = ? AND {stored} = ?"
-        self.write = f"INSERT INTO {t} ({columns}) VALUES ({marks}) {on_conflict}"
-        self.delete = f"DELETE FROM {t} WHERE {key} = ?"
-
-    def change(self, row: Sequence[Any]) -> _Change:
-        key, version, deleted, seq, present, *values = row
-        gone = bool(deleted) or not present
-        return _Change(self.name, key, version, gone, seq, None if gone else tuple(values))
-
-
-_RECORD_IF_NEWER = (
-    f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq) "
-    f"VALUES (?, ?, ?, ?, (SELECT seq FROM `{STATE}` WHERE id = 1) + ?) "
-    "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
-    f"seq = excluded.seq WHERE excluded.hlc > `{ROWS}`.hlc"
-)
-_RECORD_PULLED = (
-    f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq) VALUES (?, ?, ?, ?, NULL) "
-    "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, seq = NULL"
-)
-_LOCAL_VERSION = f"SELECT hlc, seq FROM `{ROWS}` WHERE tbl = ? AND pk = ?"
-# Advance a clock to a seen version (a hybrid logical clock's receive rule), so a write
-# made after seeing another database's write is ordered after it.
-_SEEN = (
-    "wall = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?1 ELSE wall END, "
-    "counter = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?2 ELSE counter END"
-)
 PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
 PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
@@ -151,13 +78,13 @@ def _latest(versions: Sequence[str]) -> tuple[int, int]:
     return max([(0, 0), *((hlc_parts(v)[0], hlc_parts(v)[1]) for v in versions)])
 
 
-def _size(change: _Change) -> int:
+def _size(change: Change) -> int:
     values = change.values or ()
     return 64 + sum(len(v) if isinstance(v, str | bytes) else 8 for v in values)
 
 
-def _chunks(changes: list[_Change]) -> list[list[_Change]]:
-    chunks: list[list[_Change]] = [[]]
+def _chunks(changes: list[Change]) -> list[list[Change]]:
+    chunks: list[list[Change]] = [[]]
     size = 0
     for change in changes:
         if len(chunks[-1]) >= PUSH_ROWS or (chunks[-1] and size + _size(change) > PUSH_BYTES):
@@ -193,7 +120,7 @@ class Syncer:
         self._remote = remote
         self._driver = driver
         names = [table.name for table in schema.synced]
-        self._tables = {table.name: _TableSync(table, names) for table in schema.synced}
+        self._tables = {table.name: TableSync(table, names) for table in schema.synced}
         self._metadata = schema.table(schema.sync_metadata) if schema.sync_metadata else None
         self._lock = threading.Lock()
 
@@ -235,7 +162,7 @@ class Syncer:
         self._finish(db, state)
         return len(changes), state
 
-    def _local_changes(self, db: Database) -> tuple[_Round, list[_Change]]:
+    def _local_changes(self, db: Database) -> tuple[_Round, list[Change]]:
         """This device's changes not yet sent, read in one transaction (a consistent set)."""
         try:
             with db.transaction():
@@ -258,7 +185,7 @@ class Syncer:
         waiting = {(c.table, c.key) for c in changes}
         return _Round(device, (seq, tbl, pk), top, waiting, set(), []), changes
 
-    def _exchange(self, db: Database, state: _Round, chunk: list[_Change]) -> bool:
+    def _exchange(self, db: Database, state: _Round, chunk: list[Change]) -> bool:
         """One request: push a chunk, pull a page, apply it. True if the page was full."""
         statements, readers = self._batch(state, chunk)
         try:
@@ -301,7 +228,7 @@ class Syncer:
         return full
 
     def _batch(
-        self, state: _Round, chunk: list[_Change]
+        self, state: _Round, chunk: list[Change]
     ) -> tuple[list[tuple[str, Sequence[Any]]], list[tuple[str, str]]]:
         """The server's statements, and (table, what) for each statement's rows; all run
         in one transaction, so the page read is consistent and the push all or nothing."""
@@ -322,14 +249,14 @@ class Syncer:
             for number, change in enumerate(chunk, start=1):
                 table = self._tables[change.table]
                 record = (change.table, change.key, change.version, int(change.deleted), number)
-                add(_RECORD_IF_NEWER, record)
+                add(RECORD_IF_NEWER, record)
                 if change.values is None:
                     add(table.delete_if_current, (change.key, change.key, change.version))
                 else:
                     add(table.write_if_current, (*change.values, change.key, change.version))
             wall, counter = _latest([c.version for c in chunk])
             add(
-                f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {_SEEN} WHERE id = 1",
+                f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {SEEN} WHERE id = 1",
                 (wall, counter, len(chunk)),
             )
         add(f"SELECT seq FROM `{STATE}` WHERE id = 1", (), kind="state")
@@ -337,7 +264,7 @@ class Syncer:
             add(table.remote_page, (*seen, PULL_ROWS), name, "pull")
         return statements, readers
 
-    def _apply(self, db: Database, state: _Round, page: list[_Change], cursor: Cursor) -> None:
+    def _apply(self, db: Database, state: _Round, page: list[Change], cursor: Cursor) -> None:
         """Write the pulled rows that are newer than this device's, in commit order, and
         move the cursor past them, in one local transaction. Foreign keys are not
         enforced here: the rows mirror the server's, and a parent changed after its child
@@ -346,7 +273,7 @@ class Syncer:
             db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
             for change in page:
                 table = self._tables[change.table]
-                local = db.execute(_LOCAL_VERSION, (change.table, change.key))
+                local = db.execute(LOCAL_VERSION, (change.table, change.key))
                 mine, my_seq = local[0] if local else (None, None)
                 key = (change.table, change.key)
                 meanwhile = my_seq is not None and my_seq > state.top and key not in state.pushed
@@ -365,13 +292,13 @@ class Syncer:
                 else:
                     db.execute(table.write, change.values, table=change.table)
                 db.execute(
-                    _RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
+                    RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
                 )
                 state.applied += 1
             wall, counter = _latest([c.version for c in page])
             db.execute(
                 f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
-                f"pulled_pk = ?5, {_SEEN} WHERE id = 1",
+                f"pulled_pk = ?5, {SEEN} WHERE id = 1",
                 (wall, counter, *cursor),
             )
         state.cursor = cursor
@@ -395,7 +322,7 @@ class Syncer:
         meta = self._metadata
         if meta is None:
             return
-        t = _quote(meta.name)
+        t = quote(meta.name)
         last = meta.column("last_sync_at")
         for name in self._tables:
             updated = db.execute(
@@ -416,7 +343,7 @@ class Syncer:
                     values[column.name] = str(uuid.uuid4())
                 elif column.client_default == "now":
                     values[column.name] = column.encode(datetime.now(UTC))
-            columns = ", ".join(_quote(c) for c in values)
+            columns = ", ".join(quote(c) for c in values)
             marks = ", ".join("?" for _ in values)
             db.execute(
                 f"INSERT INTO {t} ({columns}) VALUES ({marks})",

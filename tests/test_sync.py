@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from generated.client import DbClient, create_db_client
-from generated.models import NewUserSettings, NewWorkflow, WorkflowUpdate
+from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import (
     SyncMetadataRepository,
     UserSettingsRepository,
@@ -61,6 +61,14 @@ def devices(cloud: Sqld, tmp_path: Path) -> Iterator[tuple[Device, Device]]:
 def statuses(device: Device) -> dict[str, str]:
     rows = SyncMetadataRepository(device.db).find_many()
     return {row.table_name: row.sync_status for row in rows}
+
+
+def shared_row(a: Device, b: Device, kind: str = "t") -> Workflow:
+    """A row created on `a` that both devices have synced."""
+    row = a.workflows.create(NewWorkflow(type=kind, user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    return row
 
 
 def all_converged(cloud: Sqld, *devices: Device) -> bool:
@@ -111,9 +119,7 @@ def test_the_newer_write_wins_everywhere_even_when_pushed_first(
     """The issue's scenario: A edits r1 offline, B edits it later and pushes, A comes
     back and syncs. Turso Sync keeps A's stale edit; here B's newer write wins."""
     a, b = devices
-    r1 = a.workflows.create(NewWorkflow(type="report", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    r1 = shared_row(a, b, "report")
     a.link.cut()
     a.workflows.update(r1.id, WorkflowUpdate(status="FAILED", error_log="A, offline"))
     time.sleep(0.005)
@@ -138,9 +144,7 @@ def test_an_offline_write_that_is_newer_wins_over_an_older_pushed_one(
     cloud: Sqld, devices: tuple[Device, Device]
 ) -> None:
     a, b = devices
-    r1 = a.workflows.create(NewWorkflow(type="report", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    r1 = shared_row(a, b, "report")
     b.workflows.update(r1.id, WorkflowUpdate(error_log="B, earlier"))
     b.db.sync()
     time.sleep(0.005)
@@ -163,9 +167,7 @@ def test_a_write_made_during_a_sync_is_kept_and_sent_next_time(
     for the server goes through, beats the older version being pulled, and is sent by
     the next sync."""
     a, b = devices
-    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    row = shared_row(a, b)
     b.workflows.update(row.id, WorkflowUpdate(error_log="B, older"))
     b.db.sync()
     a.link.delay = 0.4
@@ -189,9 +191,7 @@ def test_soft_deletes_travel_as_updates_and_hard_deletes_as_tombstones(
 ) -> None:
     a, b = devices
     kept = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
-    gone = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    gone = shared_row(a, b)
     b.workflows.soft_delete(kept.id)
     assert b.workflows.delete(gone.id)
     b.db.sync()
@@ -202,7 +202,6 @@ def test_soft_deletes_travel_as_updates_and_hard_deletes_as_tombstones(
     assert restored is not None and restored.deleted_at is not None
     assert a.workflows.get(gone.id, include_deleted=True) is None
     assert ("workflows", gone.id, 1) in [(t, k, d) for t, k, _, d in versions(a.db)]
-    # The tombstone beats an older offline edit of the deleted row.
     assert all_converged(cloud, a, b)
 
 
@@ -210,9 +209,7 @@ def test_an_edit_older_than_a_delete_does_not_bring_the_row_back(
     cloud: Sqld, devices: tuple[Device, Device]
 ) -> None:
     a, b = devices
-    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    row = shared_row(a, b)
     a.workflows.update(row.id, WorkflowUpdate(error_log="edited first"))
     time.sleep(0.005)
     b.workflows.delete(row.id)
@@ -593,9 +590,7 @@ def test_skewed_clocks_converge_with_the_documented_effect(
     time (the documented cost of skew), but once B has seen A's write, B's next write
     is ordered after it (the hybrid clock's receive rule), and all copies agree."""
     a, b = devices
-    row = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
-    a.db.sync()
-    b.db.sync()
+    row = shared_row(a, b)
     a.db.execute("UPDATE __libsqlkit_sync SET wall = wall + 300000")  # a fast clock
     a.workflows.update(row.id, WorkflowUpdate(error_log="A, skewed"))
     time.sleep(0.01)
