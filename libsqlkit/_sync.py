@@ -221,7 +221,8 @@ class Syncer:
         ]
         page.sort(key=lambda c: (c.seq, c.table, c.key))
         server_seq = next(rows[0][0] for (_, kind), rows in found if kind == "state")
-        full = len(page) >= PULL_ROWS
+        full = len(page) > PULL_ROWS  # one row more was asked for, to know if more remain
+        page = page[:PULL_ROWS]
         # A short page has everything up to the server's seq at that moment.
         cursor = (page[-1].seq, page[-1].table, page[-1].key) if full else (server_seq + 1, "", "")
         self._apply(db, state, page, cursor)
@@ -261,7 +262,7 @@ class Syncer:
             )
         add(f"SELECT seq FROM `{STATE}` WHERE id = 1", (), kind="state")
         for name, table in self._tables.items():
-            add(table.remote_page, (*seen, PULL_ROWS), name, "pull")
+            add(table.remote_page, (*seen, PULL_ROWS + 1), name, "pull")
         return statements, readers
 
     def _apply(self, db: Database, state: _Round, page: list[Change], cursor: Cursor) -> None:

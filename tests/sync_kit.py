@@ -32,6 +32,19 @@ def start_cloud(folder: Path) -> Sqld:
     return server
 
 
+def empty_cloud(server: Sqld) -> None:
+    """Delete every synced row and its history on the server (not a tracked change)."""
+    with backend(server) as admin:
+        admin.batch(
+            [
+                ("UPDATE __libsqlkit_sync SET applying = 1", ()),
+                *((f"DELETE FROM `{table}`", ()) for table in SYNCED_TABLES),
+                ("DELETE FROM __libsqlkit_sync_rows", ()),
+                ("UPDATE __libsqlkit_sync SET applying = 0", ()),
+            ]
+        )
+
+
 def backend(server: Sqld) -> DbClient:
     """The cloud backend's own client: it writes on the server directly."""
     return create_db_client(server.url, auth_token=server.token())

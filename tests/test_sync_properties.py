@@ -25,7 +25,7 @@ from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
 from libsqlkit import Unavailable, _sync
 from tests.sqld import Sqld
-from tests.sync_kit import backend, open_device, start_cloud
+from tests.sync_kit import backend, empty_cloud, open_device, start_cloud
 
 DEVICES = 3
 SERVER = DEVICES  # the index of the cloud backend as a writer
@@ -46,7 +46,7 @@ class SyncingDevices(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self._reset_server()
+        empty_cloud(self.server)
         self.folder = tempfile.TemporaryDirectory()
         self.devices = [
             open_device(self.server, Path(self.folder.name), f"d{i}") for i in range(DEVICES)
@@ -55,17 +55,6 @@ class SyncingDevices(RuleBasedStateMachine):
         self.api = backend(self.server)
         self.last_write: dict[str, tuple[Any, ...] | None] = {}
         self.writes = 0
-
-    def _reset_server(self) -> None:
-        with backend(self.server) as admin:
-            admin.batch(
-                [
-                    ("UPDATE __libsqlkit_sync SET applying = 1", ()),
-                    ("DELETE FROM workflows", ()),
-                    ("DELETE FROM __libsqlkit_sync_rows", ()),
-                    ("UPDATE __libsqlkit_sync SET applying = 0", ()),
-                ]
-            )
 
     def _db(self, writer: int) -> DbClient:
         return self.api if writer == SERVER else self.devices[writer].db
