@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default database; override with TURSO_DATABASE_URL=... make generate
 export TURSO_DATABASE_URL ?= file:./data/local.db
 
-.PHONY: install generate migration data-migration migrate rollback push studio check check-generated lint typecheck test bench clean
+.PHONY: install generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ migrate: $(INSTALLED)
 ## rollback [STEPS=n] [FORCE=1]: reverse the last n migrations
 rollback: $(INSTALLED)
 	$(PY) -m libsqlkit rollback --steps $(or $(STEPS),1) $(if $(FORCE),--force)
+
+## sync: one offline-mode sync of TURSO_DATABASE_URL with TURSO_SYNC_URL; prints the report
+sync: $(INSTALLED)
+	$(PY) -c "from generated.client import create_db_client; \
+	db = create_db_client(sync_mode='offline', sync_interval=0); print(db.sync()); db.close()"
 
 ## push [FORCE=1]: apply schema.yaml straight to TURSO_DATABASE_URL (development)
 push: $(INSTALLED)

@@ -286,12 +286,13 @@ def connect(
         changes of `sync: true` tables with the server, last write wins;
     - `libsql://` (TLS), `https://`, `http://` → the remote server itself.
 
+    `sync_url=""` means no sync URL, whatever the environment says.
     The auth token (`TURSO_AUTH_TOKEN`) is sent only to remote servers, never for a plain
     `file:` URL. Every remote call is bounded by `timeout` seconds.
     """
     url = database_url(url)
     scheme = url_scheme(url)
-    sync_url = sync_url if sync_url is not None else os.environ.get(SYNC_URL_VARIABLE) or None
+    sync_url = (sync_url if sync_url is not None else os.environ.get(SYNC_URL_VARIABLE)) or None
     remote = scheme != "file" or sync_url is not None
     token = (
         (auth_token if auth_token is not None else os.environ.get(TOKEN_VARIABLE))

@@ -609,3 +609,24 @@ def test_skewed_clocks_converge_with_the_documented_effect(
         got = device.workflows.get(row.id)
         assert got is not None and got.error_log == "B, after seeing A"
     assert all_converged(cloud, a, b)
+
+
+def test_make_sync_runs_one_sync_from_the_environment(cloud: Sqld, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TURSO_DATABASE_URL": f"file:{tmp_path}/dev.db",
+        "TURSO_SYNC_URL": cloud.url,
+        "TURSO_SYNC_MODE": "offline",  # `make migrate` then migrates the local file itself
+        "TURSO_AUTH_TOKEN": cloud.token(),
+    }
+    with backend(cloud) as api:
+        WorkflowRepository(api).create(NewWorkflow(type="t", user_id="from-the-cloud"))
+    for target in ("migrate", "sync"):
+        done = subprocess.run(
+            ["make", "-s", target], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    assert "SyncReport(pushed=0, pulled=1" in done.stdout
+    assert cloud.token() not in done.stdout + done.stderr
+    with plain_copy(tmp_path / "dev.db") as local:
+        assert WorkflowRepository(local).find_by_user_id("from-the-cloud") != []
