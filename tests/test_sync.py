@@ -26,7 +26,14 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
-from libsqlkit import SchemaStateError, Timeout, Unavailable, UniqueViolation, _sync
+from libsqlkit import (
+    AuthError,
+    SchemaStateError,
+    Timeout,
+    Unavailable,
+    UniqueViolation,
+    _sync,
+)
 from tests.sqld import HungServer, Sqld
 from tests.sync_kit import (
     Device,
@@ -346,6 +353,43 @@ def test_a_unique_clash_between_devices_fails_clearly_and_applies_nothing(
     b.db.sync()
     assert all_converged(cloud, a, b)
     assert len(server_contents(cloud)["workflows"]) == 1
+
+
+def test_a_rejected_token_is_an_auth_error_and_a_failed_sync(cloud: Sqld, tmp_path: Path) -> None:
+    db = create_db_client(
+        f"file:{tmp_path}/a.db",
+        sync_url=cloud.url,
+        sync_mode="offline",
+        sync_interval=0,
+        auth_token=cloud.token(expired=True),
+    )
+    try:
+        migrate(db)
+        with pytest.raises(AuthError, match="invalid or expired") as failure:
+            db.sync()
+        assert cloud.token(expired=True) not in str(failure.value)
+        assert {r.sync_status for r in SyncMetadataRepository(db).find_many()} == {"FAILED"}
+    finally:
+        db.close()
+
+
+def test_the_background_sync_keeps_its_last_error_and_recovers(cloud: Sqld, tmp_path: Path) -> None:
+    device = open_device(cloud, tmp_path, "a", sync_interval=0.1)
+    try:
+        device.link.cut()
+        device.workflows.create(NewWorkflow(type="t", user_id="bg"))
+        deadline = time.monotonic() + 10
+        while device.db.last_sync_error is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert isinstance(device.db.last_sync_error, Unavailable)
+        device.link.restore()
+        while device.db.last_sync_error is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert device.db.last_sync_error is None
+        with backend(cloud) as api:
+            assert WorkflowRepository(api).find_by_user_id("bg") != []
+    finally:
+        device.close()
 
 
 def test_a_server_without_the_change_log_is_named(tmp_path: Path) -> None:
