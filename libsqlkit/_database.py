@@ -149,6 +149,13 @@ class Database:
             sync()
         return SyncReport(pushed=0, pulled=None)
 
+    def pending_changes(self) -> dict[str, int]:
+        """Offline mode: per synced table, rows changed here and not yet sent (for an
+        app's "unsynced changes" badge)."""
+        if self._syncer is None:
+            raise ConfigurationError("pending_changes() needs offline sync mode")
+        return self._syncer.pending(self)
+
     def _sync_every(self, interval: float) -> None:
         """The background sync: failures are kept and logged, and the next round retries."""
         while not self._stop.wait(interval):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from libsqlkit._changelog import STATE, hlc_parts
+from libsqlkit._changelog import ROWS, STATE, hlc_parts
 from libsqlkit._errors import DatabaseError, SchemaStateError
 from libsqlkit._hrana import HranaDriver
 from libsqlkit._schema import Schema
@@ -126,6 +126,16 @@ class Syncer:
 
     def close(self) -> None:
         self._remote.close()
+
+    def pending(self, db: Database) -> dict[str, int]:
+        """Per synced table, how many rows changed here since the last completed sync."""
+        rows = db.execute(
+            f"SELECT tbl, count(*) FROM `{ROWS}` WHERE seq > "
+            f"(SELECT pushed_seq FROM `{STATE}` WHERE id = 1) GROUP BY tbl"
+        )
+        counts = dict.fromkeys(self._tables, 0)
+        counts.update({table: count for table, count in rows if table in counts})
+        return counts
 
     def sync(self, db: Database) -> SyncReport:
         with self._lock:

@@ -97,6 +97,7 @@ def test_offline_writes_then_sync_then_background(cloud: Sqld, tmp_path: Path, d
         made = [a.workflows.create(NewWorkflow(type="import", user_id="u1")) for _ in range(3)]
         a.workflows.update(made[0].id, WorkflowUpdate(status="PROCESSING"))
         assert len(a.workflows.find_by_user_id("u1")) == 3  # offline reads and writes
+        assert a.db.pending_changes() == {"workflows": 3, "user_settings": 0}
         with pytest.raises(Unavailable):
             a.db.sync()
         assert statuses(a) == {"workflows": "FAILED", "user_settings": "FAILED"}
@@ -104,6 +105,7 @@ def test_offline_writes_then_sync_then_background(cloud: Sqld, tmp_path: Path, d
         a.link.restore()
         report = a.db.sync()
         assert (report.pushed, report.pulled, report.conflicts) == (3, 0, ())
+        assert a.db.pending_changes() == {"workflows": 0, "user_settings": 0}
         assert report.round_trips == 1
         assert statuses(a) == {"workflows": "COMPLETED", "user_settings": "COMPLETED"}
         last = SyncMetadataRepository(a.db).find_by_table_name("workflows")[0].last_sync_at
