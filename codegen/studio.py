@@ -18,6 +18,8 @@ from typing import Any
 
 from codegen.ir import QueryIR, SchemaIR, TableIR
 from libsqlkit import Database, Schema, connect
+from libsqlkit._changelog import ROWS, STATE
+from libsqlkit._migrate import TRACKING
 from libsqlkit._url import database_url, file_path, url_scheme
 
 __all__ = ["StudioState", "metadata", "open_studio_database"]
@@ -112,6 +114,8 @@ def metadata(state: StudioState) -> dict[str, Any]:
                     "title": f"{table.model}Repository.{query.name}",
                     "description": query.description or "",
                 }
+    for internal in (TRACKING, STATE, ROWS):  # bookkeeping of migrations and sync
+        tables[internal] = {"hidden": True}
     return {
         "title": "libsqlkit studio",
         "description": f"{origin} {mode}",

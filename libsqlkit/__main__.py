@@ -4,14 +4,13 @@ migrate                 apply pending migrations in order, each all-or-nothing
 rollback [--steps N] [--force]   run the reverse of the last N migrations
 status                  list migrations, applied or pending
 
-With TURSO_SYNC_MODE=offline they act on the local file alone (migrate the server with
-its own URL); in replica mode, through the replica on its primary.
+With TURSO_SYNC_MODE=offline they act on the local file (migrate the server with its own
+URL); in replica mode, through the replica on its primary.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +19,6 @@ from libsqlkit._database import connect
 from libsqlkit._errors import LibsqlKitError
 from libsqlkit._migrate import Migrator
 from libsqlkit._schema import Schema
-from libsqlkit._url import SYNC_MODE_VARIABLE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,10 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         # A long migration makes a concurrent migrator wait, not fail.
-        offline = os.environ.get(SYNC_MODE_VARIABLE) == "offline"
-        with connect(
-            Schema((), ()), args.url, sync_url="" if offline else None, busy_timeout_ms=600_000
-        ) as db:
+        with connect(Schema((), ()), args.url, busy_timeout_ms=600_000) as db:
             migrator = Migrator(db, args.migrations, report=print)
             if args.command == "migrate":
                 if not migrator.migrate():

@@ -142,8 +142,8 @@ class Database:
         sync = getattr(self._driver, "sync", None)
         if sync is None:
             raise ConfigurationError(
-                "sync() needs a sync URL (TURSO_SYNC_URL) with a file: URL; "
-                f"this database is {self.driver}"
+                "sync() needs a sync URL (TURSO_SYNC_URL) with a file: URL, and in offline "
+                f"mode tables with sync: true; this database is {self.driver}"
             )
         with self._lock:
             sync()
@@ -340,7 +340,8 @@ def connect(
     if chosen not in ("sqlite3", "libsql"):
         raise ConfigurationError(f"unknown driver {chosen!r}: use 'sqlite3' or 'libsql'")
     syncer = None
-    if sync_url is not None:
+    # Tools that open the database without a schema (migrations, studio) get the file.
+    if sync_url is not None and schema.synced:
         from libsqlkit._hrana import HranaDriver
         from libsqlkit._sync import Syncer
 

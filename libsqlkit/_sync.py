@@ -115,8 +115,6 @@ class Syncer:
     """Syncs a local database's `sync: true` tables with one server; one sync at a time."""
 
     def __init__(self, remote: Database, driver: HranaDriver, schema: Schema) -> None:
-        if not schema.synced:
-            raise SchemaStateError("offline sync needs tables with sync: true in schema.yaml")
         self._remote = remote
         self._driver = driver
         names = [table.name for table in schema.synced]

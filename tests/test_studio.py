@@ -171,6 +171,14 @@ def test_canned_query_of_a_declared_finder(studio: Studio) -> None:
     assert [r["id"] for r in rows] == ["wf-3", "wf-1"]  # newest first
 
 
+def test_bookkeeping_tables_are_hidden(studio: Studio) -> None:
+    with urllib.request.urlopen(f"{studio.base}/app") as response:
+        page = response.read().decode()
+    assert 'href="/app/workflows"' in page
+    for internal in ("__libsqlkit_sync_rows", "__libsqlkit_sync", "__libsqlkit_migrations"):
+        assert f'href="/app/{internal}"' not in page
+
+
 def test_read_only_by_default(studio: Studio) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{studio.base}/-/studio/edit/workflows/wf-0")
