@@ -199,10 +199,16 @@ class Syncer:
         try:
             results = self._remote.batch(statements)
         except DatabaseError as exc:
-            if "no such" in str(exc) and "__libsqlkit" in str(exc):
+            message = str(exc)
+            if "no such" in message and "__libsqlkit" in message:
                 raise SchemaStateError(
                     f"the server {self._remote.url} has no sync change log, or an older one: "
                     "apply the migrations to it (python -m libsqlkit migrate with its URL)"
+                ) from None
+            if "no such" in message or "has no column named" in message:
+                raise SchemaStateError(
+                    f"the server's schema differs from this device's ({message}): apply the "
+                    "same migrations to both"
                 ) from None
             raise
         found = list(zip(readers, results, strict=True))

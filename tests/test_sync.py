@@ -407,6 +407,18 @@ def test_a_server_without_the_change_log_is_named(tmp_path: Path) -> None:
         server.stop()
 
 
+def test_a_server_on_another_migration_is_named(
+    cloud: Sqld, devices: tuple[Device, Device]
+) -> None:
+    a, _ = devices
+    with backend(cloud) as api:
+        api.execute("ALTER TABLE workflows DROP COLUMN error_log")  # as a later migration might
+    a.workflows.create(NewWorkflow(type="t", user_id="u1", error_log="kept here"))
+    with pytest.raises(SchemaStateError, match=r"schema differs.*error_log.*same migrations"):
+        a.db.sync()
+    assert a.db.pending_changes()["workflows"] == 1  # nothing lost: sent once both agree
+
+
 # -- faults ------------------------------------------------------------------------
 
 
