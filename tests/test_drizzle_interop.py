@@ -4,7 +4,8 @@
   NOT NULL, default, primary key) and the same indexes;
 - a row written by Drizzle reads back in Python as the same values, and the same values
   written by Python are stored byte for byte as Drizzle stores them;
-- Drizzle reads rows written by Python exactly as it reads its own.
+- Drizzle reads rows written by Python exactly as it reads its own;
+- Drizzle's writes to a synced device's file are tracked and reach the other devices.
 
 tests/drizzle/ holds the design's schema in Drizzle and pinned npm dependencies
 (installed with `npm ci` on first use).
@@ -30,6 +31,7 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
+from tests.sync_kit import contents, open_device, server_contents, start_cloud
 
 NODE_PROJECT = Path(__file__).parent / "drizzle"
 SAMPLE: dict[str, dict[str, Any]] = json.loads(
@@ -187,3 +189,24 @@ def test_drizzle_reads_what_python_wrote(node: str, tmp_path: Path) -> None:
     assert without_ids(_drizzle(node, "read", by_python)) == without_ids(
         _drizzle(node, "read", by_drizzle)
     )
+
+
+def test_drizzle_writes_on_a_synced_device_reach_the_other_devices(
+    node: str, tmp_path: Path
+) -> None:
+    """The change log is SQL triggers: a Drizzle app writing the device's file is synced
+    like this layer's own writes, byte for byte."""
+    cloud = start_cloud(tmp_path / "cloud")
+    a, b = open_device(cloud, tmp_path, "a"), open_device(cloud, tmp_path, "b")
+    try:
+        ids = _drizzle(node, "write", tmp_path / "a.db")
+        assert a.db.pending_changes() == {"workflows": 1, "user_settings": 1}
+        a.db.sync()
+        b.db.sync()
+        got = b.workflows.get(ids["workflow"], include_deleted=True)
+        assert got is not None and got.type == SAMPLE["workflow"]["type"]
+        assert contents(b.db) == contents(a.db) == server_contents(cloud)
+    finally:
+        a.close()
+        b.close()
+        cloud.stop()
