@@ -73,7 +73,12 @@ class SyncingDevices(RuleBasedStateMachine):
     def insert(self, writer: int) -> None:
         self.writes += 1
         row = WorkflowRepository(self._db(writer)).create(
-            NewWorkflow(type="t", user_id="p", error_log=f"w{self.writes} by {writer}")
+            NewWorkflow(  # a key in creation order: the same steps pick the same rows
+                id=f"row-{self.writes:04d}",
+                type="t",
+                user_id="p",
+                error_log=f"w{self.writes} by {writer}",
+            )
         )
         self._wrote(writer, row.id)
 
