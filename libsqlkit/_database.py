@@ -202,16 +202,25 @@ class Database:
 
         PRAGMA foreign_keys takes effect only outside a transaction, so this opens no
         transaction itself: open one inside it. For whole-database steps that are only
-        consistent at their end (a table rebuild, a page of synced rows).
+        consistent at their end (a table rebuild, a page of synced rows). Remote servers
+        enforce foreign keys too (sqld does, per HTTP stream): there the PRAGMA opens each
+        stream used inside.
         """
         with self._lock:
             if self._depth > 0:
                 raise ConfigurationError("foreign keys can only be switched outside a transaction")
-            self.execute("PRAGMA foreign_keys = OFF")
+            self._set_foreign_keys(False)
             try:
                 yield self
             finally:
-                self.execute("PRAGMA foreign_keys = ON")
+                self._set_foreign_keys(True)
+
+    def _set_foreign_keys(self, enabled: bool) -> None:
+        try:
+            self._driver.set_foreign_keys(enabled)
+        except DriverError as exc:
+            sql = f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}"
+            raise self._translate(exc, sql, None) from None
 
     def _call(self, action: Callable[[], None]) -> None:
         try:

@@ -65,6 +65,10 @@ class Driver(Protocol):
 
     def rollback(self) -> None: ...
 
+    def set_foreign_keys(self, enabled: bool) -> None:
+        """Enforce foreign keys or not, from the next transaction on (never inside one)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -80,6 +84,9 @@ class _LocalDriver:
 
     def begin(self) -> None:
         self.execute("BEGIN IMMEDIATE", ())
+
+    def set_foreign_keys(self, enabled: bool) -> None:
+        self.execute(f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}", ())
 
     def commit(self) -> None:
         self.execute("COMMIT", ())

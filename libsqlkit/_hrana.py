@@ -23,6 +23,10 @@ from libsqlkit._errors import AuthError, ConfigurationError, Timeout, Unavailabl
 __all__ = ["HranaDriver", "http_base_url"]
 
 PIPELINE = "/v2/pipeline"
+_FOREIGN_KEYS_OFF = {
+    "type": "execute",
+    "stmt": {"sql": "PRAGMA foreign_keys = OFF", "args": [], "want_rows": False},
+}
 
 
 def http_base_url(url: str) -> str:
@@ -110,6 +114,7 @@ class HranaDriver:
         self._timeout = timeout
         self._connection: http.client.HTTPConnection | None = None
         self._baton: str | None = None  # the open stream of a transaction
+        self._foreign_keys = True  # sqld enforces them on every new stream
         self._begin_pending = False
         self.round_trips = 0
 
@@ -187,15 +192,22 @@ class HranaDriver:
         raise DriverError(f"server error {status}: {detail}", integrity=False)
 
     def _pipeline(self, requests: list[dict[str, Any]], *, keep: bool) -> list[dict[str, Any]]:
-        """Send requests on the current stream (or a new one); close it unless `keep`."""
+        """Send requests on the current stream (or a new one); close it unless `keep`.
+
+        A new stream starts with foreign keys on; when they are switched off, the PRAGMA
+        opens the stream, before any BEGIN (inside a transaction it would do nothing).
+        """
+        prefix = [] if self._baton is not None or self._foreign_keys else [_FOREIGN_KEYS_OFF]
         body = {
             "baton": self._baton,
-            "requests": [*requests] if keep else [*requests, {"type": "close"}],
+            "requests": [*prefix, *requests] + ([] if keep else [{"type": "close"}]),
         }
         reply = self._post(body)
         self._baton = reply.get("baton") if keep else None
         results: list[dict[str, Any]] = reply["results"]
-        return results[: len(requests)]
+        if prefix and results[0]["type"] == "error":
+            raise _fail(results[0]["error"])
+        return results[len(prefix) : len(prefix) + len(requests)]
 
     # -- the Driver protocol ---------------------------------------------------------
 
@@ -260,6 +272,9 @@ class HranaDriver:
         (result,) = self._pipeline([{"type": "execute", "stmt": _stmt(sql, ())}], keep=False)
         if result["type"] == "error":
             raise _fail(result["error"])
+
+    def set_foreign_keys(self, enabled: bool) -> None:
+        self._foreign_keys = enabled
 
     def check(self) -> None:
         """One bounded round trip: raises AuthError, Unavailable or Timeout if it fails."""

@@ -102,6 +102,9 @@ class ReplicaDriver:
             self._pull()
         return results
 
+    def set_foreign_keys(self, enabled: bool) -> None:
+        self.remote.set_foreign_keys(enabled)  # writes run on the primary
+
     def begin(self) -> None:
         self.remote.begin()
         self._in_transaction = True

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -386,3 +387,39 @@ def test_migrations_apply_and_roll_back_on_a_server(
         migrator.rollback(2, force=True)
         assert [n for n, _ in migrator.applied()] == []
         assert "workflows" not in {n for (n,) in db.execute("SELECT name FROM sqlite_schema")}
+
+
+@pytest.mark.parametrize("mode", ["remote", "replica"])
+def test_a_rebuild_on_a_server_cascades_into_no_child_table(
+    server: Sqld, tmp_path: Path, mode: str
+) -> None:
+    """sqld enforces foreign keys on every HTTP stream: the rebuild's foreign-keys-off
+    must open the stream its transaction runs on, or DROP TABLE deletes the children."""
+    from libsqlkit import connect
+    from tests.migration_kit import EMPTY, Project, pk
+
+    project = Project(tmp_path)
+    project.db.close()
+    url = server.url if mode == "remote" else f"file:{tmp_path}/replica.db"
+    sync_url = None if mode == "remote" else server.url
+    project.db = connect(EMPTY, url, sync_url=sync_url, auth_token=server.token())
+    parents: dict[str, Any] = {"columns": {"id": pk(), "name": {"type": "text"}}}
+    children = {
+        "columns": {
+            "id": pk(),
+            "parent_id": {
+                "type": "text",
+                "references": {"table": "parents", "column": "id", "on_delete": "cascade"},
+            },
+        }
+    }
+    project.migration({"parents": parents, "children": children}, "init")
+    project.migrator().migrate()
+    project.db.execute("INSERT INTO parents (id, name) VALUES ('p1', 'x')")
+    project.db.execute("INSERT INTO children (id, parent_id) VALUES ('c1', 'p1')")
+    parents["columns"]["name"] = {"type": "text", "not_null": True, "default": "-"}
+    plan = project.migration({"parents": parents, "children": children}, "rebuild")
+    assert plan is not None and plan.rebuilt == ["parents"]
+    project.migrator().migrate()
+    assert project.db.execute("SELECT id, parent_id FROM children") == [("c1", "p1")]
+    project.db.close()
