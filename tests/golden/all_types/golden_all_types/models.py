@@ -98,6 +98,100 @@ class TaskSpec(BaseModel):
     options: TaskSpecOptions | None = None
 
 
+class Folder(SelectModel):
+    """
+    Synced between devices (offline sync), parent of documents.
+
+    A row of `folders` as stored.
+    """
+
+    id: str
+    name: str
+
+
+class NewFolder(InsertModel):
+    """
+    A new row of `folders`: fields with a default or that are nullable may be left out.
+    """
+
+    id: str | None = None
+    name: str
+
+
+class FolderUpdate(UpdateModel):
+    """
+    Changes to a row of `folders`: only the fields set are written.
+    """
+
+    id: str | None = None
+    name: str | None = None
+
+
+class Document(SelectModel):
+    """
+    A row of `documents` as stored.
+    """
+
+    id: str
+    folder_id: str
+    body: str | None
+
+
+class NewDocument(InsertModel):
+    """
+    A new row of `documents`: fields with a default or that are nullable may be left out.
+    """
+
+    id: str | None = None
+    folder_id: str
+    body: str | None = None
+
+
+class DocumentUpdate(UpdateModel):
+    """
+    Changes to a row of `documents`: only the fields set are written.
+    """
+
+    id: str | None = None
+    folder_id: str | None = None
+    body: str | None = None
+
+
+class SyncState(SelectModel):
+    """
+    Per device, the sync status of each synced table.
+
+    A row of `sync_state` as stored.
+    """
+
+    id: str
+    table_name: str
+    last_sync_at: AwareDatetime | None
+    sync_status: Literal["SYNCING", "COMPLETED", "FAILED"]
+
+
+class NewSyncState(InsertModel):
+    """
+    A new row of `sync_state`: fields with a default or that are nullable may be left out.
+    """
+
+    id: str | None = None
+    table_name: str
+    last_sync_at: AwareDatetime | None = None
+    sync_status: Literal["SYNCING", "COMPLETED", "FAILED"] = "SYNCING"
+
+
+class SyncStateUpdate(UpdateModel):
+    """
+    Changes to a row of `sync_state`: only the fields set are written.
+    """
+
+    id: str | None = None
+    table_name: str | None = None
+    last_sync_at: AwareDatetime | None = None
+    sync_status: Literal["SYNCING", "COMPLETED", "FAILED"] | None = None
+
+
 class Task(SelectModel):
     """
     A task of a project, with a typed JSON spec.

@@ -37,3 +37,113 @@ CREATE TABLE `tasks` (
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
 	CONSTRAINT `tasks_state_enum` CHECK(`state` IN ('todo', 'doing', 'won''t do', 'done'))
 );
+--> statement-breakpoint
+CREATE TABLE `folders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
+	`id` integer PRIMARY KEY NOT NULL CHECK(`id` = 1),
+	`device` text NOT NULL,
+	`wall` integer NOT NULL,
+	`counter` integer NOT NULL,
+	`seq` integer NOT NULL,
+	`applying` integer NOT NULL,
+	`pushed_seq` integer NOT NULL,
+	`pulled_seq` integer NOT NULL,
+	`pulled_tbl` text NOT NULL,
+	`pulled_pk` NOT NULL
+);
+--> statement-breakpoint
+INSERT OR IGNORE INTO `__libsqlkit_sync` (`id`, `device`, `wall`, `counter`, `seq`, `applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '');
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
+	`tbl` text NOT NULL,
+	`pk` NOT NULL,
+	`hlc` text NOT NULL,
+	`deleted` integer NOT NULL,
+	`seq` integer,
+	PRIMARY KEY(`tbl`, `pk`)
+) WITHOUT ROWID;
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
+--> statement-breakpoint
+UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+--> statement-breakpoint
+INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+	SELECT 'folders', t.`id`, s.hlc, 0, s.`seq` FROM `folders` AS t,
+	(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_folders_insert` AFTER INSERT ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'folders', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_folders_update` AFTER UPDATE ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'folders', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'folders', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1 AND OLD.`id` IS NOT NEW.`id`
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_folders_delete` AFTER DELETE ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'folders', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TABLE `documents` (
+	`id` text PRIMARY KEY NOT NULL,
+	`folder_id` text NOT NULL,
+	`body` text,
+	FOREIGN KEY (`folder_id`) REFERENCES `folders`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+	SELECT 'documents', t.`id`, s.hlc, 0, s.`seq` FROM `documents` AS t,
+	(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_documents_insert` AFTER INSERT ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'documents', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_documents_update` AFTER UPDATE ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'documents', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'documents', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1 AND OLD.`id` IS NOT NEW.`id`
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `__libsqlkit_documents_delete` AFTER DELETE ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0
+BEGIN
+	UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+	INSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
+		SELECT 'documents', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
+		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
+END;
+--> statement-breakpoint
+CREATE TABLE `sync_state` (
+	`id` text PRIMARY KEY NOT NULL,
+	`table_name` text NOT NULL,
+	`last_sync_at` integer,
+	`sync_status` text DEFAULT 'SYNCING' NOT NULL,
+	CONSTRAINT `sync_state_sync_status_enum` CHECK(`sync_status` IN ('SYNCING', 'COMPLETED', 'FAILED'))
+);

@@ -10,17 +10,43 @@ from typing import Final, Literal
 from pydantic import JsonValue
 
 from golden_all_types.models import (
+    Document,
+    DocumentUpdate,
+    Folder,
+    FolderUpdate,
+    NewDocument,
+    NewFolder,
     NewProject,
+    NewSyncState,
     NewTask,
     Project,
     ProjectUpdate,
+    SyncState,
+    SyncStateUpdate,
     Task,
     TaskSpec,
     TaskUpdate,
 )
 from libsqlkit import Column, Schema, Table, TableRef, TableSql, codecs
 
-__all__ = ["PROJECTS", "SCHEMA", "TASKS", "ProjectsTable", "TasksTable", "projects", "tasks"]
+__all__ = [
+    "DOCUMENTS",
+    "FOLDERS",
+    "PROJECTS",
+    "SCHEMA",
+    "SYNC_STATE",
+    "TASKS",
+    "DocumentsTable",
+    "FoldersTable",
+    "ProjectsTable",
+    "SyncStateTable",
+    "TasksTable",
+    "documents",
+    "folders",
+    "projects",
+    "sync_state",
+    "tasks",
+]
 
 
 class ProjectsTable(TableRef[Project, NewProject, ProjectUpdate]):
@@ -186,13 +212,152 @@ class TasksTable(TableRef[Task, NewTask, TaskUpdate]):
 TASKS: Final = TasksTable.table
 tasks: Final = TasksTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
 
+
+class FoldersTable(TableRef[Folder, NewFolder, FolderUpdate]):
+    """Table `folders`: its typed columns, for the query builder and the repository."""
+
+    id: Final[Column[str, Folder]] = Column(
+        "folders", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
+    )
+    name: Final[Column[str, Folder]] = Column("folders", "name", codecs.TEXT, not_null=True)
+
+    table = Table(
+        name="folders",
+        columns=(id, name),
+        primary_key="id",
+        soft_delete=None,
+        checks={},
+        sync=True,
+        sql=TableSql(
+            insert="INSERT INTO `folders` (`id`, `name`) VALUES (?, ?) RETURNING `id`, `name`",
+            select_by_key="SELECT `id`, `name` FROM `folders` WHERE `id` = ?",
+            select_page="SELECT `id`, `name` FROM `folders` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `folders`",
+            delete="DELETE FROM `folders` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `folders` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `name`",
+            set_fragments={"id": "`id` = ?", "name": "`name` = ?"},
+        ),
+    )
+    model = Folder
+    insert_model = NewFolder
+    update_model = FolderUpdate
+
+
+FOLDERS: Final = FoldersTable.table
+folders: Final = FoldersTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
+
+
+class DocumentsTable(TableRef[Document, NewDocument, DocumentUpdate]):
+    """Table `documents`: its typed columns, for the query builder and the repository."""
+
+    id: Final[Column[str, Document]] = Column(
+        "documents", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
+    )
+    folder_id: Final[Column[str, Document]] = Column(
+        "documents", "folder_id", codecs.TEXT, not_null=True
+    )
+    body: Final[Column[str | None, Document]] = Column("documents", "body", codecs.TEXT)
+
+    table = Table(
+        name="documents",
+        columns=(id, folder_id, body),
+        primary_key="id",
+        soft_delete=None,
+        checks={},
+        sync=True,
+        sql=TableSql(
+            insert="INSERT INTO `documents` (`id`, `folder_id`, `body`) VALUES (?, ?, ?) RETURNING `id`, `folder_id`, `body`",
+            select_by_key="SELECT `id`, `folder_id`, `body` FROM `documents` WHERE `id` = ?",
+            select_page="SELECT `id`, `folder_id`, `body` FROM `documents` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `documents`",
+            delete="DELETE FROM `documents` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `documents` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `folder_id`, `body`",
+            set_fragments={"id": "`id` = ?", "folder_id": "`folder_id` = ?", "body": "`body` = ?"},
+        ),
+    )
+    model = Document
+    insert_model = NewDocument
+    update_model = DocumentUpdate
+
+
+DOCUMENTS: Final = DocumentsTable.table
+documents: Final = DocumentsTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
+
+
+class SyncStateTable(TableRef[SyncState, NewSyncState, SyncStateUpdate]):
+    """Table `sync_state`: its typed columns, for the query builder and the repository."""
+
+    id: Final[Column[str, SyncState]] = Column(
+        "sync_state", "id", codecs.TEXT, not_null=True, primary_key=True, client_default="uuid4"
+    )
+    table_name: Final[Column[str, SyncState]] = Column(
+        "sync_state", "table_name", codecs.TEXT, not_null=True
+    )
+    last_sync_at: Final[Column[datetime | None, SyncState]] = Column(
+        "sync_state", "last_sync_at", codecs.TIMESTAMP_MS
+    )
+    sync_status: Final[Column[Literal["SYNCING", "COMPLETED", "FAILED"], SyncState]] = Column(
+        "sync_state", "sync_status", codecs.TEXT, not_null=True
+    )
+
+    table = Table(
+        name="sync_state",
+        columns=(id, table_name, last_sync_at, sync_status),
+        primary_key="id",
+        soft_delete=None,
+        checks={"sync_state_sync_status_enum": ("sync_status",)},
+        sql=TableSql(
+            insert="INSERT INTO `sync_state` (`id`, `table_name`, `last_sync_at`, `sync_status`) VALUES (?, ?, ?, ?) RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
+            select_by_key="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_state` WHERE `id` = ?",
+            select_page="SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_state` ORDER BY `id` LIMIT ? OFFSET ?",
+            count="SELECT count(*) FROM `sync_state`",
+            delete="DELETE FROM `sync_state` WHERE `id` = ? RETURNING `id`",
+            update_prefix="UPDATE `sync_state` SET ",
+            update_suffix=" WHERE `id` = ? RETURNING `id`, `table_name`, `last_sync_at`, `sync_status`",
+            set_fragments={
+                "id": "`id` = ?",
+                "table_name": "`table_name` = ?",
+                "last_sync_at": "`last_sync_at` = ?",
+                "sync_status": "`sync_status` = ?",
+            },
+        ),
+    )
+    model = SyncState
+    insert_model = NewSyncState
+    update_model = SyncStateUpdate
+
+
+SYNC_STATE: Final = SyncStateTable.table
+sync_state: Final = (
+    SyncStateTable  # Drizzle-style: select(workflows).where(workflows.status == ...)
+)
+
 SCHEMA: Final = Schema(
-    tables=(PROJECTS, TASKS),
+    tables=(PROJECTS, TASKS, FOLDERS, DOCUMENTS, SYNC_STATE),
     ddl=(
         "CREATE TABLE `projects` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`slug` text NOT NULL,\n\t`title` text DEFAULT 'it''s untitled' NOT NULL,\n\t`archived` integer DEFAULT false NOT NULL,\n\t`budget` real DEFAULT 1.5,\n\t`price` numeric,\n\t`ratio` numeric,\n\t`big_counter` numeric,\n\t`logo` blob,\n\t`settings` blob,\n\t`serial` blob,\n\t`tags` text DEFAULT '[\"new\"]' NOT NULL,\n\t`started_at` integer,\n\t`imported_at` integer DEFAULT (unixepoch()),\n\t`revision` integer DEFAULT (1 + 1) NOT NULL,\n\tCONSTRAINT `projects_budget_positive` CHECK(budget IS NULL OR budget >= 0)\n)",
         "CREATE UNIQUE INDEX `projects_slug_unique` ON `projects` (`slug`)",
         "CREATE INDEX `idx_projects_title_archived` ON `projects` (`title`,`archived`)",
         "CREATE UNIQUE INDEX `idx_projects_live_title` ON `projects` (`title`) WHERE archived = 0",
         "CREATE TABLE `tasks` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`project_id` integer NOT NULL,\n\t`state` text DEFAULT 'todo' NOT NULL,\n\t`spec` text,\n\t`notes` text,\n\t`done_at` integer,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`removed_at` integer,\n\tFOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,\n\tCONSTRAINT `tasks_state_enum` CHECK(`state` IN ('todo', 'doing', 'won''t do', 'done'))\n)",
+        "CREATE TABLE `folders` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`name` text NOT NULL\n)",
+        "CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (\n\t`id` integer PRIMARY KEY NOT NULL CHECK(`id` = 1),\n\t`device` text NOT NULL,\n\t`wall` integer NOT NULL,\n\t`counter` integer NOT NULL,\n\t`seq` integer NOT NULL,\n\t`applying` integer NOT NULL,\n\t`pushed_seq` integer NOT NULL,\n\t`pulled_seq` integer NOT NULL,\n\t`pulled_tbl` text NOT NULL,\n\t`pulled_pk` NOT NULL\n)",
+        "INSERT OR IGNORE INTO `__libsqlkit_sync` (`id`, `device`, `wall`, `counter`, `seq`, `applying`, `pushed_seq`, `pulled_seq`, `pulled_tbl`, `pulled_pk`) VALUES (1, lower(hex(randomblob(8))), 0, 0, 0, 0, 0, 0, '', '')",
+        "CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (\n\t`tbl` text NOT NULL,\n\t`pk` NOT NULL,\n\t`hlc` text NOT NULL,\n\t`deleted` integer NOT NULL,\n\t`seq` integer,\n\tPRIMARY KEY(`tbl`, `pk`)\n) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`)",
+        "UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1",
+        "INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\tSELECT 'folders', t.`id`, s.hlc, 0, s.`seq` FROM `folders` AS t,\n\t(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s",
+        "CREATE TRIGGER `__libsqlkit_folders_insert` AFTER INSERT ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'folders', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TRIGGER `__libsqlkit_folders_update` AFTER UPDATE ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'folders', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'folders', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1 AND OLD.`id` IS NOT NEW.`id`\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TRIGGER `__libsqlkit_folders_delete` AFTER DELETE ON `folders` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'folders', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TABLE `documents` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`folder_id` text NOT NULL,\n\t`body` text,\n\tFOREIGN KEY (`folder_id`) REFERENCES `folders`(`id`) ON UPDATE no action ON DELETE cascade\n)",
+        "INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\tSELECT 'documents', t.`id`, s.hlc, 0, s.`seq` FROM `documents` AS t,\n\t(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s",
+        "CREATE TRIGGER `__libsqlkit_documents_insert` AFTER INSERT ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'documents', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TRIGGER `__libsqlkit_documents_update` AFTER UPDATE ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'documents', NEW.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 0, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'documents', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1 AND OLD.`id` IS NOT NEW.`id`\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TRIGGER `__libsqlkit_documents_delete` AFTER DELETE ON `documents` WHEN (SELECT `applying` FROM `__libsqlkit_sync` WHERE `id` = 1) = 0\nBEGIN\n\tUPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;\n\tINSERT INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)\n\t\tSELECT 'documents', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1\n\t\tON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;\nEND",
+        "CREATE TABLE `sync_state` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`table_name` text NOT NULL,\n\t`last_sync_at` integer,\n\t`sync_status` text DEFAULT 'SYNCING' NOT NULL,\n\tCONSTRAINT `sync_state_sync_status_enum` CHECK(`sync_status` IN ('SYNCING', 'COMPLETED', 'FAILED'))\n)",
     ),
+    sync_metadata="sync_state",
 )
