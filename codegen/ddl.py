@@ -7,12 +7,14 @@ in TypeScript), so raw SQL cannot store a value outside the enum either.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from codegen.ir import ColumnIR, SchemaIR, TableIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
-from libsqlkit._changelog import sync_ddl
+from libsqlkit._changelog import infrastructure_ddl, sync_ddl
 
-__all__ = ["schema_ddl", "schema_sql_file", "table_ddl"]
+__all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl"]
 
 
 def _column(column: ColumnIR) -> str:
@@ -70,10 +72,19 @@ def table_ddl(table: TableIR) -> tuple[str, ...]:
     return (_create_table(table), *_indexes(table), *tracking)
 
 
+def change_log_once(statements: Iterable[str]) -> list[str]:
+    """Each synced table's DDL creates the shared (idempotent) change log: keep the first."""
+    shared = set(infrastructure_ddl())
+    kept: list[str] = []
+    for statement in statements:
+        if statement not in shared or statement not in kept:
+            kept.append(statement)
+    return kept
+
+
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, table by table, in schema order; the
-    sync change log, which each synced table repeats, once."""
-    return tuple(dict.fromkeys(s for table in schema.tables for s in table_ddl(table)))
+    """Every statement that creates the schema, table by table, in schema order."""
+    return tuple(change_log_once(s for table in schema.tables for s in table_ddl(table)))
 
 
 def schema_sql_file(schema: SchemaIR, header: str) -> str:

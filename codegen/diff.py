@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from codegen.ddl import change_log_once
 from codegen.sqltext import quote
-from libsqlkit._changelog import ROWS, infrastructure_ddl
+from libsqlkit._changelog import ROWS
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
 
 __all__ = ["Loss", "Plan", "plan"]
@@ -205,18 +206,8 @@ def plan(
                 current = _rename_column(current, old_column, new_column)
         if replace(current, ddl=()) != replace(target, ddl=()):
             _alter_or_rebuild(current, target, old, result)
-    result.statements = _change_log_once(result.statements)
+    result.statements = change_log_once(result.statements)
     return result
-
-
-def _change_log_once(statements: list[str]) -> list[str]:
-    """Each synced table's DDL creates the (shared, idempotent) change log: keep the first."""
-    shared = set(infrastructure_ddl())
-    kept: list[str] = []
-    for statement in statements:
-        if statement not in shared or statement not in kept:
-            kept.append(statement)
-    return kept
 
 
 def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, result: Plan) -> None:

@@ -92,6 +92,8 @@ CREATE TABLE `user_settings` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `user_settings_user_id_unique` ON `user_settings` (`user_id`);
 --> statement-breakpoint
+UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+--> statement-breakpoint
 INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
 	SELECT 'user_settings', t.`id`, s.hlc, 0, s.`seq` FROM `user_settings` AS t,
 	(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s;

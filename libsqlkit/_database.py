@@ -7,7 +7,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from libsqlkit._drivers import Driver, DriverError, DriverName, LocalDriverName, Row, open_driver
 from libsqlkit._errors import (
@@ -17,6 +17,7 @@ from libsqlkit._errors import (
     constraint_error,
 )
 from libsqlkit._schema import Schema
+from libsqlkit._sync import Syncer, SyncReport
 from libsqlkit._url import (
     SYNC_INTERVAL_VARIABLE,
     SYNC_MODE_VARIABLE,
@@ -26,9 +27,6 @@ from libsqlkit._url import (
     file_path,
     url_scheme,
 )
-
-if TYPE_CHECKING:
-    from libsqlkit._sync import Syncer, SyncReport
 
 __all__ = ["Database", "SyncMode", "connect"]
 
@@ -129,8 +127,6 @@ class Database:
         Offline mode holds the database only for its local reads and writes, never while
         waiting for the network; it cannot run inside this thread's open transaction.
         """
-        from libsqlkit._sync import SyncReport
-
         if self._syncer is not None:
             if self._lock.acquire(blocking=False):  # free, or held by this thread
                 try:
@@ -352,7 +348,6 @@ def connect(
     # Tools that open the database without a schema (migrations, studio) get the file.
     if sync_url is not None and schema.synced:
         from libsqlkit._hrana import HranaDriver
-        from libsqlkit._sync import Syncer
 
         server = HranaDriver(sync_url, auth_token=token, timeout=timeout)
         syncer = Syncer(Database(server, schema, sync_url), server, schema)

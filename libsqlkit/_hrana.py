@@ -23,10 +23,6 @@ from libsqlkit._errors import AuthError, ConfigurationError, Timeout, Unavailabl
 __all__ = ["HranaDriver", "http_base_url"]
 
 PIPELINE = "/v2/pipeline"
-_FOREIGN_KEYS_OFF = {
-    "type": "execute",
-    "stmt": {"sql": "PRAGMA foreign_keys = OFF", "args": [], "want_rows": False},
-}
 
 
 def http_base_url(url: str) -> str:
@@ -197,7 +193,8 @@ class HranaDriver:
         A new stream starts with foreign keys on; when they are switched off, the PRAGMA
         opens the stream, before any BEGIN (inside a transaction it would do nothing).
         """
-        prefix = [] if self._baton is not None or self._foreign_keys else [_FOREIGN_KEYS_OFF]
+        off = {"type": "execute", "stmt": _stmt("PRAGMA foreign_keys = OFF", ())}
+        prefix = [] if self._baton is not None or self._foreign_keys else [off]
         body = {
             "baton": self._baton,
             "requests": [*prefix, *requests] + ([] if keep else [{"type": "close"}]),

@@ -65,6 +65,20 @@ def devices(cloud: Sqld, tmp_path: Path) -> Iterator[tuple[Device, Device]]:
     b.close()
 
 
+def offline_client(folder: Path, sync_url: str, token: str) -> DbClient:
+    """A migrated offline-mode device without a link of its own, bounded at 1 s."""
+    db = create_db_client(
+        f"file:{folder}/a.db",
+        sync_url=sync_url,
+        sync_mode="offline",
+        sync_interval=0,
+        auth_token=token,
+        timeout=1.0,
+    )
+    migrate(db)
+    return db
+
+
 def statuses(device: Device) -> dict[str, str]:
     rows = SyncMetadataRepository(device.db).find_many()
     return {row.table_name: row.sync_status for row in rows}
@@ -358,15 +372,8 @@ def test_a_unique_clash_between_devices_fails_clearly_and_applies_nothing(
 
 
 def test_a_rejected_token_is_an_auth_error_and_a_failed_sync(cloud: Sqld, tmp_path: Path) -> None:
-    db = create_db_client(
-        f"file:{tmp_path}/a.db",
-        sync_url=cloud.url,
-        sync_mode="offline",
-        sync_interval=0,
-        auth_token=cloud.token(expired=True),
-    )
+    db = offline_client(tmp_path, cloud.url, cloud.token(expired=True))
     try:
-        migrate(db)
         with pytest.raises(AuthError, match="invalid or expired") as failure:
             db.sync()
         assert cloud.token(expired=True) not in str(failure.value)
@@ -577,22 +584,9 @@ while True:
         a.close()
 
 
-def hung_device(folder: Path, server: HungServer) -> DbClient:
-    db = create_db_client(
-        f"file:{folder}/a.db",
-        sync_url=server.url,
-        sync_mode="offline",
-        sync_interval=0,
-        auth_token="t",
-        timeout=1.0,
-    )
-    migrate(db)
-    return db
-
-
 def test_a_hung_server_times_out_and_never_blocks_local_work(tmp_path: Path) -> None:
     hung = HungServer()
-    db = hung_device(tmp_path, hung)
+    db = offline_client(tmp_path, hung.url, "t")
     try:
         failure: list[BaseException] = []
 
@@ -621,7 +615,7 @@ def test_a_hung_server_times_out_and_never_blocks_local_work(tmp_path: Path) -> 
 
 def test_sync_metadata_says_syncing_while_a_sync_runs(tmp_path: Path) -> None:
     hung = HungServer()
-    db = hung_device(tmp_path, hung)
+    db = offline_client(tmp_path, hung.url, "t")
 
     def sync() -> None:
         with pytest.raises(Timeout):

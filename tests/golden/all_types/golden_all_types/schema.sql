@@ -109,6 +109,8 @@ CREATE TABLE `documents` (
 	FOREIGN KEY (`folder_id`) REFERENCES `folders`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
+--> statement-breakpoint
 INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
 	SELECT 'documents', t.`id`, s.hlc, 0, s.`seq` FROM `documents` AS t,
 	(SELECT printf('%015d:%010d:%s', `wall`, `counter`, `device`) AS hlc, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1) AS s;
