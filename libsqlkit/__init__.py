@@ -10,11 +10,14 @@ from libsqlkit._database import Database, SyncMode, connect
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
     AuthError,
+    Busy,
     CheckViolation,
     ConfigurationError,
     ConstraintViolation,
     DatabaseError,
+    DecodeError,
     ForeignKeyViolation,
+    InvalidValue,
     LibsqlKitError,
     NotNullViolation,
     SchemaStateError,
@@ -32,6 +35,7 @@ from libsqlkit._url import app_database_url
 
 __all__ = [
     "AuthError",
+    "Busy",
     "CheckViolation",
     "Codec",
     "Column",
@@ -41,10 +45,12 @@ __all__ = [
     "ConstraintViolation",
     "Database",
     "DatabaseError",
+    "DecodeError",
     "DriverName",
     "Expr",
     "ForeignKeyViolation",
     "InsertModel",
+    "InvalidValue",
     "LibsqlKitError",
     "LocalDriverName",
     "NotNullViolation",

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
+
+from libsqlkit._errors import InvalidValue
+from libsqlkit._values import INT64_MAX, INT64_MIN, refusal
 
 __all__ = [
     "BIGINT_BLOB",
@@ -106,24 +111,32 @@ def dump_json(value: object) -> str:
     """`JSON.stringify(value)`: compact, non-ASCII kept, key order kept, JS number layout."""
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", exclude_unset=True)
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if _FLOAT_TOKEN.search(text):
-        text = _encode_js(value)
+    try:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        if _FLOAT_TOKEN.search(text):
+            text = _encode_js(value)
+    except RecursionError:
+        raise InvalidValue("JSON value nested too deeply to store") from None
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue(f"not a JSON value: {exc}") from exc
     if _LONE_SURROGATE.search(text):
         # JSON.stringify escapes lone surrogates; raw ones cannot even be stored as UTF-8.
         text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text
 
 
+_NAIVE = "timestamps must be timezone-aware (a naive datetime is ambiguous)"
+
+
 def _encode_timestamp(value: datetime) -> int:
     if value.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware (a naive datetime is ambiguous)")
+        raise InvalidValue(_NAIVE)
     return (value - EPOCH) // _SECOND
 
 
 def _encode_timestamp_ms(value: datetime) -> int:
     if value.tzinfo is None:
-        raise ValueError("timestamps must be timezone-aware (a naive datetime is ambiguous)")
+        raise InvalidValue(_NAIVE)
     return (value - EPOCH) // _MILLISECOND
 
 
@@ -157,16 +170,67 @@ def _decode_numeric_text(value: object) -> str:
     return js_number(value) if isinstance(value, float) else str(value)
 
 
+def _decode_boolean(value: object) -> bool:
+    """1 or 0, as Drizzle writes them; anything else is not silently False."""
+    if value == 1 or value == 0:
+        return value == 1
+    raise ValueError(f"a boolean column holds 1 or 0, not {value!r:.40}")
+
+
+_probe = threading.local()
+
+
+def _numeric_affinity(text: str) -> object:
+    """What SQLite stores for `text` in a NUMERIC column, asked of SQLite itself (its text
+    to number conversion is its own, and only SQLite says exactly what it keeps)."""
+    connection: sqlite3.Connection | None = getattr(_probe, "connection", None)
+    if connection is None:
+        connection = _probe.connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.execute("CREATE TABLE n (v NUMERIC)")
+    [(stored,)] = connection.execute("REPLACE INTO n (rowid, v) VALUES (1, ?) RETURNING v", (text,))
+    return stored
+
+
+def _encode_numeric_text(value: str) -> str:
+    """NUMERIC affinity turns number-like text into a number, which may read back as other
+    text ('1.10' as '1.1', '007' as '7', '1e999' as infinity): refused, not changed."""
+    if not isinstance(value, str):
+        raise InvalidValue(f"a numeric column in text mode takes str, not {type(value).__name__}")
+    problem = refusal(value)
+    if problem is not None:
+        raise InvalidValue(problem)
+    stored = _numeric_affinity(value)
+    if isinstance(stored, float) and stored - stored != 0.0:
+        raise InvalidValue(f"{value!r} is a number beyond SQLite's REAL range")
+    read = _decode_numeric_text(stored)
+    if read != value:
+        raise InvalidValue(
+            f"{value!r} would read back as {read!r} (NUMERIC affinity stores number-like text "
+            "as a number): give its canonical form, or use a text column"
+        )
+    return value
+
+
+def _encode_numeric_bigint(value: int) -> str:
+    """Beyond 64 bits, NUMERIC affinity keeps only a REAL approximation: refused."""
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise InvalidValue(
+            "a numeric bigint column holds 64-bit integers (beyond that SQLite keeps a "
+            "rounded REAL); use a blob bigint column for larger ones"
+        )
+    return str(value)
+
+
 TEXT = Codec("text")
 INTEGER = Codec("integer")
 REAL = Codec("real", decode=float)
 BLOB = Codec("blob")
-NUMERIC_TEXT = Codec("numeric", encode=str, decode=_decode_numeric_text)
+NUMERIC_TEXT = Codec("numeric", encode=_encode_numeric_text, decode=_decode_numeric_text)
 NUMERIC_NUMBER = Codec("numeric_number", decode=float)
-NUMERIC_BIGINT = Codec("numeric_bigint", encode=str, decode=int)
+NUMERIC_BIGINT = Codec("numeric_bigint", encode=_encode_numeric_bigint, decode=int)
 TIMESTAMP = Codec("timestamp", _encode_timestamp, _decode_timestamp)
 TIMESTAMP_MS = Codec("timestamp_ms", _encode_timestamp_ms, _decode_timestamp_ms)
-BOOLEAN = Codec("boolean", lambda v: 1 if v else 0, lambda v: v == 1)
+BOOLEAN = Codec("boolean", lambda v: 1 if v else 0, _decode_boolean)
 JSON_TEXT = Codec("json", dump_json, _decode_json_text)
 JSON_BLOB = Codec("json_blob", _encode_json_blob, _decode_json_text)
 BIGINT_BLOB = Codec("bigint_blob", _encode_bigint_blob, _decode_bigint_blob)

@@ -7,10 +7,12 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Literal
 
 from libsqlkit._drivers import Driver, DriverError, DriverName, LocalDriverName, Row, open_driver
 from libsqlkit._errors import (
+    Busy,
     ConfigurationError,
     DatabaseError,
     SchemaStateError,
@@ -19,6 +21,7 @@ from libsqlkit._errors import (
 from libsqlkit._schema import Schema
 from libsqlkit._sync import Syncer, SyncReport
 from libsqlkit._url import (
+    MEMORY,
     SYNC_INTERVAL_VARIABLE,
     SYNC_MODE_VARIABLE,
     SYNC_URL_VARIABLE,
@@ -27,6 +30,10 @@ from libsqlkit._url import (
     file_path,
     url_scheme,
 )
+from libsqlkit._url import (
+    auth_token as clean_token,
+)
+from libsqlkit._values import check_params
 
 __all__ = ["Database", "SyncMode", "connect"]
 
@@ -90,35 +97,55 @@ class Database:
         return f"Database(url={self.url!r}, driver={self.driver!r})"
 
     def execute(
-        self, sql: str, params: Sequence[Any] = (), *, table: str | None = None
+        self,
+        sql: str,
+        params: Sequence[Any] = (),
+        *,
+        table: str | None = None,
+        labels: Sequence[str] | None = None,
     ) -> list[Row]:
-        """Run one statement with bound parameters and return all its rows."""
+        """Run one statement with bound parameters and return all its rows.
+
+        Values that cannot be stored exactly are refused first (InvalidValue), named by
+        `labels` (one per parameter) when given.
+        """
+        check_params(params, table=table, labels=labels)
         with self._lock:
             try:
                 return self._driver.execute(sql, params)
             except DriverError as exc:
-                raise self._translate(exc, sql, table) from None
+                raise self._translate(exc, sql, table) from exc
 
     def execute_many(
-        self, sql: str, rows: Iterable[Sequence[Any]], *, table: str | None = None
+        self,
+        sql: str,
+        rows: Iterable[Sequence[Any]],
+        *,
+        table: str | None = None,
+        labels: Sequence[str] | None = None,
     ) -> None:
         """Run one statement for each parameter row, all or nothing (one round trip remotely)."""
+        rows = list(rows)
+        for params in rows:
+            check_params(params, table=table, labels=labels)
         with self._lock:
             try:
                 self._driver.execute_many(sql, rows, own_transaction=self._depth == 0)
             except DriverError as exc:
-                raise self._translate(exc, sql, table) from None
+                raise self._translate(exc, sql, table) from exc
 
     def batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
         """Run statements in order, all or nothing; remotely in one round trip.
 
         Returns the rows of each statement.
         """
+        for _, params in statements:
+            check_params(params)
         with self._lock:
             try:
                 return self._driver.batch(statements, own_transaction=self._depth == 0)
             except DriverError as exc:
-                raise self._translate(exc, "; ".join(sql for sql, _ in statements), None) from None
+                raise self._translate(exc, "; ".join(sql for sql, _ in statements), None) from exc
 
     def sync(self) -> SyncReport:
         """Offline mode: send local changes, receive remote ones (last write wins).
@@ -216,13 +243,13 @@ class Database:
             self._driver.set_foreign_keys(enabled)
         except DriverError as exc:
             sql = f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}"
-            raise self._translate(exc, sql, None) from None
+            raise self._translate(exc, sql, None) from exc
 
     def _call(self, action: Callable[[], None]) -> None:
         try:
             action()
         except DriverError as exc:
-            raise self._translate(exc, action.__name__.upper(), None) from None
+            raise self._translate(exc, action.__name__.upper(), None) from exc
 
     @property
     def in_transaction(self) -> bool:
@@ -271,6 +298,13 @@ class Database:
         message = str(exc)
         if exc.integrity or " constraint failed" in message:
             return constraint_error(message, checks=self._checks, table=table, sql=sql)
+        if "database is locked" in message or "database table is locked" in message:
+            return Busy(
+                f"{message}: another connection (a migration, or a long transaction) held the "
+                "write lock for longer than the busy timeout; nothing was done. Retry, or "
+                "open the client with a longer busy_timeout_ms",
+                sql=sql,
+            )
         return DatabaseError(message, sql=sql)
 
 
@@ -307,7 +341,7 @@ def connect(
     sync_url = (sync_url if sync_url is not None else os.environ.get(SYNC_URL_VARIABLE)) or None
     remote = scheme != "file" or sync_url is not None
     token = (
-        (auth_token if auth_token is not None else os.environ.get(TOKEN_VARIABLE))
+        clean_token(auth_token if auth_token is not None else os.environ.get(TOKEN_VARIABLE))
         if remote
         else None
     )
@@ -351,13 +385,37 @@ def connect(
 
         server = HranaDriver(sync_url, auth_token=token, timeout=timeout)
         syncer = Syncer(Database(server, schema, sync_url), server, schema)
-    opened = open_driver(chosen, path, busy_timeout_ms=busy_timeout_ms)
-    if wal and path != ":memory:":
-        opened.execute("PRAGMA journal_mode = WAL", ())
-        opened.execute("PRAGMA synchronous = NORMAL", ())
-    opened.execute("PRAGMA foreign_keys = ON", ())
+    opened = _open_local(chosen, path, url, busy_timeout_ms=busy_timeout_ms, wal=wal)
     interval = _sync_interval(sync_interval, default=DEFAULT_OFFLINE_SYNC_INTERVAL_S)
     return Database(opened, schema, url, syncer=syncer, sync_interval=interval if syncer else None)
+
+
+def _open_local(
+    name: LocalDriverName, path: str, url: str, *, busy_timeout_ms: int, wal: bool
+) -> Driver:
+    """Open and set up a local file, or fail with a typed error and leave it as it was.
+
+    SQLite opens lazily: a file that is not a database fails at the first statement. The
+    connection is then closed, which removes the -wal/-shm files it made.
+    """
+    sidecars = [Path(path + suffix) for suffix in ("-wal", "-shm")]
+    existed = [sidecar.exists() for sidecar in sidecars]
+    opened: Driver | None = None
+    try:
+        opened = open_driver(name, path, busy_timeout_ms=busy_timeout_ms)
+        opened.execute("SELECT count(*) FROM sqlite_schema", ())
+        if wal and path != MEMORY:
+            opened.execute("PRAGMA journal_mode = WAL", ())
+            opened.execute("PRAGMA synchronous = NORMAL", ())
+        opened.execute("PRAGMA foreign_keys = ON", ())
+    except (DriverError, OSError) as exc:
+        if opened is not None:
+            opened.close()
+        for sidecar, was_there in zip(sidecars, existed, strict=True):
+            if not was_there:
+                sidecar.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot open {url} as a database: {exc}") from exc
+    return opened
 
 
 def _sync_mode(value: SyncMode | None) -> SyncMode:

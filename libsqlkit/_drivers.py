@@ -7,14 +7,13 @@ cursor keeps a read transaction open and blocks writers).
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
-from libsqlkit._errors import AuthError, Timeout, Unavailable
+from libsqlkit._errors import AuthError, DatabaseError, Timeout, Unavailable
+from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
 
 __all__ = [
     "Driver",
@@ -24,7 +23,6 @@ __all__ = [
     "LocalDriverName",
     "Sqlite3Driver",
     "open_driver",
-    "parameter_count",
     "refuse_nul_text",
 ]
 
@@ -36,8 +34,11 @@ Row = tuple[Any, ...]
 _INT32 = range(-(2**31), 2**31)
 
 
-class DriverError(Exception):
-    """A driver's failure, reduced to its message; `integrity` marks constraint failures."""
+class DriverError(DatabaseError):
+    """A driver's failure, reduced to its message; `integrity` marks constraint failures.
+
+    The Database translates it into the typed errors; it is a DatabaseError itself so that
+    nothing a driver raises falls outside the library's error hierarchy."""
 
     def __init__(self, message: str, *, integrity: bool) -> None:
         super().__init__(message)
@@ -129,12 +130,15 @@ class Sqlite3Driver(_LocalDriver):
     name: DriverName = "sqlite3"
 
     def __init__(self, path: str, *, busy_timeout_ms: int) -> None:
-        self._conn = sqlite3.connect(
-            path,
-            isolation_level=None,
-            check_same_thread=False,
-            timeout=busy_timeout_ms / 1000,
-        )
+        try:
+            self._conn = sqlite3.connect(
+                path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=busy_timeout_ms / 1000,
+            )
+        except sqlite3.Error as exc:
+            raise DriverError(str(exc), integrity=False) from exc
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
         try:
@@ -171,30 +175,15 @@ def _bind_libsql(sql: str, params: Sequence[Any]) -> tuple[str, tuple[Any, ...]]
     `CAST(?N AS INTEGER)`, so SQLite turns it back into the exact 64-bit integer.
     """
     refuse_nul_text(params)
-    big = frozenset(
-        i for i, value in enumerate(params) if type(value) is int and value not in _INT32
-    )
+    big = {
+        i + 1: "CAST(?{n} AS INTEGER)"
+        for i, value in enumerate(params)
+        if type(value) is int and value not in _INT32
+    }
     if not big:
         return sql, tuple(params)
-    bound = tuple(str(value) if i in big else value for i, value in enumerate(params))
-    return _cast_placeholders(sql, big), bound
-
-
-@functools.lru_cache(maxsize=1024)
-def _cast_placeholders(sql: str, indexes: frozenset[int]) -> str:
-    parts: list[str] = []
-    last = 0
-    largest = 0  # SQLite numbers a plain `?` one past the largest number so far
-    for match in _PLACEHOLDER.finditer(sql):
-        token = match.group(0)
-        if token[0] != "?":
-            continue
-        number = int(match.group(1)) if match.group(1) else largest + 1
-        largest = max(largest, number)
-        if number - 1 in indexes:
-            parts += [sql[last : match.start()], f"CAST(?{number} AS INTEGER)"]
-            last = match.end()
-    return "".join(parts) + sql[last:]
+    bound = tuple(str(value) if i + 1 in big else value for i, value in enumerate(params))
+    return rewrite(sql, big), bound
 
 
 def refuse_nul_text(params: Iterable[Any]) -> None:
@@ -211,7 +200,10 @@ class LibsqlDriver(_LocalDriver):
     def __init__(self, path: str, *, busy_timeout_ms: int, connection: Any = None) -> None:
         self._conn = connection
         if connection is None:
-            self._conn = import_libsql().connect(path, isolation_level=None)
+            try:
+                self._conn = import_libsql().connect(path, isolation_level=None)
+            except ValueError as exc:
+                raise libsql_error(str(exc)) from exc
             # (A replica's connection refuses PRAGMAs: it is passed in, left as is.)
             self.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}", ())
 
@@ -220,7 +212,10 @@ class LibsqlDriver(_LocalDriver):
             raise DriverError(
                 "parameters must be a sequence (a tuple or list), not a mapping", integrity=False
             )
-        expected = parameter_count(sql)
+        try:
+            expected = parameter_count(sql)
+        except PlaceholderError as exc:
+            raise DriverError(str(exc), integrity=False) from None
         if expected != len(params):
             # libsql_experimental would bind NULL for the missing ones without a word.
             raise DriverError(
@@ -259,26 +254,6 @@ def libsql_error(message: str) -> Exception:
     if "timed out" in lowered or "deadline" in lowered:
         return Timeout(f"the server did not answer in time: {message}")
     return DriverError(message, integrity=" constraint failed" in message)
-
-
-_PLACEHOLDER = re.compile(
-    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|/\*.*?\*/|\?(\d*)|[:@$][A-Za-z_]\w*""",
-    re.S,
-)
-
-
-@functools.lru_cache(maxsize=1024)
-def parameter_count(sql: str) -> int:
-    """How many positional parameters `sql` takes (`?` and `?NNN`; names are refused)."""
-    count = 0
-    for match in _PLACEHOLDER.finditer(sql):
-        token = match.group(0)
-        if token[0] in ":@$":
-            raise DriverError(f"named parameters are not supported: {token}", integrity=False)
-        if token[0] == "?":
-            number = match.group(1)
-            count = max(count, int(number)) if number else count + 1
-    return count
 
 
 def open_driver(name: LocalDriverName, path: str, *, busy_timeout_ms: int) -> Driver:

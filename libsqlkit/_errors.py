@@ -11,11 +11,14 @@ from collections.abc import Mapping
 
 __all__ = [
     "AuthError",
+    "Busy",
     "CheckViolation",
     "ConfigurationError",
     "ConstraintViolation",
     "DatabaseError",
+    "DecodeError",
     "ForeignKeyViolation",
+    "InvalidValue",
     "LibsqlKitError",
     "NotNullViolation",
     "SchemaStateError",
@@ -37,6 +40,41 @@ class SchemaStateError(LibsqlKitError):
     """The database's schema is not in a state this operation can work with."""
 
 
+class InvalidValue(LibsqlKitError, ValueError):
+    """A value that cannot be stored exactly, or an argument out of range; refused before
+    any SQL runs, so nothing was written.
+
+    `table`, `column` and `key` say where, when known (a raw `sql()` parameter has only
+    its position, in the message).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        table: str | None = None,
+        column: str | None = None,
+        key: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.table = table
+        self.column = column
+        self.key = key
+
+
+class DecodeError(LibsqlKitError):
+    """A stored value cannot be read as its column's type (another tool wrote it).
+
+    Read the raw row (`Repository.get_raw(key)`) to repair it.
+    """
+
+    def __init__(self, message: str, *, table: str, column: str | None, key: object) -> None:
+        super().__init__(message)
+        self.table = table
+        self.column = column
+        self.key = key
+
+
 class DatabaseError(LibsqlKitError):
     """A statement failed in the database; the message is the engine's, the SQL is attached."""
 
@@ -55,6 +93,11 @@ class Unavailable(DatabaseError):
 
 class Timeout(DatabaseError):
     """The server did not answer in time; the outcome of a write is unknown."""
+
+
+class Busy(DatabaseError):
+    """Another connection held the write lock longer than the busy timeout; nothing of
+    this statement was done. A migration, or a long transaction, holds it."""
 
 
 class ConstraintViolation(DatabaseError):

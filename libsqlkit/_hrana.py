@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import math
 import ssl
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from libsqlkit._drivers import DriverError, DriverName, Row
 from libsqlkit._errors import AuthError, ConfigurationError, Timeout, Unavailable
+from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
 
 __all__ = ["HranaDriver", "http_base_url"]
 
@@ -50,15 +52,11 @@ def _value(value: object) -> dict[str, Any]:
         return {"type": "null"}
     if isinstance(value, bool):
         return {"type": "integer", "value": "1" if value else "0"}
+    # Values that cannot travel exactly (beyond 64 bits, NaN, infinity) never get here:
+    # the Database refuses them first (libsqlkit._values).
     if isinstance(value, int):
-        if not -(2**63) <= value < 2**63:
-            raise DriverError(f"integer {value} does not fit in 64 bits", integrity=False)
         return {"type": "integer", "value": str(value)}
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise DriverError(
-                f"{value} cannot be stored (SQLite has no NaN/infinity)", integrity=False
-            )
         return {"type": "float", "value": value}
     if isinstance(value, str):
         return {"type": "text", "value": value}
@@ -74,15 +72,53 @@ def _python(value: dict[str, Any]) -> object:
     if kind == "text":
         return value["value"]
     if kind == "float":
-        return float(value["value"])
+        number = value["value"]
+        # sqld sends a stored ±infinity as null: keep it distinguishable from NULL, so
+        # that reading it names the column instead of reading NULL.
+        return NON_FINITE if number is None else float(number)
     if kind == "blob":
         data: str = value["base64"]
         return base64.b64decode(data + "=" * (-len(data) % 4))
     return None
 
 
+class _NonFinite:
+    """A REAL the server holds but cannot send (±infinity, written by another tool)."""
+
+    def __repr__(self) -> str:
+        return "<±infinity: the server cannot send this REAL value>"
+
+
+NON_FINITE = _NonFinite()
+
+
 def _stmt(sql: str, params: Sequence[Any]) -> dict[str, Any]:
+    if any(isinstance(p, float) for p in params):
+        sql, params = _exact_floats(sql, params)
     return {"sql": sql, "args": [_value(p) for p in params], "want_rows": True}
+
+
+def _exact_floats(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
+    """sqld parses JSON float arguments inexactly (a third of random doubles arrived one
+    ulp off). So each float travels as integers, an exact mantissa and a power of two,
+    multiplied back by SQLite: `(?N * pow(2.0, ?E))`, E a parameter added at the end."""
+    try:
+        count = parameter_count(sql)
+    except PlaceholderError as exc:
+        raise DriverError(str(exc), integrity=False) from None
+    if count != len(params):
+        raise DriverError(
+            f"the statement takes {count} parameters, {len(params)} given", integrity=False
+        )
+    bound = list(params)
+    templates = {}
+    for index, value in enumerate(params):
+        if isinstance(value, float):
+            exponent = max(math.frexp(value)[1] - 53, -1074)  # subnormals: 2**-1074 steps
+            bound[index] = int(math.ldexp(value, -exponent))  # exact: at most 53 bits
+            bound.append(exponent)
+            templates[index + 1] = f"(?{{n}} * pow(2.0, ?{len(bound)}))"
+    return rewrite(sql, templates), bound
 
 
 def _rows(result: dict[str, Any]) -> list[Row]:

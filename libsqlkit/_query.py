@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, TypeVar, overload
 
 from libsqlkit._database import Database
 from libsqlkit._drivers import Row
-from libsqlkit._errors import LibsqlKitError
+from libsqlkit._errors import DecodeError, LibsqlKitError
 from libsqlkit._expr import Condition, Expr, Logical, Ordering
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._repository import insert_params, rows_to_models, update_values
@@ -274,9 +274,13 @@ class Select(Generic[R, S]):
     def _decode(self, rows: list[Row]) -> list[Any]:
         if self._columns is not None:
             columns = self._columns
-            return [
-                tuple(c.decode_value(v) for c, v in zip(columns, row, strict=True)) for row in rows
-            ]
+            try:
+                return [
+                    tuple(c.decode_value(v) for c, v in zip(columns, row, strict=True))
+                    for row in rows
+                ]
+            except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+                raise _undecodable(columns, rows, exc) from exc
         tables = self._tables()
         if len(tables) == 1:
             return rows_to_models(tables[0].table, tables[0].model, rows)
@@ -295,6 +299,28 @@ class Select(Generic[R, S]):
             decoded.append([None if outer and p[key] is None else next(models) for p in part])
             start += width
         return [tuple(values) for values in zip(*decoded, strict=True)]
+
+
+def _undecodable(
+    columns: tuple[Expr[Any, Any], ...], rows: list[Row], exc: Exception
+) -> DecodeError:
+    """Find the selected value that does not decode, and name its column."""
+    for row in rows:
+        for expr, value in zip(columns, row, strict=True):
+            try:
+                expr.decode_value(value)
+            except (ValueError, TypeError, ArithmeticError, RecursionError):
+                table, column = (
+                    (expr.table, expr.name) if isinstance(expr, Column) else ("?", expr.render())
+                )
+                return DecodeError(
+                    f"{table}.{column}: the stored value {value!r:.80} cannot be read as its "
+                    f"column's type ({type(exc).__name__}: {exc})",
+                    table=table,
+                    column=column,
+                    key=None,
+                )
+    return DecodeError(f"a selected value cannot be read: {exc}", table="?", column=None, key=None)
 
 
 class Columns(Generic[R]):

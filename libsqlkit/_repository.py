@@ -8,18 +8,22 @@ of changed columns and then cached.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
+from pydantic import ValidationError
+
 from libsqlkit._database import Database
 from libsqlkit._drivers import Row
+from libsqlkit._errors import DecodeError, InvalidValue
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._schema import Column, Table
+from libsqlkit._schema import Column, Table, located
 
 __all__ = [
     "Repository",
     "SoftDeleteRepository",
+    "insert_labels",
     "insert_params",
     "rows_to_models",
     "update_values",
@@ -47,80 +51,123 @@ class _InsertSlot:
         self.sql_default = column.has_sql_default
 
 
-_PLANS: dict[
-    int,
-    tuple[
-        Table,
-        tuple[str, ...],
-        tuple[tuple[int, Callable[[Any], Any]], ...],
-        tuple[_InsertSlot, ...],
-    ],
-] = {}
+class _Plan:
+    """Per table, once: what reading and inserting its rows needs."""
 
+    __slots__ = ("decoders", "key_index", "labels", "names", "slots", "table")
 
-def _plan(
-    table: Table,
-) -> tuple[tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...], tuple[_InsertSlot, ...]]:
-    """Per table, once: column names, value decoders, insert slots."""
-    cached = _PLANS.get(id(table))
-    if cached is None:
-        names = tuple(column.name for column in table.columns)
-        decoders = tuple(
+    def __init__(self, table: Table) -> None:
+        self.table = table  # kept alive, so that its id() is never reused
+        self.names = tuple(column.name for column in table.columns)
+        self.decoders = tuple(
             (index, column.codec.decode)
             for index, column in enumerate(table.columns)
             if column.codec.decode is not None
         )
-        slots = tuple(_InsertSlot(column) for column in table.columns)
-        cached = _PLANS[id(table)] = (table, names, decoders, slots)
-    return cached[1], cached[2], cached[3]
+        self.slots = tuple(_InsertSlot(column) for column in table.columns)
+        self.key_index = self.names.index(table.primary_key)
+        # One label per INSERT parameter: a column with an SQL default takes two.
+        self.labels = tuple(
+            label
+            for slot in self.slots
+            for label in (
+                (f"{table.name}.{slot.name} (default flag)", f"{table.name}.{slot.name}")
+                if slot.sql_default
+                else (f"{table.name}.{slot.name}",)
+            )
+        )
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(table: Table) -> _Plan:
+    cached = _PLANS.get(id(table))
+    if cached is None:
+        cached = _PLANS[id(table)] = _Plan(table)
+    return cached
 
 
 def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
     """Decode stored values (codecs) and validate each row as the select model.
 
-    The hot path of every read: locals instead of attribute lookups on purpose.
+    The hot path of every read: locals instead of attribute lookups on purpose. A value
+    that does not decode (written by another tool) raises DecodeError naming the table,
+    column and key, never the codec's or pydantic's own error.
     """
-    names, decoders, _ = _plan(table)
+    plan = _plan(table)
+    names, decoders = plan.names, plan.decoders
     validate = model.__pydantic_validator__.validate_python
     models = []
     for row in rows:
         values = list(row)
-        for index, decode in decoders:
-            value = values[index]
-            if value is not None:
-                values[index] = decode(value)
-        # Every generated SELECT lists all columns in order: lengths always match.
-        models.append(validate(dict(zip(names, values, strict=False))))
+        index = -1
+        try:
+            for index, decode in decoders:
+                value = values[index]
+                if value is not None:
+                    values[index] = decode(value)
+            index = -1
+            # Every generated SELECT lists all columns in order: lengths always match.
+            models.append(validate(dict(zip(names, values, strict=False))))
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            raise _undecodable(plan, row, index, exc) from exc
     return models
+
+
+def _undecodable(plan: _Plan, row: Row, index: int, exc: Exception) -> DecodeError:
+    """Name the value that failed: the codec's column, or the field pydantic refused."""
+    column: str | None = plan.names[index] if index >= 0 else None
+    if column is None and isinstance(exc, ValidationError):
+        where = exc.errors()[0]["loc"]
+        column = str(where[0]) if where else None
+    key = row[plan.key_index] if plan.key_index < len(row) else None
+    place = f"{plan.table.name}.{column}" if column else plan.table.name
+    reason = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else str(exc)
+    return DecodeError(
+        f"{place} of the row with key {key!r} cannot be read as its column's type "
+        f"({type(exc).__name__}: {reason}); read it with get_raw() to repair it",
+        table=plan.table.name,
+        column=column,
+        key=key,
+    )
+
+
+def insert_labels(table: Table) -> tuple[str, ...]:
+    """`table.column` for each parameter of table.sql.insert, for error messages."""
+    return _plan(table).labels
 
 
 def insert_params(table: Table, data: InsertModel) -> list[Any]:
     """The INSERT parameters of table.sql.insert for one insert model, Drizzle's rules:
     a value not given (or None for a NOT NULL column) takes the client default (uuid4,
     now: one instant per row), else the database default."""
-    _, _, slots = _plan(table)
     values = data.__dict__
     given = data.__pydantic_fields_set__
     params: list[Any] = []
     now = None
-    for slot in slots:
-        value = values[slot.name]
-        if value is None and (slot.not_null or slot.name not in given):
-            if slot.fresh == "now":
-                now = now or datetime.now(UTC)
-                params.append(now if slot.encode is None else slot.encode(now))
-            elif slot.fresh == "uuid4":
-                params.append(str(uuid.uuid4()))
-            elif slot.sql_default:
-                params += (1, None)
+    slot = None
+    try:
+        for slot in _plan(table).slots:
+            value = values[slot.name]
+            if value is None and (slot.not_null or slot.name not in given):
+                if slot.fresh == "now":
+                    now = now or datetime.now(UTC)
+                    params.append(now if slot.encode is None else slot.encode(now))
+                elif slot.fresh == "uuid4":
+                    params.append(str(uuid.uuid4()))
+                elif slot.sql_default:
+                    params += (1, None)
+                else:
+                    params.append(None)
+                continue
+            encoded = value if value is None or slot.encode is None else slot.encode(value)
+            if slot.sql_default:
+                params += (0, encoded)
             else:
-                params.append(None)
-            continue
-        encoded = value if value is None or slot.encode is None else slot.encode(value)
-        if slot.sql_default:
-            params += (0, encoded)
-        else:
-            params.append(encoded)
+                params.append(encoded)
+    except InvalidValue as exc:
+        raise located(exc, table.name, slot.name if slot else "?") from None
     return params
 
 
@@ -190,6 +237,13 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         """The row with this primary key, or None (also when soft-deleted)."""
         return self._fetch_one(self.table.sql.select_by_key, (self._key.encode(key),))
 
+    def get_raw(self, key: KeyT) -> dict[str, Any] | None:
+        """The row as stored, column by column, without decoding or validation (soft-deleted
+        rows included): for repairing a value another tool wrote that does not decode."""
+        sql = self.table.sql.select_by_key_all or self.table.sql.select_by_key
+        rows = self.db.execute(sql, (self._key.encode(key),), table=self.table.name)
+        return dict(zip(_plan(self.table).names, rows[0], strict=True)) if rows else None
+
     def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
         """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
         return self._fetch_all(self.table.sql.select_page, _page(limit, offset))
@@ -203,7 +257,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
     def _require(self, model: object, expected: type[object], method: str) -> None:
         if not isinstance(model, expected):
-            raise TypeError(
+            raise InvalidValue(
                 f"{type(self).__name__}.{method} takes {expected.__name__}, not {type(model).__name__}"
             )
 
@@ -214,7 +268,10 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
     def create(self, data: InsertT) -> SelectT:
         """Insert one row and return it as stored (INSERT ... RETURNING)."""
         rows = self.db.execute(
-            self.table.sql.insert, self._insert_params(data), table=self.table.name
+            self.table.sql.insert,
+            self._insert_params(data),
+            table=self.table.name,
+            labels=insert_labels(self.table),
         )
         return self._to_models(rows)[0]
 
@@ -234,15 +291,18 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         Returns the number inserted, or with `returning=True` the stored rows.
         """
         params = [self._insert_params(row) for row in rows]
+        labels = insert_labels(self.table)
         if returning:
             with self.db.transaction():
                 stored = [
-                    self.db.execute(self.table.sql.insert, p, table=self.table.name)[0]
+                    self.db.execute(self.table.sql.insert, p, table=self.table.name, labels=labels)[
+                        0
+                    ]
                     for p in params
                 ]
                 return self._to_models(stored)
         insert = self.table.sql.insert.partition(" RETURNING ")[0]
-        self.db.execute_many(insert, params, table=self.table.name)
+        self.db.execute_many(insert, params, table=self.table.name, labels=labels)
         return len(params)
 
     def _changes_sql(self, names: tuple[str, ...]) -> str:
@@ -265,7 +325,12 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         if not columns:
             return self.get(key)
         params.append(self._key.encode(key))
-        return self._fetch_one(self._changes_sql(tuple(c.name for c in columns)), params)
+        names = tuple(c.name for c in columns)
+        labels = [f"{self.table.name}.{name}" for name in (*names, self._key.name)]
+        rows = self.db.execute(
+            self._changes_sql(names), params, table=self.table.name, labels=labels
+        )
+        return self._to_models(rows)[0] if rows else None
 
     def delete(self, key: KeyT) -> bool:
         """Delete the row for good (even if soft-deleted); True if there was one."""
@@ -315,9 +380,9 @@ class SoftDeleteRepository(Repository[SelectT, InsertT, UpdateT, KeyT]):
 
 def _page(limit: int | None, offset: int) -> tuple[int, int]:
     if limit is not None and limit < 0:
-        raise ValueError(f"limit must be >= 0, got {limit}")
+        raise InvalidValue(f"limit must be >= 0, got {limit}")
     if offset < 0:
-        raise ValueError(f"offset must be >= 0, got {offset}")
+        raise InvalidValue(f"offset must be >= 0, got {offset}")
     return (_NO_LIMIT if limit is None else limit, offset)
 
 

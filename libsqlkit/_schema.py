@@ -11,14 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from libsqlkit._codecs import Codec
+from libsqlkit._errors import InvalidValue
 from libsqlkit._expr import Expr
 
-__all__ = ["Column", "Schema", "Table", "TableSql"]
+__all__ = ["Column", "Schema", "Table", "TableSql", "located"]
 
 T = TypeVar("T")
 S = TypeVar("S", covariant=True)
 
 ClientDefault = Literal["uuid4", "now"]
+
+
+def located(exc: InvalidValue, table: str, column: str, key: object = None) -> InvalidValue:
+    """The same refusal, naming where the value was going."""
+    where = f"{table}.{column}" + ("" if key is None else f" (key {key!r})")
+    return InvalidValue(f"{where}: {exc}", table=table, column=column, key=key)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -39,10 +46,14 @@ class Column(Expr[T, S]):
     has_sql_default: bool = False
 
     def encode(self, value: T) -> Any:
-        """The value as SQLite stores it (None stays NULL)."""
+        """The value as SQLite stores it (None stays NULL); InvalidValue names this column
+        when the codec refuses it."""
         if value is None or self.codec.encode is None:
             return value
-        return self.codec.encode(value)
+        try:
+            return self.codec.encode(value)
+        except InvalidValue as exc:
+            raise located(exc, self.table, self.name) from None
 
     def shape(self) -> Hashable:
         return ("column", self.table, self.name)

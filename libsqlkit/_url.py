@@ -1,4 +1,5 @@
-"""Where the database lives: resolving `TURSO_DATABASE_URL` and desktop-app locations."""
+"""Where the database lives and how to reach it: `TURSO_DATABASE_URL`, the auth token,
+desktop-app locations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from libsqlkit._errors import ConfigurationError
 
 __all__ = [
     "app_database_url",
+    "auth_token",
     "database_url",
     "file_path",
     "url_scheme",
@@ -35,6 +37,26 @@ def database_url(url: str | None) -> str:
                 "or pass url= to create_db_client()"
             )
     return url
+
+
+def auth_token(value: str | None) -> str | None:
+    """The token as it is sent, or None when there is none.
+
+    Surrounding white space is dropped (a token read from a file ends in a newline). Any
+    other character outside printable ASCII cannot travel in an HTTP header: it is
+    refused by its position, and the token itself never appears in the message.
+    """
+    if value is None:
+        return None
+    token = value.strip()
+    for position, char in enumerate(token, start=1):
+        if not "!" <= char <= "~":
+            raise ConfigurationError(
+                f"the auth token ({TOKEN_VARIABLE}) has an invalid character U+{ord(char):04X} "
+                f"at position {position} of {len(token)}: a token is printable ASCII "
+                "without spaces (check how it was copied or read)"
+            )
+    return token or None
 
 
 def url_scheme(url: str) -> str:

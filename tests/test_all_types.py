@@ -69,7 +69,7 @@ def test_raw_stored_values(db: DbClient) -> None:
         NewProject(
             slug="raw",
             archived=True,
-            price="12.50",
+            price="12.5",
             settings={"theme": "dark", "size": 1.0},
             serial=2**63 - 1,
             started_at=datetime(2023, 11, 14, 22, 13, 20, 123_456, tzinfo=UTC),

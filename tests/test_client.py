@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from generated.client import app_database_url, create_db_client
+from generated.models import NewWorkflow
 from generated.repositories import WorkflowRepository
-from libsqlkit import ConfigurationError, SchemaStateError
+from libsqlkit import Busy, ConfigurationError, DatabaseError, SchemaStateError
 
 SECRET = "eyJ-very-secret-token"
 
@@ -152,3 +157,108 @@ def test_the_schema_matches_the_generated_ddl_file(tmp_path: Path) -> None:
         ).fetchall()
         == from_client
     )
+
+
+def _state(path: Path) -> tuple[bytes | None, list[str]]:
+    """A file's bytes and its folder's listing: what a failed open must not change."""
+    data = path.read_bytes() if path.is_file() else None
+    return data, sorted(p.name for p in path.parent.iterdir())
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make a file or folder read-only, for root too (chattr +i), and undo it after."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+    else:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        yield
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        else:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _database_file(path: Path) -> Path:
+    with create_db_client(f"file:{path}") as db:
+        db.create_schema()
+        WorkflowRepository(db).create(NewWorkflow(type="t", user_id="u"))
+    return path
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+@pytest.mark.parametrize("kind", ["text file", "truncated database", "random bytes"])
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(
+    tmp_path: Path, driver: str, kind: str
+) -> None:
+    path = tmp_path / "app.db"
+    if kind == "text file":
+        path.write_text("name,amount\nfirst,1\n" * 20)
+    elif kind == "truncated database":
+        whole = _database_file(tmp_path / "whole.db").read_bytes()
+        path.write_bytes(whole[:3000])
+    else:
+        path.write_bytes(bytes(range(256)) * 16)
+    before = _state(path)
+    with pytest.raises(DatabaseError, match=f"cannot open file:{path} as a database"):
+        create_db_client(f"file:{path}", driver=driver)  # type: ignore[arg-type]
+    assert _state(path) == before
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+def test_dev_null_is_refused_with_a_typed_error(driver: str) -> None:
+    with pytest.raises(DatabaseError, match="cannot open file:/dev/null as a database"):
+        create_db_client("file:/dev/null", driver=driver)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+def test_a_read_only_file_reads_and_refuses_writes_with_a_typed_error(
+    tmp_path: Path, driver: str
+) -> None:
+    path = _database_file(tmp_path / "app.db")
+    with read_only(path), create_db_client(f"file:{path}", driver=driver) as db:  # type: ignore[arg-type]
+        workflows = WorkflowRepository(db)
+        assert workflows.count() == 1
+        with pytest.raises(DatabaseError, match="readonly"):
+            workflows.create(NewWorkflow(type="t", user_id="u"))
+    with create_db_client(f"file:{path}") as db:
+        assert WorkflowRepository(db).count() == 1
+
+
+@pytest.mark.parametrize("driver", ["sqlite3", "libsql"])
+@pytest.mark.parametrize("name", ["existing.db", "new.db"])
+def test_a_read_only_folder_is_refused_with_a_typed_error_and_left_as_it_was(
+    tmp_path: Path, driver: str, name: str
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    _database_file(folder / "existing.db")
+    path = folder / name
+    with read_only(folder):
+        before = _state(path)
+        with pytest.raises(DatabaseError, match="cannot open"):
+            create_db_client(f"file:{path}", driver=driver)  # type: ignore[arg-type]
+        assert _state(path) == before
+
+
+def test_a_writer_waiting_longer_than_the_busy_timeout_gets_busy(tmp_path: Path) -> None:
+    """A migration or long transaction holds the write lock: the waiting writer's error
+    says so and how to wait longer; nothing of its write is done."""
+    path = tmp_path / "busy.db"
+    with create_db_client(f"file:{path}") as db:
+        db.create_schema()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            create_db_client(f"file:{path}", busy_timeout_ms=100) as db,
+            pytest.raises(Busy, match="busy_timeout_ms"),
+        ):
+            WorkflowRepository(db).create(NewWorkflow(type="t", user_id="u"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with create_db_client(f"file:{path}") as db:
+        assert WorkflowRepository(db).count() == 0

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from libsqlkit import codecs, dump_json, js_number
+from libsqlkit import InvalidValue, codecs, dump_json, js_number
 
 
 def test_timestamp_is_unix_seconds_floored() -> None:
@@ -33,7 +33,7 @@ def test_timestamp_ms_is_unix_milliseconds_floored() -> None:
 def test_naive_datetimes_are_refused() -> None:
     encode = codecs.TIMESTAMP.encode
     assert encode is not None
-    with pytest.raises(ValueError, match="timezone-aware"):
+    with pytest.raises(InvalidValue, match="timezone-aware"):
         encode(datetime(2024, 1, 1))
 
 

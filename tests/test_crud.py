@@ -22,7 +22,13 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
-from libsqlkit import CheckViolation, DatabaseError, NotNullViolation, UniqueViolation
+from libsqlkit import (
+    CheckViolation,
+    DatabaseError,
+    InvalidValue,
+    NotNullViolation,
+    UniqueViolation,
+)
 
 
 def _new(n: int, user: str = "u") -> NewWorkflow:
@@ -43,7 +49,7 @@ def test_get_find_many_and_count(workflows: WorkflowRepository) -> None:
     assert workflows.find_many(limit=3) == by_key[:3]
     assert workflows.find_many(limit=3, offset=5) == by_key[5:]
     assert workflows.find_many(limit=0) == []
-    with pytest.raises(ValueError, match="limit"):
+    with pytest.raises(InvalidValue, match="limit"):
         workflows.find_many(limit=-1)
     workflows.soft_delete(created[0].id)
     assert workflows.count() == 6
@@ -192,9 +198,9 @@ def test_bad_values_are_rejected_before_any_sql(db: DbClient) -> None:
 
 
 def test_repository_refuses_the_wrong_model(workflows: WorkflowRepository) -> None:
-    with pytest.raises(TypeError, match="create takes NewWorkflow, not NewUserSettings"):
+    with pytest.raises(InvalidValue, match="create takes NewWorkflow, not NewUserSettings"):
         workflows.create(NewUserSettings(user_id="u"))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="takes WorkflowUpdate"):
+    with pytest.raises(InvalidValue, match="takes WorkflowUpdate"):
         workflows.update("x", UserSettingsUpdate())  # type: ignore[arg-type]
 
 
