@@ -146,13 +146,21 @@ def _push(args: argparse.Namespace) -> int:
 
 
 def _studio(args: argparse.Namespace) -> int:
+    import secrets
+
     import uvicorn
     from datasette.app import Datasette
     from datasette.database import Database as DatasetteDatabase
     from datasette.plugins import pm
 
     from codegen import studio_plugin
-    from codegen.studio import DATABASE, StudioState, metadata, open_studio_database
+    from codegen.studio import (
+        DATABASE,
+        StudioGuard,
+        StudioState,
+        metadata,
+        open_studio_database,
+    )
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)
@@ -170,9 +178,13 @@ def _studio(args: argparse.Namespace) -> int:
     studio_plugin.STATE = state
     if not pm.is_registered(studio_plugin):
         pm.register(studio_plugin, name="libsqlkit-studio")
-    # No HTTP caching: the data changes under the pages (edits, replica refreshes).
+    # No HTTP caching: the data changes under the pages (edits, replica refreshes). A new
+    # secret each run: the CSRF tokens of an earlier run's pages no longer count.
+    secret = secrets.token_hex(32)
     datasette = Datasette(
-        metadata=metadata(state), settings={"sql_time_limit_ms": 5000, "default_cache_ttl": 0}
+        metadata=metadata(state),
+        settings={"sql_time_limit_ms": 5000, "default_cache_ttl": 0},
+        secret=secret,
     )
     datasette.add_database(
         DatasetteDatabase(datasette, path=str(path), is_mutable=True), name=DATABASE
@@ -183,7 +195,8 @@ def _studio(args: argparse.Namespace) -> int:
         else ("writes enabled" if args.write else "read-only")
     )
     print(f"studio: http://{args.host}:{args.port}/{DATABASE} ({kind})", flush=True)
-    uvicorn.run(datasette.app(), host=args.host, port=args.port, log_level="warning")
+    guarded = StudioGuard(datasette.app(), port=args.port, secret=secret)
+    uvicorn.run(guarded, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

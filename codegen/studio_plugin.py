@@ -6,19 +6,20 @@ Registered by codegen.studio with the state it serves; it reads `STATE`.
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from datasette import hookimpl as datasette_hookimpl
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 from pydantic import ValidationError
 
 from codegen.ir import ColumnIR, TableIR
-from codegen.studio import DATABASE, StudioState
+from codegen.studio import CSRF_FIELD, DATABASE, REFRESH_PATH, StudioState
 from libsqlkit import LibsqlKitError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,12 +81,39 @@ def render_cell(value: Any, column: str, table: str | None, database: str) -> Ma
             return None
         return Markup(f'<pre class="studio-json">{escape(pretty)}</pre>')
     if spec.primary_key and STATE is not None and STATE.write:
-        key = quote(str(value), safe="")
         return Markup(
-            f'<a href="/{DATABASE}/{table}/{key}">{escape(str(value))}</a> '
-            f'<a href="/-/studio/edit/{table}/{key}">(edit)</a>'
+            f'<a href="{_row_path(owner, str(value))}">{escape(str(value))}</a> '
+            f'<a href="{_edit_path(owner, str(value))}">(edit)</a>'
         )
     return None
+
+
+def _row_path(table: TableIR, key: str) -> str:
+    """The row's page. Datasette's tilde encoding leaves no `/`, `?`, `#`, `%` or `.` in a
+    key's path segment, so the browser and the router give back the key unchanged."""
+    return f"/{DATABASE}/{table.name}/{tilde_encode(key)}"
+
+
+def _edit_path(table: TableIR, key: str) -> str:
+    """The row's edit form, its key encoded as for `_row_path` (`_edit` decodes it)."""
+    return f"/-/studio/edit/{table.name}/{tilde_encode(key)}"
+
+
+def _page(title: str, body: str, *, status: int = 200) -> Response:
+    """A studio page; `title` is escaped here, `body` must already be."""
+    return Response.html(
+        f"<!DOCTYPE html><html><head><title>{escape(title)}</title>"
+        f'<link rel="stylesheet" href="/-/studio/studio.css"></head><body>'
+        f"<h1>{escape(title)}</h1>{body}</body></html>",
+        status=status,
+    )
+
+
+def _token_field(request: Any) -> str:
+    """The hidden field that StudioGuard (and asgi-csrf) require in every form post."""
+    return (
+        f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(request.scope["csrftoken"]())}">'
+    )
 
 
 @hookimpl
@@ -98,10 +126,23 @@ async def _css(request: Any, datasette: Any) -> Response:
 
 
 async def _refresh(request: Any, datasette: Any) -> Response:
+    """GET shows the button; only its POST pulls, so no link or image can trigger a sync."""
     if STATE is None or not STATE.replica:
         return Response.text("refresh applies to a replica of a remote database", status=400)
-    STATE.sync()
-    return Response.redirect(f"/{DATABASE}")
+    if request.method == "POST":
+        STATE.sync()
+        return Response.redirect(f"/{DATABASE}")
+    synced = (
+        f"last synced at {STATE.synced_at.isoformat(sep=' ', timespec='seconds')}"
+        if STATE.synced_at
+        else "synced when the studio started"
+    )
+    return _page(
+        "Sync the replica",
+        f"<p>The studio shows a local replica of the remote database, {escape(synced)}.</p>"
+        f'<form method="post">{_token_field(request)}'
+        f'<button type="submit">Pull the remote changes now</button></form>',
+    )
 
 
 def _shown(column: ColumnIR, value: Any) -> str:
@@ -138,7 +179,7 @@ async def _edit(request: Any, datasette: Any) -> Response:
             status=403,
         )
     table_name = request.url_vars["table"]
-    key = request.url_vars["pk"]
+    key = tilde_decode(request.url_vars["pk"])
     table = STATE.tables.get(table_name)
     if table is None:
         return Response.text(f"no table {table_name}", status=404)
@@ -168,14 +209,14 @@ async def _edit(request: Any, datasette: Any) -> Response:
             repository.update(key, update)
         except ValidationError as exc:
             message = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {reprlib.repr(e['input'])})"
+                for e in exc.errors()
             )
         except (ValueError, LibsqlKitError) as exc:
             message = str(exc)
         else:
-            return Response.redirect(f"/{DATABASE}/{table.name}/{quote(key, safe='')}")
+            return Response.redirect(_row_path(table, key))
         current.update(changes)
-    token = request.scope["csrftoken"]()
     fields = "".join(
         f'<label for="{c.name}">{escape(c.name)}</label>'
         + (
@@ -191,20 +232,18 @@ async def _edit(request: Any, datasette: Any) -> Response:
         if message
         else ""
     )
-    body = (
-        f"<!DOCTYPE html><html><head><title>Edit {escape(table.name)} {escape(key)}</title>"
-        f'<link rel="stylesheet" href="/-/studio/studio.css"></head><body>'
-        f"<h1>Edit {escape(table.name)} {escape(key)}</h1>{error}"
-        f'<form class="studio-edit" method="post"><input type="hidden" name="csrftoken" value="{token}">'
-        f'{fields}<p><button type="submit">Save</button></p></form></body></html>'
+    return _page(
+        f"Edit {table.name} {key}",
+        f'{error}<form class="studio-edit" method="post">{_token_field(request)}'
+        f'{fields}<p><button type="submit">Save</button></p></form>',
+        status=400 if message else 200,
     )
-    return Response.html(body, status=400 if message else 200)
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/studio/studio\.css$", _css),
-        (r"^/-/studio/refresh$", _refresh),
+        (rf"^{REFRESH_PATH}$", _refresh),
         (r"^/-/studio/edit/(?P<table>\w+)/(?P<pk>[^/]+)$", _edit),
     ]

@@ -1,7 +1,8 @@
 """`make studio` in a real browser (headless Chromium), on real databases.
 
 The browser opens the workflows table, follows the status facet to filter, opens a row
-with its JSON payload, and saves a screenshot in the test's folder.
+with its JSON payload, and saves a screenshot in the test's folder. (Attacks on the
+studio are in tests/test_studio_security.py.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import html
 import http.cookiejar
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -27,17 +27,9 @@ from generated.client import create_db_client
 from generated.models import NewWorkflow
 from generated.repositories import WorkflowRepository
 from tests.sqld import Sqld, free_port
+from tests.studio_browser import FLAGS, Browser, chromium
 
 ROOT = Path(__file__).parent.parent
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STATUSES = ["PENDING", "FAILED", "COMPLETED", "FAILED", "RETRYING"]
 
 
@@ -118,15 +110,9 @@ def studio(database: str, tmp_path: Path) -> Iterator[Studio]:
     running.stop()
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "headless Chromium is needed (.ci/run installs Debian's chromium)"
-    return found
-
-
 def _browse(url: str, folder: Path, *extra: str) -> str:
     result = subprocess.run(
-        [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={folder / 'chromium'}", *extra, url],
+        [chromium(), *FLAGS, f"--user-data-dir={folder / 'chromium'}", *extra, url],
         capture_output=True,
         text=True,
         timeout=120,
@@ -190,6 +176,7 @@ def test_edits_are_validated_like_the_repositories(database: str, tmp_path: Path
     try:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.addheaders = [("Origin", running.base)]  # as a browser sends with a form post
         edit = f"{running.base}/-/studio/edit/workflows/wf-0"
         form = opener.open(edit).read().decode()
         token = re.search(r'name="csrftoken" value="([^"]+)"', form)
@@ -231,8 +218,25 @@ def test_remote_database_is_served_from_a_read_only_replica(tmp_path: Path) -> N
             with create_db_client(server.url, auth_token=token) as primary:
                 WorkflowRepository(primary).create(NewWorkflow(id="wf-new", type="t", user_id="u"))
             assert "wf-new" not in _browse(f"{running.base}/app/workflows", tmp_path, "--dump-dom")
-            urllib.request.urlopen(f"{running.base}/-/studio/refresh").read()  # pull, then redirect
-            assert "wf-new" in _browse(f"{running.base}/app/workflows", tmp_path, "--dump-dom")
+            cross_site = urllib.request.Request(
+                f"{running.base}/-/studio/refresh",
+                data=b"",
+                headers={"Origin": "http://evil.example"},
+            )
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(cross_site)
+            assert caught.value.code == 403
+            with Browser(tmp_path / "browser") as browser:
+                browser.open(f"{running.base}/app")
+                browser.follow("document.querySelector('a[href=\"/-/studio/refresh\"]').click()")
+                assert "synced when the studio started" in browser.text  # the page pulls nothing
+                browser.open(f"{running.base}/app/workflows")
+                assert "wf-new" not in browser.text
+                browser.open(f"{running.base}/-/studio/refresh")
+                browser.follow("document.querySelector('form button').click()")  # pull, then /app
+                assert browser.url == f"{running.base}/app"
+                browser.open(f"{running.base}/app/workflows")
+                assert "wf-new" in browser.text
         finally:
             running.stop()
     finally:
