@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default database; override with TURSO_DATABASE_URL=... make generate
 export TURSO_DATABASE_URL ?= file:./data/local.db
 
-.PHONY: install generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test bench clean
+.PHONY: install browser generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,8 +67,16 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(PY) -m mypy
 
+## browser: Debian's headless Chromium, which the studio tests drive (installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the studio's browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 ## test: lint, mypy --strict, the generated/ check, then the test suite
-test: lint typecheck check-generated
+test: lint typecheck check-generated browser
 	$(PY) -m pytest
 
 ## bench: run the benchmarks in bench/ and write bench/results/

@@ -154,13 +154,8 @@ def _studio(args: argparse.Namespace) -> int:
     from datasette.plugins import pm
 
     from codegen import studio_plugin
-    from codegen.studio import (
-        DATABASE,
-        StudioGuard,
-        StudioState,
-        metadata,
-        open_studio_database,
-    )
+    from codegen.studio import DATABASE, StudioState, metadata, open_studio_database
+    from codegen.studio_guard import StudioGuard
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from codegen.ir import ColumnIR, TableIR
-from codegen.studio import CSRF_FIELD, DATABASE, REFRESH_PATH, StudioState
+from codegen.studio import DATABASE, REFRESH_PATH, StudioState
+from codegen.studio_guard import CSRF_FIELD
 from libsqlkit import LibsqlKitError
 
 F = TypeVar("F", bound=Callable[..., Any])

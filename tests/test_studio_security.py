@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from codegen.studio import MAX_FORM_BYTES, loopback_hosts
+from codegen.studio_guard import MAX_FORM_BYTES, loopback_hosts
 from generated.client import create_db_client
 from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
