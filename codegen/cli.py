@@ -34,7 +34,13 @@ from codegen.source import load_source
 from codegen.validate import build_schema
 from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
-from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically, loss_report
+from libsqlkit._migrate import (
+    DataLossError,
+    MigrationFolder,
+    Migrator,
+    apply_atomically,
+    refuse_losses,
+)
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
@@ -117,20 +123,23 @@ def _push(args: argparse.Namespace) -> int:
         if not steps.statements:
             print(f"{db.url} already has the schema")
             return 0
-        destructive = [loss_report(db, loss.kind, loss.table, loss.column) for loss in steps.losses]
-        if destructive and not args.force:
-            print("push would lose data; nothing was changed:", file=sys.stderr)
-            for line in destructive:
-                print(f"  {line}", file=sys.stderr)
-            print("run again with --force (make push FORCE=1) to apply it anyway", file=sys.stderr)
-            return 1
 
         def body() -> None:
+            refuse_losses(
+                db,
+                [(loss.kind, loss.table, loss.column) for loss in steps.losses],
+                force=args.force,
+                refusal="push would lose data; nothing was changed",
+                advice="run again with --force (make push FORCE=1) to apply it anyway",
+            )
             for statement in steps.statements:
                 db.execute(statement)
 
         try:
             apply_atomically(db, "push", body)
+        except DataLossError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         except NotNullViolation as exc:
             column = ".".join(
                 (exc.table or "").removeprefix("__new_").split(".") + list(exc.columns)

@@ -12,7 +12,7 @@ import hashlib
 import importlib.util
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +24,14 @@ from libsqlkit._snapshot import Snapshot, introspect, schema_facts
 
 __all__ = [
     "Applied",
+    "DataLossError",
     "MigrationError",
     "MigrationFolder",
     "Migrator",
     "apply_atomically",
     "describe_differences",
     "loss_report",
+    "refuse_losses",
     "split_statements",
 ]
 
@@ -50,6 +52,16 @@ class MigrationError(LibsqlKitError):
         super().__init__(message)
         self.migration = migration
         self.statement = statement
+
+
+class DataLossError(MigrationError):
+    """A step would lose rows or values and was not forced: it changed nothing."""
+
+    def __init__(
+        self, message: str, losses: Sequence[str], *, migration: str | None = None
+    ) -> None:
+        super().__init__(message, migration=migration)
+        self.losses = tuple(losses)
 
 
 def split_statements(text: str) -> list[str]:
@@ -225,24 +237,18 @@ class Migrator:
         return done
 
     def rollback(self, steps: int = 1, *, force: bool = False) -> list[Applied]:
+        """Run the reverse of the last `steps` migrations, newest first, each all-or-nothing.
+
+        A reverse that would lose a row or a value here (see `refuse_losses`) is refused
+        unless `force`; one that would drop only empty tables and NULLs just runs.
+        """
         applied = self.applied()
         self._verify(applied)
         by_name = {e.name: e for e in self.folder.entries}
         done = []
         for name, _ in reversed(applied[-steps:] if steps > 0 else []):
-            entry = by_name[name]
-            if entry.down_loses and not force:
-                raise MigrationError(
-                    f"rolling back {name} would lose data:\n  "
-                    + "\n  ".join(
-                        loss_report(self.db, loss["kind"], loss["table"], loss.get("column"))
-                        for loss in entry.down_loses
-                    )
-                    + "\nrun it with --force (FORCE=1) to roll back anyway",
-                    migration=name,
-                )
             started = time.perf_counter()
-            self._run(entry, "down")
+            self._run(by_name[name], "down", force=force)
             done.append(Applied(name, int((time.perf_counter() - started) * 1000), "rolled back"))
             self.report(f"rolled back {name} in {done[-1].duration_ms} ms")
         return done
@@ -283,8 +289,12 @@ class Migrator:
             (entry.name, entry.actual_sha256(), int(datetime.now(UTC).timestamp()), duration_ms),
         )
 
-    def _run(self, entry: Entry, direction: str) -> bool:
-        """Run one migration all-or-nothing; False if another migrator already did it."""
+    def _run(self, entry: Entry, direction: str, *, force: bool = False) -> bool:
+        """Run one migration all-or-nothing; False if another migrator already did it.
+
+        A reverse counts what it would lose inside its own transaction, under the write
+        lock, so no row written meanwhile escapes the count.
+        """
 
         def body() -> bool:
             done = bool(
@@ -292,6 +302,18 @@ class Migrator:
             )
             if done == (direction == "up"):
                 return False
+            if direction == "down":
+                refuse_losses(
+                    self.db,
+                    [
+                        (loss["kind"], loss["table"], loss.get("column"))
+                        for loss in entry.down_loses
+                    ],
+                    force=force,
+                    refusal=f"rolling back {entry.name} would lose data, so it stays applied",
+                    advice="run it with --force (make rollback FORCE=1) to roll back anyway",
+                    migration=entry.name,
+                )
             started = time.perf_counter()
             self._statements(entry, direction)
             if direction == "up":
@@ -338,17 +360,44 @@ class Migrator:
 T = TypeVar("T")
 
 
-def loss_report(db: Database, kind: str, table: str, column: str | None) -> str:
-    """What a dropped table or column, or a changed type, would lose here, counted.
-
-    Rollback and push both say it this way before refusing to go on without force.
-    """
+def loss_report(db: Database, kind: str, table: str, column: str | None) -> str | None:
+    """What a dropped table or column, or a changed type, would lose here, counted;
+    None when it would lose nothing (an empty table, a column holding only NULLs)."""
     if kind == "table":
         rows = db.execute(f"SELECT count(*) FROM `{table}`")[0][0]
-        return f"table {table} would be dropped with its {rows} rows"
+        return f"table {table} would be dropped with its {rows} rows" if rows else None
     rows = db.execute(f"SELECT count(*) FROM `{table}` WHERE `{column}` IS NOT NULL")[0][0]
     what = "dropped" if kind == "column" else "converted to another type"
-    return f"column {table}.{column} would be {what}: {rows} rows hold a value"
+    return f"column {table}.{column} would be {what}: {rows} rows hold a value" if rows else None
+
+
+def refuse_losses(
+    db: Database,
+    losses: Iterable[tuple[str, str, str | None]],
+    *,
+    force: bool,
+    refusal: str,
+    advice: str,
+    migration: str | None = None,
+) -> None:
+    """Raise DataLossError (`refusal`, what would be lost here, counted, then `advice`)
+    when the steps that cause `losses` would lose anything, unless forced.
+
+    The one rule of rollback and push: only real losses count (a dropped table with rows,
+    a dropped column or changed type with a non-NULL value), so dropping what is empty
+    never needs force. Run it inside the transaction that makes the change.
+    """
+    if force:
+        return
+    lost = [
+        line for kind, table, column in losses if (line := loss_report(db, kind, table, column))
+    ]
+    if lost:
+        raise DataLossError(
+            f"{refusal}:\n  " + "\n  ".join(lost) + f"\n{advice}",
+            lost,
+            migration=migration,
+        )
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:
