@@ -36,9 +36,11 @@ from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
 from libsqlkit._migrate import (
     DataLossError,
+    MigrationError,
     MigrationFolder,
     Migrator,
     apply_atomically,
+    migrate_command,
     refuse_losses,
 )
 from libsqlkit._snapshot import introspect
@@ -75,6 +77,9 @@ def _check(args: argparse.Namespace) -> int:
         for path, why in stale_files(args.out, _render(args))
     ]
     folder = MigrationFolder.load(args.migrations)
+    unreadable = folder.unreadable()
+    if unreadable is not None:
+        problems.append(f"{unreadable} (or write the first one: `make migration NAME=init`)")
     problems += [f"{args.migrations}/{p}" for p in folder.problems()]
     if not problems:
         forward, _, _ = pending_change(args.migrations, _schema(args))
@@ -84,8 +89,14 @@ def _check(args: argparse.Namespace) -> int:
                 "pending): run `make migration NAME=...`"
             )
     if args.db and not problems:
+        # The verdict of `status` (the same `pending`), then drift from the applied schema.
         with connect(EMPTY, args.url) as db:
-            problems += [f"database: {d}" for d in Migrator(db, args.migrations).drift()]
+            migrator = Migrator(db, args.migrations)
+            try:
+                pending = migrator.pending_report(migrate_command(args.migrations, args.url))
+                problems += [f"database: {p}" for p in [pending, *migrator.drift()] if p]
+            except MigrationError as error:
+                problems.append(f"database: {error}")
     if problems:
         print("check failed:", file=sys.stderr)
         for problem in problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shlex
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ __all__ = [
     "apply_atomically",
     "describe_differences",
     "loss_report",
+    "migrate_command",
     "refuse_losses",
     "split_statements",
 ]
@@ -114,17 +116,50 @@ class MigrationFolder:
 
     @classmethod
     def load(cls, path: Path) -> MigrationFolder:
+        """The folder's journal; no entries when there is none yet (see `unreadable`)."""
         journal = path / "journal.json"
-        if not journal.exists():
+        if not journal.is_file():
             return cls(path)
-        data = json.loads(journal.read_text(encoding="utf-8"))
-        entries = [
-            Entry(
-                e["name"], e["kind"], e["sha256"], path / e["name"], tuple(e.get("down_loses", ()))
-            )
-            for e in data["migrations"]
-        ]
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+            entries = [
+                Entry(
+                    e["name"],
+                    e["kind"],
+                    e["sha256"],
+                    path / e["name"],
+                    tuple(e.get("down_loses", ())),
+                )
+                for e in data["migrations"]
+            ]
+        except (ValueError, LookupError, TypeError, AttributeError) as exc:
+            raise MigrationError(
+                f"{journal.absolute()} is not a migrations journal ({type(exc).__name__}: {exc})"
+            ) from None
         return cls(path, entries)
+
+    def unreadable(self) -> str | None:
+        """Why there are no migrations to apply or check here (no folder, or no
+        journal.json in it), with the absolute path looked at; None when there are."""
+        where = self.path.absolute()
+        if not self.path.is_dir():
+            return (
+                f"there is no migrations folder at {where}: run the command from the project's "
+                "folder, or give the folder's path with --migrations"
+            )
+        if not (self.path / "journal.json").is_file():
+            return (
+                f"the migrations folder {where} has no journal.json, which lists its migrations "
+                "in order: restore it (it is committed with the migrations), or point --migrations "
+                "at the right folder"
+            )
+        return None
+
+    def require(self) -> None:
+        """Refuse to go on with no migrations folder, rather than take it for an empty one."""
+        why = self.unreadable()
+        if why is not None:
+            raise MigrationError(why)
 
     def problems(self) -> list[str]:
         """Why the folder is inconsistent: missing, edited or unlisted migrations."""
@@ -193,7 +228,11 @@ class Migrator:
             for n, h in self.db.execute(f"SELECT name, sha256 FROM `{TRACKING}` ORDER BY name")
         ]
 
-    def _verify(self, applied: list[tuple[str, str]]) -> None:
+    def _verified(self) -> list[tuple[str, str]]:
+        """The applied migrations, once the folder exists and agrees with them (checked
+        before the tracking table is touched)."""
+        self.folder.require()
+        applied = self.applied()
         problems = self.folder.problems()
         if problems:
             raise MigrationError(
@@ -204,8 +243,9 @@ class Migrator:
         unknown = [n for n in names if n not in journal]
         if unknown:
             raise MigrationError(
-                f"the database has migrations that the folder does not ({', '.join(unknown)}): "
-                "it is newer than this code, or a migration file was deleted"
+                f"the database has migrations that {self.folder.path.absolute() / 'journal.json'} "
+                f"does not list ({', '.join(unknown)}): the database is newer than this code, or "
+                "a migration was deleted from the folder"
             )
         if names != journal[: len(names)]:
             raise MigrationError(
@@ -219,14 +259,32 @@ class Migrator:
                     "migration; write a new one",
                     migration=name,
                 )
+        return applied
 
     def pending(self) -> list[Entry]:
-        applied = self.applied()
-        self._verify(applied)
-        return self.folder.entries[len(applied) :]
+        """The migrations not applied yet, once the folder and the database agree."""
+        return self.folder.entries[len(self._verified()) :]
+
+    def pending_report(self, command: str) -> str | None:
+        """The verdict `status` prints and `check --db` fails on, so the two always agree:
+        None when every migration is applied, else which are pending and the `command`
+        that applies them. Raises as `migrate` would when it could not apply them."""
+        pending = self.pending()
+        if not pending:
+            return None
+        names = ", ".join(entry.name for entry in pending)
+        report = f"{len(pending)} pending migration(s), not applied yet: {names}: run {command}"
+        baseline = self._baseline_point()
+        if baseline:
+            report += (
+                f" (the database already has the schema of {self.folder.entries[baseline - 1].name}: "
+                "migrate records the migrations up to it as applied, without running them)"
+            )
+        return report
 
     def migrate(self) -> list[Applied]:
         """Apply pending migrations in order; two migrators at once never apply one twice."""
+        self._verified()
         self._baseline()
         done = []
         for entry in self.pending():
@@ -242,8 +300,7 @@ class Migrator:
         A reverse that would lose a row or a value here (see `refuse_losses`) is refused
         unless `force`; one that would drop only empty tables and NULLs just runs.
         """
-        applied = self.applied()
-        self._verify(applied)
+        applied = self._verified()
         by_name = {e.name: e for e in self.folder.entries}
         done = []
         for name, _ in reversed(applied[-steps:] if steps > 0 else []):
@@ -255,29 +312,34 @@ class Migrator:
 
     def drift(self) -> list[str]:
         """How the live schema differs from the snapshot of its last applied migration."""
-        applied = self.applied()
-        self._verify(applied)
-        expected = schema_facts(self.folder.latest_snapshot(len(applied)))
+        applied = self._verified()
+        expected = schema_facts(self.folder.latest_snapshot(len(applied) or self._baseline_point()))
         live = introspect(lambda sql, params: self.db.execute(sql, params))
         return describe_differences(expected, live)
 
     def _baseline(self) -> None:
         """A database created before migrations (create_schema, or by hand) with exactly
         the schema of some migration: record the migrations up to it as applied."""
+        index = self._baseline_point()
+        if index:
+            with self.db.transaction():
+                for entry in self.folder.entries[:index]:
+                    self._track(entry, 0)
+            self.report(
+                f"baselined: the database already had the schema of {self.folder.entries[index - 1].name}"
+            )
+
+    def _baseline_point(self) -> int:
+        """How many migrations a database with tables but no migration history already
+        has the schema of; 0 with a history or no tables. Raises if it matches none."""
         if self.applied():
-            return
+            return 0
         live = introspect(lambda sql, params: self.db.execute(sql, params))
         if not live.tables:
-            return
+            return 0
         for index in range(len(self.folder.entries), 0, -1):
             if schema_facts(self.folder.latest_snapshot(index)) == live:
-                with self.db.transaction():
-                    for entry in self.folder.entries[:index]:
-                        self._track(entry, 0)
-                self.report(
-                    f"baselined: the database already had the schema of {self.folder.entries[index - 1].name}"
-                )
-                return
+                return index
         raise MigrationError(
             "the database has tables but no migration history, and its schema matches no "
             "migration: apply migrations to a new file, or use push in development"
@@ -398,6 +460,16 @@ def refuse_losses(
             lost,
             migration=migration,
         )
+
+
+def migrate_command(folder: Path, url: str | None) -> str:
+    """The exact command that applies `folder`'s pending migrations to `url`
+    (None: TURSO_DATABASE_URL), as the `status` and `check --db` messages give it."""
+    options = [] if folder == Path("migrations") else ["--migrations", str(folder)]
+    if url is not None:
+        options += ["--url", url]
+    command = shlex.join(["python", "-m", "libsqlkit", *options, "migrate"])
+    return f"`{command}`" if options else f"`make migrate` (or `{command}`)"
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:
