@@ -34,7 +34,15 @@ from codegen.source import load_source
 from codegen.validate import build_schema
 from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
-from libsqlkit._migrate import MigrationFolder, Migrator, apply_atomically, loss_report
+from libsqlkit._migrate import (
+    DataLossError,
+    MigrationError,
+    MigrationFolder,
+    Migrator,
+    apply_atomically,
+    migrate_command,
+    refuse_losses,
+)
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
@@ -69,6 +77,9 @@ def _check(args: argparse.Namespace) -> int:
         for path, why in stale_files(args.out, _render(args))
     ]
     folder = MigrationFolder.load(args.migrations)
+    unreadable = folder.unreadable()
+    if unreadable is not None:
+        problems.append(f"{unreadable} (or write the first one: `make migration NAME=init`)")
     problems += [f"{args.migrations}/{p}" for p in folder.problems()]
     if not problems:
         forward, _, _ = pending_change(args.migrations, _schema(args))
@@ -78,8 +89,14 @@ def _check(args: argparse.Namespace) -> int:
                 "pending): run `make migration NAME=...`"
             )
     if args.db and not problems:
+        # The verdict of `status` (the same `pending`), then drift from the applied schema.
         with connect(EMPTY, args.url) as db:
-            problems += [f"database: {d}" for d in Migrator(db, args.migrations).drift()]
+            migrator = Migrator(db, args.migrations)
+            try:
+                pending = migrator.pending_report(migrate_command(args.migrations, args.url))
+                problems += [f"database: {p}" for p in [pending, *migrator.drift()] if p]
+            except MigrationError as error:
+                problems.append(f"database: {error}")
     if problems:
         print("check failed:", file=sys.stderr)
         for problem in problems:
@@ -117,20 +134,23 @@ def _push(args: argparse.Namespace) -> int:
         if not steps.statements:
             print(f"{db.url} already has the schema")
             return 0
-        destructive = [loss_report(db, loss.kind, loss.table, loss.column) for loss in steps.losses]
-        if destructive and not args.force:
-            print("push would lose data; nothing was changed:", file=sys.stderr)
-            for line in destructive:
-                print(f"  {line}", file=sys.stderr)
-            print("run again with --force (make push FORCE=1) to apply it anyway", file=sys.stderr)
-            return 1
 
         def body() -> None:
+            refuse_losses(
+                db,
+                [(loss.kind, loss.table, loss.column) for loss in steps.losses],
+                force=args.force,
+                refusal="push would lose data; nothing was changed",
+                advice="run again with --force (make push FORCE=1) to apply it anyway",
+            )
             for statement in steps.statements:
                 db.execute(statement)
 
         try:
             apply_atomically(db, "push", body)
+        except DataLossError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         except NotNullViolation as exc:
             column = ".".join(
                 (exc.table or "").removeprefix("__new_").split(".") + list(exc.columns)

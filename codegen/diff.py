@@ -25,7 +25,8 @@ __all__ = ["Loss", "Plan", "plan"]
 @dataclass(frozen=True)
 class Loss:
     """What a step may destroy: a table's rows, a column's values, or values that no
-    longer fit a changed column type."""
+    longer fit a changed column type. Named as the database names them before the plan
+    runs (before its renames), since that is where the rows at stake are counted."""
 
     kind: str  # "table" | "column" | "type"
     table: str
@@ -169,6 +170,8 @@ def plan(
     result = Plan()
     work = {t.name: t for t in old.tables}
     wanted = {t.name for t in new.tables}
+    was_table: dict[str, str] = {}  # renames applied, new name -> old
+    was_column: dict[tuple[str, str], str] = {}
     for new_name, old_name in table_renames.items():
         if (
             old_name in work
@@ -182,6 +185,7 @@ def plan(
                     f"UPDATE `{ROWS}` SET `tbl` = '{new_name}' WHERE `tbl` = '{old_name}'"
                 )
             work[new_name] = _rename_table(work.pop(old_name), new_name)
+            was_table[new_name] = old_name
     for name in [n for n in work if n not in wanted]:
         result.statements.append(f"DROP TABLE {quote(name)}")
         if work[name].triggers:
@@ -204,10 +208,19 @@ def plan(
                     f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old_column)} TO {quote(new_column)}"
                 )
                 current = _rename_column(current, old_column, new_column)
+                was_column[table, new_column] = old_column
         if replace(current, ddl=()) != replace(target, ddl=()):
             _alter_or_rebuild(current, target, old, result)
     result.statements = change_log_once(result.statements)
+    result.losses = [_before_renames(loss, was_table, was_column) for loss in result.losses]
     return result
+
+
+def _before_renames(
+    loss: Loss, was_table: dict[str, str], was_column: dict[tuple[str, str], str]
+) -> Loss:
+    column = None if loss.column is None else was_column.get((loss.table, loss.column), loss.column)
+    return Loss(loss.kind, was_table.get(loss.table, loss.table), column)
 
 
 def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, result: Plan) -> None:

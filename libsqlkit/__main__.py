@@ -2,7 +2,8 @@
 
 migrate                 apply pending migrations in order, each all-or-nothing
 rollback [--steps N] [--force]   run the reverse of the last N migrations
-status                  list migrations, applied or pending
+status                  list migrations, applied or pending, and how to apply the pending
+                        ones; exit 1 if the folder is missing or disagrees with the database
 
 With TURSO_SYNC_MODE=offline they act on the local file (migrate the server with its own
 URL); in replica mode, through the replica on its primary.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from libsqlkit._database import connect
 from libsqlkit._errors import LibsqlKitError
-from libsqlkit._migrate import Migrator
+from libsqlkit._migrate import Migrator, migrate_command
 from libsqlkit._schema import Schema
 
 
@@ -49,15 +50,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if not migrator.rollback(args.steps, force=args.force):
                     print("nothing to roll back")
             else:
-                applied = {name for name, _ in migrator.applied()}
-                for entry in migrator.folder.entries:
-                    print(
-                        f"{'applied' if entry.name in applied else 'pending'}  {entry.name} ({entry.kind})"
-                    )
+                _status(migrator, migrate_command(args.migrations, args.url))
     except LibsqlKitError as error:
         print(f"{args.command} failed: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _status(migrator: Migrator, command: str) -> None:
+    """List every migration, then give the verdict `check --db` gives (`pending_report`)."""
+    migrator.folder.require()
+    applied = [name for name, _ in migrator.applied()]
+    for entry in migrator.folder.entries:
+        print(f"{'applied' if entry.name in applied else 'pending'}  {entry.name} ({entry.kind})")
+    listed = {entry.name for entry in migrator.folder.entries}
+    for name in applied:
+        if name not in listed:
+            print(f"applied  {name} (not in the folder)")
+    print(migrator.pending_report(command) or "all migrations are applied")
 
 
 if __name__ == "__main__":

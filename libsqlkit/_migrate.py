@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,12 +25,15 @@ from libsqlkit._snapshot import Snapshot, introspect, schema_facts
 
 __all__ = [
     "Applied",
+    "DataLossError",
     "MigrationError",
     "MigrationFolder",
     "Migrator",
     "apply_atomically",
     "describe_differences",
     "loss_report",
+    "migrate_command",
+    "refuse_losses",
     "split_statements",
 ]
 
@@ -50,6 +54,16 @@ class MigrationError(LibsqlKitError):
         super().__init__(message)
         self.migration = migration
         self.statement = statement
+
+
+class DataLossError(MigrationError):
+    """A step would lose rows or values and was not forced: it changed nothing."""
+
+    def __init__(
+        self, message: str, losses: Sequence[str], *, migration: str | None = None
+    ) -> None:
+        super().__init__(message, migration=migration)
+        self.losses = tuple(losses)
 
 
 def split_statements(text: str) -> list[str]:
@@ -102,17 +116,50 @@ class MigrationFolder:
 
     @classmethod
     def load(cls, path: Path) -> MigrationFolder:
+        """The folder's journal; no entries when there is none yet (see `unreadable`)."""
         journal = path / "journal.json"
-        if not journal.exists():
+        if not journal.is_file():
             return cls(path)
-        data = json.loads(journal.read_text(encoding="utf-8"))
-        entries = [
-            Entry(
-                e["name"], e["kind"], e["sha256"], path / e["name"], tuple(e.get("down_loses", ()))
-            )
-            for e in data["migrations"]
-        ]
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+            entries = [
+                Entry(
+                    e["name"],
+                    e["kind"],
+                    e["sha256"],
+                    path / e["name"],
+                    tuple(e.get("down_loses", ())),
+                )
+                for e in data["migrations"]
+            ]
+        except (ValueError, LookupError, TypeError, AttributeError) as exc:
+            raise MigrationError(
+                f"{journal.absolute()} is not a migrations journal ({type(exc).__name__}: {exc})"
+            ) from None
         return cls(path, entries)
+
+    def unreadable(self) -> str | None:
+        """Why there are no migrations to apply or check here (no folder, or no
+        journal.json in it), with the absolute path looked at; None when there are."""
+        where = self.path.absolute()
+        if not self.path.is_dir():
+            return (
+                f"there is no migrations folder at {where}: run the command from the project's "
+                "folder, or give the folder's path with --migrations"
+            )
+        if not (self.path / "journal.json").is_file():
+            return (
+                f"the migrations folder {where} has no journal.json, which lists its migrations "
+                "in order: restore it (it is committed with the migrations), or point --migrations "
+                "at the right folder"
+            )
+        return None
+
+    def require(self) -> None:
+        """Refuse to go on with no migrations folder, rather than take it for an empty one."""
+        why = self.unreadable()
+        if why is not None:
+            raise MigrationError(why)
 
     def problems(self) -> list[str]:
         """Why the folder is inconsistent: missing, edited or unlisted migrations."""
@@ -181,7 +228,11 @@ class Migrator:
             for n, h in self.db.execute(f"SELECT name, sha256 FROM `{TRACKING}` ORDER BY name")
         ]
 
-    def _verify(self, applied: list[tuple[str, str]]) -> None:
+    def _verified(self) -> list[tuple[str, str]]:
+        """The applied migrations, once the folder exists and agrees with them (checked
+        before the tracking table is touched)."""
+        self.folder.require()
+        applied = self.applied()
         problems = self.folder.problems()
         if problems:
             raise MigrationError(
@@ -192,8 +243,9 @@ class Migrator:
         unknown = [n for n in names if n not in journal]
         if unknown:
             raise MigrationError(
-                f"the database has migrations that the folder does not ({', '.join(unknown)}): "
-                "it is newer than this code, or a migration file was deleted"
+                f"the database has migrations that {self.folder.path.absolute() / 'journal.json'} "
+                f"does not list ({', '.join(unknown)}): the database is newer than this code, or "
+                "a migration was deleted from the folder"
             )
         if names != journal[: len(names)]:
             raise MigrationError(
@@ -207,14 +259,32 @@ class Migrator:
                     "migration; write a new one",
                     migration=name,
                 )
+        return applied
 
     def pending(self) -> list[Entry]:
-        applied = self.applied()
-        self._verify(applied)
-        return self.folder.entries[len(applied) :]
+        """The migrations not applied yet, once the folder and the database agree."""
+        return self.folder.entries[len(self._verified()) :]
+
+    def pending_report(self, command: str) -> str | None:
+        """The verdict `status` prints and `check --db` fails on, so the two always agree:
+        None when every migration is applied, else which are pending and the `command`
+        that applies them. Raises as `migrate` would when it could not apply them."""
+        pending = self.pending()
+        if not pending:
+            return None
+        names = ", ".join(entry.name for entry in pending)
+        report = f"{len(pending)} pending migration(s), not applied yet: {names}: run {command}"
+        baseline = self._baseline_point()
+        if baseline:
+            report += (
+                f" (the database already has the schema of {self.folder.entries[baseline - 1].name}: "
+                "migrate records the migrations up to it as applied, without running them)"
+            )
+        return report
 
     def migrate(self) -> list[Applied]:
         """Apply pending migrations in order; two migrators at once never apply one twice."""
+        self._verified()
         self._baseline()
         done = []
         for entry in self.pending():
@@ -225,53 +295,51 @@ class Migrator:
         return done
 
     def rollback(self, steps: int = 1, *, force: bool = False) -> list[Applied]:
-        applied = self.applied()
-        self._verify(applied)
+        """Run the reverse of the last `steps` migrations, newest first, each all-or-nothing.
+
+        A reverse that would lose a row or a value here (see `refuse_losses`) is refused
+        unless `force`; one that would drop only empty tables and NULLs just runs.
+        """
+        applied = self._verified()
         by_name = {e.name: e for e in self.folder.entries}
         done = []
         for name, _ in reversed(applied[-steps:] if steps > 0 else []):
-            entry = by_name[name]
-            if entry.down_loses and not force:
-                raise MigrationError(
-                    f"rolling back {name} would lose data:\n  "
-                    + "\n  ".join(
-                        loss_report(self.db, loss["kind"], loss["table"], loss.get("column"))
-                        for loss in entry.down_loses
-                    )
-                    + "\nrun it with --force (FORCE=1) to roll back anyway",
-                    migration=name,
-                )
             started = time.perf_counter()
-            self._run(entry, "down")
+            self._run(by_name[name], "down", force=force)
             done.append(Applied(name, int((time.perf_counter() - started) * 1000), "rolled back"))
             self.report(f"rolled back {name} in {done[-1].duration_ms} ms")
         return done
 
     def drift(self) -> list[str]:
         """How the live schema differs from the snapshot of its last applied migration."""
-        applied = self.applied()
-        self._verify(applied)
-        expected = schema_facts(self.folder.latest_snapshot(len(applied)))
+        applied = self._verified()
+        expected = schema_facts(self.folder.latest_snapshot(len(applied) or self._baseline_point()))
         live = introspect(lambda sql, params: self.db.execute(sql, params))
         return describe_differences(expected, live)
 
     def _baseline(self) -> None:
         """A database created before migrations (create_schema, or by hand) with exactly
         the schema of some migration: record the migrations up to it as applied."""
+        index = self._baseline_point()
+        if index:
+            with self.db.transaction():
+                for entry in self.folder.entries[:index]:
+                    self._track(entry, 0)
+            self.report(
+                f"baselined: the database already had the schema of {self.folder.entries[index - 1].name}"
+            )
+
+    def _baseline_point(self) -> int:
+        """How many migrations a database with tables but no migration history already
+        has the schema of; 0 with a history or no tables. Raises if it matches none."""
         if self.applied():
-            return
+            return 0
         live = introspect(lambda sql, params: self.db.execute(sql, params))
         if not live.tables:
-            return
+            return 0
         for index in range(len(self.folder.entries), 0, -1):
             if schema_facts(self.folder.latest_snapshot(index)) == live:
-                with self.db.transaction():
-                    for entry in self.folder.entries[:index]:
-                        self._track(entry, 0)
-                self.report(
-                    f"baselined: the database already had the schema of {self.folder.entries[index - 1].name}"
-                )
-                return
+                return index
         raise MigrationError(
             "the database has tables but no migration history, and its schema matches no "
             "migration: apply migrations to a new file, or use push in development"
@@ -283,8 +351,12 @@ class Migrator:
             (entry.name, entry.actual_sha256(), int(datetime.now(UTC).timestamp()), duration_ms),
         )
 
-    def _run(self, entry: Entry, direction: str) -> bool:
-        """Run one migration all-or-nothing; False if another migrator already did it."""
+    def _run(self, entry: Entry, direction: str, *, force: bool = False) -> bool:
+        """Run one migration all-or-nothing; False if another migrator already did it.
+
+        A reverse counts what it would lose inside its own transaction, under the write
+        lock, so no row written meanwhile escapes the count.
+        """
 
         def body() -> bool:
             done = bool(
@@ -292,6 +364,18 @@ class Migrator:
             )
             if done == (direction == "up"):
                 return False
+            if direction == "down":
+                refuse_losses(
+                    self.db,
+                    [
+                        (loss["kind"], loss["table"], loss.get("column"))
+                        for loss in entry.down_loses
+                    ],
+                    force=force,
+                    refusal=f"rolling back {entry.name} would lose data, so it stays applied",
+                    advice="run it with --force (make rollback FORCE=1) to roll back anyway",
+                    migration=entry.name,
+                )
             started = time.perf_counter()
             self._statements(entry, direction)
             if direction == "up":
@@ -338,17 +422,54 @@ class Migrator:
 T = TypeVar("T")
 
 
-def loss_report(db: Database, kind: str, table: str, column: str | None) -> str:
-    """What a dropped table or column, or a changed type, would lose here, counted.
-
-    Rollback and push both say it this way before refusing to go on without force.
-    """
+def loss_report(db: Database, kind: str, table: str, column: str | None) -> str | None:
+    """What a dropped table or column, or a changed type, would lose here, counted;
+    None when it would lose nothing (an empty table, a column holding only NULLs)."""
     if kind == "table":
         rows = db.execute(f"SELECT count(*) FROM `{table}`")[0][0]
-        return f"table {table} would be dropped with its {rows} rows"
+        return f"table {table} would be dropped with its {rows} rows" if rows else None
     rows = db.execute(f"SELECT count(*) FROM `{table}` WHERE `{column}` IS NOT NULL")[0][0]
     what = "dropped" if kind == "column" else "converted to another type"
-    return f"column {table}.{column} would be {what}: {rows} rows hold a value"
+    return f"column {table}.{column} would be {what}: {rows} rows hold a value" if rows else None
+
+
+def refuse_losses(
+    db: Database,
+    losses: Iterable[tuple[str, str, str | None]],
+    *,
+    force: bool,
+    refusal: str,
+    advice: str,
+    migration: str | None = None,
+) -> None:
+    """Raise DataLossError (`refusal`, what would be lost here, counted, then `advice`)
+    when the steps that cause `losses` would lose anything, unless forced.
+
+    The one rule of rollback and push: only real losses count (a dropped table with rows,
+    a dropped column or changed type with a non-NULL value), so dropping what is empty
+    never needs force. Run it inside the transaction that makes the change.
+    """
+    if force:
+        return
+    lost = [
+        line for kind, table, column in losses if (line := loss_report(db, kind, table, column))
+    ]
+    if lost:
+        raise DataLossError(
+            f"{refusal}:\n  " + "\n  ".join(lost) + f"\n{advice}",
+            lost,
+            migration=migration,
+        )
+
+
+def migrate_command(folder: Path, url: str | None) -> str:
+    """The exact command that applies `folder`'s pending migrations to `url`
+    (None: TURSO_DATABASE_URL), as the `status` and `check --db` messages give it."""
+    options = [] if folder == Path("migrations") else ["--migrations", str(folder)]
+    if url is not None:
+        options += ["--url", url]
+    command = shlex.join(["python", "-m", "libsqlkit", *options, "migrate"])
+    return f"`{command}`" if options else f"`make migrate` (or `{command}`)"
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:

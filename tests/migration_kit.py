@@ -18,11 +18,14 @@ EMPTY = Schema((), ())
 
 
 class Project:
-    def __init__(self, folder: Path) -> None:
+    """The database is the folder's app.db, or the server at `url` (sqld)."""
+
+    def __init__(self, folder: Path, url: str | None = None, auth_token: str | None = None) -> None:
         self.folder = folder
         self.schema_path = folder / "schema.yaml"
         self.migrations = folder / "migrations"
-        self.db: Database = connect(EMPTY, f"file:{folder / 'app.db'}")
+        self.url = url or f"file:{folder / 'app.db'}"
+        self.db: Database = connect(EMPTY, self.url, auth_token=auth_token)
 
     def write_schema(self, tables: dict[str, Any]) -> None:
         # JSON is YAML: the test schemas are written as JSON documents.

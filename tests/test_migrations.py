@@ -14,7 +14,7 @@ import pytest
 
 from codegen.cli import main as codegen_main
 from libsqlkit import connect
-from libsqlkit._migrate import MigrationError, Migrator
+from libsqlkit._migrate import DataLossError, MigrationError, Migrator
 from tests.migration_kit import EMPTY, Project, pk
 
 ROOT = Path(__file__).parent.parent
@@ -160,6 +160,79 @@ def test_rollback_refuses_to_lose_data_unless_forced(project: Project) -> None:
     assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
 
 
+TAGS: dict[str, Any] = {"tags": {"columns": {"id": pk()}}}
+
+
+def test_rollback_runs_without_force_when_nothing_would_be_lost(project: Project) -> None:
+    """An empty table, a column holding only NULLs, a retyped column holding only NULLs:
+    dropping or converting them loses nothing, so no FORCE is asked for."""
+    project.migration({**_with({"bio": {"type": "text"}}), **TAGS}, "bio_and_tags")
+    project.migration({**_with({"bio": {"type": "integer"}}), **TAGS}, "retype_bio")
+    project.migrator().migrate()
+    done = project.migrator().rollback(2)
+    assert [d.name for d in done] == ["0002_retype_bio", "0001_bio_and_tags"]
+    assert project.live() == project.expected()
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
+    project.db.execute("DELETE FROM users")
+    assert [d.name for d in project.migrator().rollback()] == ["0000_init"]
+    assert project.db.execute("SELECT name FROM sqlite_schema WHERE name = 'users'") == []
+
+
+def test_rollback_refuses_only_real_losses_and_counts_them(project: Project) -> None:
+    project.migration({**_with({"bio": {"type": "text"}}), **TAGS}, "bio_and_tags")
+    project.migration({**_with({"bio": {"type": "integer"}}), **TAGS}, "retype_bio")
+    project.migrator().migrate()
+    project.db.execute("UPDATE users SET bio = 7 WHERE id = 'u1'")
+    with pytest.raises(DataLossError) as caught:
+        project.migrator().rollback()
+    assert caught.value.migration == "0002_retype_bio"
+    assert caught.value.losses == (
+        "column users.bio would be converted to another type: 1 rows hold a value",
+    )
+    assert str(caught.value) == (
+        "rolling back 0002_retype_bio would lose data, so it stays applied:\n"
+        "  column users.bio would be converted to another type: 1 rows hold a value\n"
+        "run it with --force (make rollback FORCE=1) to roll back anyway"
+    )
+    project.migrator().rollback(force=True)
+    with pytest.raises(DataLossError) as caught:
+        project.migrator().rollback()  # tags is empty: only bio's value is at stake
+    assert caught.value.losses == ("column users.bio would be dropped: 1 rows hold a value",)
+    project.db.execute("INSERT INTO tags (id) VALUES ('t1'), ('t2')")
+    project.db.execute("UPDATE users SET bio = NULL")
+    with pytest.raises(DataLossError) as caught:
+        project.migrator().rollback()
+    assert caught.value.losses == ("table tags would be dropped with its 2 rows",)
+    assert [n for n, _ in project.migrator().applied()] == ["0000_init", "0001_bio_and_tags"]
+    assert project.rows("tags") == [("t1",), ("t2",)]
+
+
+def test_a_refusal_counts_under_the_names_the_database_has_before_renames(
+    project: Project,
+) -> None:
+    """The reverse renames people back to users before it drops and converts columns:
+    what is at stake is counted in people, where the rows are (not in users: no such table)."""
+    people = {
+        "people": {
+            "renamed_from": "users",
+            "columns": {
+                "id": pk(),
+                "full_name": {"type": "integer", "not_null": True, "renamed_from": "name"},
+                "age": {"type": "integer", "not_null": True, "default": 18},
+            },
+        }
+    }
+    project.migration(people, "reshape")
+    project.migrator().migrate()
+    with pytest.raises(DataLossError) as caught:
+        project.migrator().rollback()
+    assert sorted(caught.value.losses) == [
+        "column people.age would be dropped: 2 rows hold a value",
+        "column people.full_name would be converted to another type: 2 rows hold a value",
+    ]
+    assert project.rows("people") == [("u1", "Ann", 18), ("u2", "Bo", 18)]
+
+
 def test_rollback_of_several_steps(project: Project) -> None:
     project.migration(_with({"a": {"type": "text"}}), "a")
     project.migration(_with({"a": {"type": "text"}, "b": {"type": "text"}}), "b")
@@ -287,6 +360,17 @@ def test_push_creates_and_refuses_silent_losses(
     project.write_schema({"other": {"columns": {"id": pk()}}})
     assert codegen_main([*args, "--force"]) == 0
     assert project.db.execute("SELECT name FROM sqlite_schema WHERE name = 'users'") == []
+
+
+def test_push_drops_what_is_empty_without_force(project: Project) -> None:
+    """The rule of rollback: an empty table and a column of NULLs lose nothing."""
+    args = ["--schema", str(project.schema_path), "push", "--url", project.url]
+    project.write_schema({**_with({"bio": {"type": "text"}}), **TAGS})
+    assert codegen_main(args) == 0
+    project.write_schema(USERS)
+    assert codegen_main(args) == 0
+    assert project.live() == project.expected()
+    assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
 
 
 def test_check_reports_schema_changes_and_database_drift(
