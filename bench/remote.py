@@ -15,8 +15,6 @@ from bench.harness import Report, timed
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow
 from generated.repositories import WorkflowRepository
-from libsqlkit._hrana import HranaDriver
-from libsqlkit._replica import ReplicaDriver
 from tests.conftest import reset_server
 from tests.sqld import Sqld
 
@@ -24,12 +22,7 @@ CALLS = {"find_by_id": 300, "find_by_user_id (~20 rows)": 100, "create": 100, "u
 
 
 def _round_trips(db: DbClient) -> int:
-    driver = db._driver
-    if isinstance(driver, HranaDriver):
-        return driver.round_trips
-    if isinstance(driver, ReplicaDriver):
-        return driver.remote.round_trips
-    return 0
+    return db.round_trips
 
 
 def _steps(repo: WorkflowRepository, ids: list[str]) -> dict[str, Callable[[int], object]]:

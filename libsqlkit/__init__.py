@@ -5,8 +5,10 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 """
 
 from libsqlkit import _codecs as codecs
+from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._codecs import Codec, dump_json, js_number
-from libsqlkit._database import Database, SyncMode, connect
+from libsqlkit._connect import SyncMode, connect
+from libsqlkit._database import Database
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
     AuthError,
@@ -24,16 +26,28 @@ from libsqlkit._errors import (
     Timeout,
     Unavailable,
     UniqueViolation,
+    WouldBlock,
 )
 from libsqlkit._expr import Condition, Expr, and_, count, exists, max_, min_, not_, or_, sum_
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._plan import Plan, Statement
 from libsqlkit._query import QueryError, TableRef, delete, insert, select, sql, update
-from libsqlkit._repository import Repository, SoftDeleteRepository
+from libsqlkit._repository import (
+    AsyncRepository,
+    AsyncSoftDeleteRepository,
+    Repository,
+    SoftDeleteRepository,
+    fetch_all,
+    fetch_one,
+)
 from libsqlkit._schema import Column, Schema, Table, TableSql
-from libsqlkit._sync import Conflict, SyncReport
+from libsqlkit._sync_report import Conflict, SyncReport
 from libsqlkit._url import app_database_url
 
 __all__ = [
+    "AsyncDatabase",
+    "AsyncRepository",
+    "AsyncSoftDeleteRepository",
     "AuthError",
     "Busy",
     "CheckViolation",
@@ -54,12 +68,14 @@ __all__ = [
     "LibsqlKitError",
     "LocalDriverName",
     "NotNullViolation",
+    "Plan",
     "QueryError",
     "Repository",
     "Schema",
     "SchemaStateError",
     "SelectModel",
     "SoftDeleteRepository",
+    "Statement",
     "SyncMode",
     "SyncReport",
     "Table",
@@ -69,6 +85,7 @@ __all__ = [
     "Unavailable",
     "UniqueViolation",
     "UpdateModel",
+    "WouldBlock",
     "and_",
     "app_database_url",
     "codecs",
@@ -77,6 +94,8 @@ __all__ = [
     "delete",
     "dump_json",
     "exists",
+    "fetch_all",
+    "fetch_one",
     "insert",
     "js_number",
     "max_",

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from libsqlkit._database import connect
+from libsqlkit._connect import connect
 from libsqlkit._errors import LibsqlKitError
 from libsqlkit._migrate import Migrator, migrate_command
 from libsqlkit._schema import Schema

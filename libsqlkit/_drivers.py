@@ -1,6 +1,6 @@
-"""Thin adapters over the two local drivers, with their pitfalls handled in one place.
+"""Connections to a local file through the two local drivers, their pitfalls handled here.
 
-Both run in autocommit mode: the Database issues BEGIN/COMMIT itself, so transactions
+Both run in autocommit mode: the engines issue BEGIN/COMMIT themselves, so transactions
 behave the same whichever driver is below. Every result is read to the end (a half-read
 cursor keeps a read transaction open and blocks writers).
 """
@@ -9,27 +9,32 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, Protocol
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
 
 from libsqlkit._errors import AuthError, DatabaseError, Timeout, Unavailable
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
+from libsqlkit._plan import Statement
+from libsqlkit._rows import Row
 
 __all__ = [
-    "Driver",
+    "MEMORY",
     "DriverError",
     "DriverName",
-    "LibsqlDriver",
+    "LibsqlConnection",
+    "LocalConnection",
     "LocalDriverName",
-    "Sqlite3Driver",
-    "open_driver",
+    "Sqlite3Connection",
+    "import_libsql",
+    "libsql_error",
+    "open_local",
     "refuse_nul_text",
 ]
 
 DriverName = Literal["sqlite3", "libsql", "remote", "replica"]
 LocalDriverName = Literal["sqlite3", "libsql"]
-
-Row = tuple[Any, ...]
+MEMORY = ":memory:"
 
 _INT32 = range(-(2**31), 2**31)
 
@@ -37,57 +42,54 @@ _INT32 = range(-(2**31), 2**31)
 class DriverError(DatabaseError):
     """A driver's failure, reduced to its message; `integrity` marks constraint failures.
 
-    The Database translates it into the typed errors; it is a DatabaseError itself so that
-    nothing a driver raises falls outside the library's error hierarchy."""
+    The database shells translate it into the typed errors; it is a DatabaseError itself
+    so that nothing a driver raises falls outside the library's error hierarchy."""
 
     def __init__(self, message: str, *, integrity: bool) -> None:
         super().__init__(message)
         self.integrity = integrity
 
 
-class Driver(Protocol):
-    """What the Database needs of a connection, local or remote."""
-
-    name: DriverName
-
-    def execute(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
-
-    def execute_many(
-        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
-    ) -> None: ...
-
-    def batch(
-        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
-    ) -> list[list[Row]]: ...
-
-    def begin(self) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
-
-    def set_foreign_keys(self, enabled: bool) -> None:
-        """Enforce foreign keys or not, from the next transaction on (never inside one)."""
-        ...
-
-    def close(self) -> None: ...
-
-
-class _LocalDriver:
-    """Transactions and batches for drivers on a local file, in terms of `execute`."""
+class LocalConnection:
+    """One connection to a local file: statements, transactions, foreign keys."""
 
     def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
         raise NotImplementedError
 
-    def _execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         for params in rows:
             self.execute(sql, params)
 
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def run(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """Each statement in order, as is (the caller wraps them in a transaction)."""
+        results = []
+        for statement in statements:
+            if statement.rows is None:
+                results.append(self.execute(statement.sql, statement.params))
+            else:
+                self.execute_many(statement.sql, statement.rows)
+                results.append([])
+        return results
+
+    def run_atomically(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        """All statements or none: one as is (SQLite makes it atomic), several in a
+        transaction of their own."""
+        if len(statements) == 1 and statements[0].rows is None:
+            return [self.execute(statements[0].sql, statements[0].params)]
+        self.begin()
+        try:
+            results = self.run(statements)
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+        return results
+
     def begin(self) -> None:
         self.execute("BEGIN IMMEDIATE", ())
-
-    def set_foreign_keys(self, enabled: bool) -> None:
-        self.execute(f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}", ())
 
     def commit(self) -> None:
         self.execute("COMMIT", ())
@@ -95,39 +97,13 @@ class _LocalDriver:
     def rollback(self) -> None:
         self.execute("ROLLBACK", ())
 
-    def execute_many(
-        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
-    ) -> None:
-        if not own_transaction:
-            self._execute_many(sql, rows)
-            return
-        self.begin()
-        try:
-            self._execute_many(sql, rows)
-        except BaseException:
-            self.rollback()
-            raise
-        self.commit()
-
-    def batch(
-        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
-    ) -> list[list[Row]]:
-        if not own_transaction:
-            return [self.execute(sql, params) for sql, params in statements]
-        self.begin()
-        try:
-            results = [self.execute(sql, params) for sql, params in statements]
-        except BaseException:
-            self.rollback()
-            raise
-        self.commit()
-        return results
+    def set_foreign_keys(self, enabled: bool) -> None:
+        """Enforce foreign keys or not, from the next transaction on (never inside one)."""
+        self.execute(f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}", ())
 
 
-class Sqlite3Driver(_LocalDriver):
+class Sqlite3Connection(LocalConnection):
     """The standard library's sqlite3: the fastest local driver, with precise errors."""
-
-    name: DriverName = "sqlite3"
 
     def __init__(self, path: str, *, busy_timeout_ms: int) -> None:
         try:
@@ -148,7 +124,7 @@ class Sqlite3Driver(_LocalDriver):
         except sqlite3.Error as exc:
             raise DriverError(str(exc), integrity=False) from None
 
-    def _execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         try:
             self._conn.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
@@ -186,16 +162,14 @@ def _bind_libsql(sql: str, params: Sequence[Any]) -> tuple[str, tuple[Any, ...]]
     return rewrite(sql, big), bound
 
 
-def refuse_nul_text(params: Iterable[Any]) -> None:
+def refuse_nul_text(params: Sequence[Any]) -> None:
     """Refuse text that libsql_experimental would read back cut at a NUL character."""
     if any(type(value) is str and "\x00" in value for value in params):
         raise DriverError(NUL_TEXT, integrity=False)
 
 
-class LibsqlDriver(_LocalDriver):
+class LibsqlConnection(LocalConnection):
     """libsql_experimental on a local file (the replica mode builds on it)."""
-
-    name: DriverName = "libsql"
 
     def __init__(self, path: str, *, busy_timeout_ms: int, connection: Any = None) -> None:
         self._conn = connection
@@ -256,7 +230,43 @@ def libsql_error(message: str) -> Exception:
     return DriverError(message, integrity=" constraint failed" in message)
 
 
-def open_driver(name: LocalDriverName, path: str, *, busy_timeout_ms: int) -> Driver:
-    if name == "sqlite3":
-        return Sqlite3Driver(path, busy_timeout_ms=busy_timeout_ms)
-    return LibsqlDriver(path, busy_timeout_ms=busy_timeout_ms)
+def open_local(
+    name: LocalDriverName,
+    path: str,
+    url: str,
+    *,
+    busy_timeout_ms: int,
+    wal: bool,
+    reader: bool = False,
+) -> LocalConnection:
+    """Open and set up a connection to a local file, or fail with a typed error and leave
+    the file as it was.
+
+    SQLite opens lazily: a file that is not a database fails at the first statement. The
+    connection is then closed, which removes the -wal/-shm files it made. A reader only
+    reads (`query_only`): it never takes the write lock, so it never waits behind one.
+    """
+    sidecars = [Path(path + suffix) for suffix in ("-wal", "-shm")]
+    existed = [sidecar.exists() for sidecar in sidecars]
+    opened: LocalConnection | None = None
+    try:
+        if name == "sqlite3":
+            opened = Sqlite3Connection(path, busy_timeout_ms=busy_timeout_ms)
+        else:
+            opened = LibsqlConnection(path, busy_timeout_ms=busy_timeout_ms)
+        opened.execute("SELECT count(*) FROM sqlite_schema", ())
+        if reader:
+            opened.execute("PRAGMA query_only = ON", ())
+        else:
+            if wal and path != MEMORY:
+                opened.execute("PRAGMA journal_mode = WAL", ())
+                opened.execute("PRAGMA synchronous = NORMAL", ())
+            opened.execute("PRAGMA foreign_keys = ON", ())
+    except (DriverError, OSError) as exc:
+        if opened is not None:
+            opened.close()
+        for sidecar, was_there in zip(sidecars, existed, strict=True):
+            if not was_there:
+                sidecar.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot open {url} as a database: {exc}") from exc
+    return opened

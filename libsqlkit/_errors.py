@@ -25,6 +25,8 @@ __all__ = [
     "Timeout",
     "Unavailable",
     "UniqueViolation",
+    "WouldBlock",
+    "driver_failure",
 ]
 
 
@@ -38,6 +40,11 @@ class ConfigurationError(LibsqlKitError):
 
 class SchemaStateError(LibsqlKitError):
     """The database's schema is not in a state this operation can work with."""
+
+
+class WouldBlock(ConfigurationError):
+    """Waiting here would never end: the sync API, called from async code, waits for a
+    transaction that another task of the same event loop holds open."""
 
 
 class InvalidValue(LibsqlKitError, ValueError):
@@ -190,6 +197,28 @@ def constraint_error(
             f"foreign key constraint failed{where}: the referenced row does not exist "
             "or is still referenced",
             table=table,
+            sql=sql,
+        )
+    return DatabaseError(message, sql=sql)
+
+
+def driver_failure(
+    message: str,
+    *,
+    integrity: bool,
+    checks: Mapping[str, tuple[str, tuple[str, ...]]],
+    table: str | None,
+    sql: str,
+) -> DatabaseError:
+    """The typed error for a statement the database refused, from the engine's message:
+    a constraint violation, a lock wait that ran out, or the engine's own words."""
+    if integrity or " constraint failed" in message:
+        return constraint_error(message, checks=checks, table=table, sql=sql)
+    if "database is locked" in message or "database table is locked" in message:
+        return Busy(
+            f"{message}: another connection (a migration, or a long transaction) held the "
+            "write lock for longer than the busy timeout; nothing was done. Retry, or "
+            "open the client with a longer busy_timeout_ms",
             sql=sql,
         )
     return DatabaseError(message, sql=sql)

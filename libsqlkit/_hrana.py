@@ -1,30 +1,44 @@
-"""Remote libSQL (sqld, Turso) over HTTP: the Hrana v2 pipeline protocol, standard library only.
+"""Remote libSQL (sqld, Turso): the Hrana v2 pipeline protocol over HTTP, without I/O.
 
-Why not libsql_experimental for remote calls: it binds ints as 32-bit, holds the GIL
-while a hung server never answers (no timeout possible), and reports every failure as a
-ValueError. Over plain HTTP every call has a socket timeout, integers travel as decimal
-text (exact 64-bit), HTTP status codes tell authentication errors apart, and a batch of
-statements is one round trip.
+What a request body holds and what a reply means lives here; the sync and async
+transports (`_http`) only carry bytes. Why not libsql_experimental for remote calls: it
+binds ints as 32-bit, holds the GIL while a hung server never answers (no timeout
+possible), and reports every failure as a ValueError. Over plain HTTP every call has a
+timeout, integers travel as decimal text (exact 64-bit), floats as exact integer parts,
+HTTP status codes tell authentication errors apart, and a batch of statements is one
+round trip.
 """
 
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import math
-import ssl
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from libsqlkit._drivers import DriverError, DriverName, Row
-from libsqlkit._errors import AuthError, ConfigurationError, Timeout, Unavailable
+from libsqlkit._drivers import DriverError
+from libsqlkit._errors import AuthError, ConfigurationError
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
+from libsqlkit._plan import Statement
+from libsqlkit._rows import Row
 
-__all__ = ["HranaDriver", "http_base_url"]
+__all__ = [
+    "NON_FINITE",
+    "PIPELINE",
+    "Exchange",
+    "StreamState",
+    "http_base_url",
+    "one_shot",
+    "status_error",
+]
 
 PIPELINE = "/v2/pipeline"
+T = TypeVar("T")
+Body = dict[str, Any]
+# A request body and how to read its reply: what a transport sends and hands back.
+Exchange = tuple[Body, Callable[[Body], T]]
 
 
 def http_base_url(url: str) -> str:
@@ -47,13 +61,26 @@ def http_base_url(url: str) -> str:
     return f"{scheme}://{parts.hostname}{port}"
 
 
+# -- values ----------------------------------------------------------------------------
+
+
+class _NonFinite:
+    """A REAL the server holds but cannot send (±infinity, written by another tool)."""
+
+    def __repr__(self) -> str:
+        return "<±infinity: the server cannot send this REAL value>"
+
+
+NON_FINITE = _NonFinite()
+
+
 def _value(value: object) -> dict[str, Any]:
+    # Values that cannot travel exactly (beyond 64 bits, NaN, infinity) never get here:
+    # the Database refuses them first (libsqlkit._values).
     if value is None:
         return {"type": "null"}
     if isinstance(value, bool):
         return {"type": "integer", "value": "1" if value else "0"}
-    # Values that cannot travel exactly (beyond 64 bits, NaN, infinity) never get here:
-    # the Database refuses them first (libsqlkit._values).
     if isinstance(value, int):
         return {"type": "integer", "value": str(value)}
     if isinstance(value, float):
@@ -80,16 +107,6 @@ def _python(value: dict[str, Any]) -> object:
         data: str = value["base64"]
         return base64.b64decode(data + "=" * (-len(data) % 4))
     return None
-
-
-class _NonFinite:
-    """A REAL the server holds but cannot send (±infinity, written by another tool)."""
-
-    def __repr__(self) -> str:
-        return "<±infinity: the server cannot send this REAL value>"
-
-
-NON_FINITE = _NonFinite()
 
 
 def _stmt(sql: str, params: Sequence[Any]) -> dict[str, Any]:
@@ -121,6 +138,15 @@ def _exact_floats(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
     return rewrite(sql, templates), bound
 
 
+def _stmts(statements: Sequence[Statement]) -> list[dict[str, Any]]:
+    """Every statement to run, an executemany expanded into one per parameter row."""
+    return [
+        _stmt(s.sql, params)
+        for s in statements
+        for params in (s.rows if s.rows is not None else (s.params,))
+    ]
+
+
 def _rows(result: dict[str, Any]) -> list[Row]:
     return [tuple(_python(v) for v in row) for row in result["rows"]]
 
@@ -130,193 +156,33 @@ def _fail(error: dict[str, Any]) -> DriverError:
     return DriverError(message, integrity=" constraint failed" in message)
 
 
-class HranaDriver:
-    """One remote database; not thread-safe by itself (the Database serializes calls)."""
+def _error_text(text: bytes) -> str:
+    body = text.decode(errors="replace").strip()
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return body[:300]
+    if isinstance(parsed, dict) and isinstance(parsed.get("message") or parsed.get("error"), str):
+        return str(parsed.get("message") or parsed.get("error"))
+    return body[:300]
 
-    name: DriverName = "remote"
 
-    def __init__(self, url: str, *, auth_token: str | None, timeout: float) -> None:
-        parts = urlsplit(http_base_url(url))
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or ""
-        self._port = parts.port
-        self._headers = {"Content-Type": "application/json"}
-        if auth_token:
-            self._headers["Authorization"] = f"Bearer {auth_token}"
-        self._timeout = timeout
-        self._connection: http.client.HTTPConnection | None = None
-        self._baton: str | None = None  # the open stream of a transaction
-        self._foreign_keys = True  # sqld enforces them on every new stream
-        self._begin_pending = False
-        self.round_trips = 0
-
-    def __repr__(self) -> str:
-        return f"HranaDriver({'https' if self._https else 'http'}://{self._host})"
-
-    # -- transport -------------------------------------------------------------------
-
-    def _connect(self) -> http.client.HTTPConnection:
-        if self._connection is None:
-            if self._https:
-                self._connection = http.client.HTTPSConnection(
-                    self._host,
-                    self._port,
-                    timeout=self._timeout,
-                    context=ssl.create_default_context(),
-                )
-            else:
-                self._connection = http.client.HTTPConnection(
-                    self._host, self._port, timeout=self._timeout
-                )
-        return self._connection
-
-    def _drop_connection(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-        where = f"{self._host}:{self._port or (443 if self._https else 80)}"
-        self.round_trips += 1
-        for attempt in (1, 2):
-            reused = self._connection is not None
-            connection = self._connect()
-            try:
-                connection.request("POST", PIPELINE, body=payload, headers=self._headers)
-                response = connection.getresponse()
-                text = response.read()
-            except TimeoutError:
-                self._drop_connection()
-                raise Timeout(f"{where} did not answer within {self._timeout:g} s") from None
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
-                self._drop_connection()
-                # Most often a kept-alive connection the server closed while idle, before it
-                # read this request: sent once more on a new connection. (A server dying
-                # after running it would look the same; its retry then fails as Unavailable,
-                # or as a unique violation for an insert that did land.)
-                if reused and attempt == 1:
-                    continue
-                raise Unavailable(f"{where} closed the connection: {exc}") from None
-            except OSError as exc:
-                self._drop_connection()
-                raise Unavailable(f"cannot reach {where}: {exc.strerror or exc}") from None
-            return self._decode(response.status, text)
-        raise AssertionError("unreachable")
-
-    def _decode(self, status: int, text: bytes) -> dict[str, Any]:
-        if status == 200:
-            decoded: dict[str, Any] = json.loads(text)
-            return decoded
-        self._baton = None
-        detail = _error_text(text)
-        if status == 401:
-            problem = (
-                "the auth token is missing"
-                if "Authorization" not in self._headers
-                else "the auth token is invalid or expired"
-            )
-            raise AuthError(f"{problem} (server said: {detail})")
-        if status == 403:
-            raise AuthError(
-                f"the auth token does not allow this (read-only token?) (server said: {detail})"
-            )
-        raise DriverError(f"server error {status}: {detail}", integrity=False)
-
-    def _pipeline(self, requests: list[dict[str, Any]], *, keep: bool) -> list[dict[str, Any]]:
-        """Send requests on the current stream (or a new one); close it unless `keep`.
-
-        A new stream starts with foreign keys on; when they are switched off, the PRAGMA
-        opens the stream, before any BEGIN (inside a transaction it would do nothing).
-        """
-        off = {"type": "execute", "stmt": _stmt("PRAGMA foreign_keys = OFF", ())}
-        prefix = [] if self._baton is not None or self._foreign_keys else [off]
-        body = {
-            "baton": self._baton,
-            "requests": [*prefix, *requests] + ([] if keep else [{"type": "close"}]),
-        }
-        reply = self._post(body)
-        self._baton = reply.get("baton") if keep else None
-        results: list[dict[str, Any]] = reply["results"]
-        if prefix and results[0]["type"] == "error":
-            raise _fail(results[0]["error"])
-        return results[len(prefix) : len(prefix) + len(requests)]
-
-    # -- the Driver protocol ---------------------------------------------------------
-
-    def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        stmt = _stmt(sql, params)
-        if self._begin_pending:
-            # BEGIN travels with the transaction's first statement, in one round trip.
-            self._begin_pending = False
-            (result,) = self._pipeline([_batch([stmt], transaction="begin")], keep=True)
-            return _batch_rows(result, [stmt], transaction="begin")[0]
-        (result,) = self._pipeline(
-            [{"type": "execute", "stmt": stmt}], keep=self._baton is not None
+def status_error(status: int, text: bytes, *, with_token: bool) -> Exception:
+    """The typed error for a reply that is not 200 (the token is never in it)."""
+    detail = _error_text(text)
+    if status == 401:
+        problem = (
+            "the auth token is invalid or expired" if with_token else "the auth token is missing"
         )
-        if result["type"] == "error":
-            raise _fail(result["error"])
-        return _rows(result["response"]["result"])
+        return AuthError(f"{problem} (server said: {detail})")
+    if status == 403:
+        return AuthError(
+            f"the auth token does not allow this (read-only token?) (server said: {detail})"
+        )
+    return DriverError(f"server error {status}: {detail}", integrity=False)
 
-    def execute_many(
-        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
-    ) -> None:
-        self.batch([(sql, params) for params in rows], own_transaction=own_transaction)
 
-    def batch(
-        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
-    ) -> list[list[Row]]:
-        """All statements in one round trip; atomic (its own transaction, or the open one)."""
-        stmts = [_stmt(sql, params) for sql, params in statements]
-        if not stmts:
-            return []
-        if not own_transaction:
-            mode = "begin" if self._begin_pending else "inside"
-            self._begin_pending = False
-            (result,) = self._pipeline([_batch(stmts, transaction=mode)], keep=True)
-        else:
-            mode = "own"
-            (result,) = self._pipeline([_batch(stmts, transaction=mode)], keep=False)
-        return _batch_rows(result, stmts, transaction=mode)
-
-    def begin(self) -> None:
-        self._begin_pending = True
-
-    def commit(self) -> None:
-        self._finish("COMMIT")
-
-    def rollback(self) -> None:
-        try:
-            self._finish("ROLLBACK")
-        except DriverError as exc:
-            # BEGIN itself failed: there is nothing to roll back, and the caller's
-            # original error is the one worth reporting.
-            if "no transaction is active" not in str(exc):
-                raise
-
-    def _finish(self, sql: str) -> None:
-        if self._begin_pending:  # nothing was sent: nothing to end
-            self._begin_pending = False
-            return
-        if self._baton is None:
-            raise DriverError(
-                f"{sql} without an open transaction (the stream was lost)", integrity=False
-            )
-        (result,) = self._pipeline([{"type": "execute", "stmt": _stmt(sql, ())}], keep=False)
-        if result["type"] == "error":
-            raise _fail(result["error"])
-
-    def set_foreign_keys(self, enabled: bool) -> None:
-        self._foreign_keys = enabled
-
-    def check(self) -> None:
-        """One bounded round trip: raises AuthError, Unavailable or Timeout if it fails."""
-        (result,) = self._pipeline([{"type": "execute", "stmt": _stmt("SELECT 1", ())}], keep=False)
-        if result["type"] == "error":
-            raise _fail(result["error"])
-
-    def close(self) -> None:
-        self._drop_connection()
+# -- batches -----------------------------------------------------------------------------
 
 
 def _batch(stmts: list[dict[str, Any]], *, transaction: str) -> dict[str, Any]:
@@ -345,9 +211,7 @@ def _batch(stmts: list[dict[str, Any]], *, transaction: str) -> dict[str, Any]:
     return {"type": "batch", "batch": {"steps": steps}}
 
 
-def _batch_rows(
-    result: dict[str, Any], stmts: list[dict[str, Any]], *, transaction: str
-) -> list[list[Row]]:
+def _batch_rows(result: dict[str, Any], count: int, *, transaction: str) -> list[list[Row]]:
     """Rows of the caller's statements; raise the first error any step produced."""
     if result["type"] == "error":
         raise _fail(result["error"])
@@ -356,15 +220,139 @@ def _batch_rows(
         if error is not None:
             raise _fail(error)
     first = 0 if transaction == "inside" else 1  # after BEGIN
-    return [_rows(r) for r in batch["step_results"][first : first + len(stmts)]]
+    return [_rows(r) for r in batch["step_results"][first : first + count]]
 
 
-def _error_text(text: bytes) -> str:
-    body = text.decode(errors="replace").strip()
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return body[:300]
-    if isinstance(parsed, dict) and isinstance(parsed.get("message") or parsed.get("error"), str):
-        return str(parsed.get("message") or parsed.get("error"))
-    return body[:300]
+def _execute_rows(result: dict[str, Any]) -> list[list[Row]]:
+    if result["type"] == "error":
+        raise _fail(result["error"])
+    return [_rows(result["response"]["result"])]
+
+
+def _split(statements: Sequence[Statement], results: list[list[Row]]) -> list[list[Row]]:
+    """Back to one entry per statement: an executemany's runs share one (its rows)."""
+    out: list[list[Row]] = []
+    position = 0
+    for s in statements:
+        runs = len(s.rows) if s.rows is not None else 1
+        out.append([row for rows in results[position : position + runs] for row in rows])
+        position += runs
+    return out
+
+
+def one_shot(statements: Sequence[Statement]) -> Exchange[list[list[Row]]]:
+    """An autocommit call on a stream of its own, closed by the same request: one
+    statement as is, several as one atomic batch."""
+    stmts = _stmts(statements)
+    if len(stmts) == 1:
+        body = {"baton": None, "requests": [{"type": "execute", "stmt": stmts[0]}, CLOSE]}
+        return body, lambda reply: _split(statements, _execute_rows(reply["results"][0]))
+
+    def read(reply: Body) -> list[list[Row]]:
+        return _split(statements, _batch_rows(reply["results"][0], len(stmts), transaction="own"))
+
+    body = {"baton": None, "requests": [_batch(stmts, transaction="own"), CLOSE]}
+    return body, read
+
+
+CLOSE = {"type": "close"}
+_FOREIGN_KEYS_OFF = {"type": "execute", "stmt": _stmt("PRAGMA foreign_keys = OFF", ())}
+
+
+class StreamState:
+    """One caller's Hrana stream (one server connection) between its requests.
+
+    A stream stays open only for a transaction: the baton names it between requests;
+    BEGIN waits to travel with the transaction's first statement and COMMIT closes it,
+    so a transaction costs no extra round trip. A stream opened with foreign keys off
+    starts with the PRAGMA (sqld enforces foreign keys on every new stream, and the
+    PRAGMA does nothing inside a transaction). Each method returns the request to send
+    and how to read its reply; the transports do the sending.
+    """
+
+    def __init__(self) -> None:
+        self.baton: str | None = None
+        self.begin_pending = False
+        self.in_transaction = False
+        self.foreign_keys = True
+
+    def _body(self, requests: list[dict[str, Any]], *, close: bool) -> tuple[Body, int]:
+        """The pipeline, opening the stream with the PRAGMA when foreign keys are off, and
+        closing it at the end when nothing more will run on it."""
+        prefix = [] if self.baton is not None or self.foreign_keys else [_FOREIGN_KEYS_OFF]
+        suffix = [CLOSE] if close else []
+        return {"baton": self.baton, "requests": [*prefix, *requests, *suffix]}, len(prefix)
+
+    def _results(self, reply: Body, skip: int, count: int) -> list[dict[str, Any]]:
+        self.baton = reply.get("baton")
+        results: list[dict[str, Any]] = reply["results"]
+        if skip and results[0]["type"] == "error":
+            raise _fail(results[0]["error"])
+        return results[skip : skip + count]
+
+    def execute(self, statements: Sequence[Statement]) -> Exchange[list[list[Row]]]:
+        """Run statements on this stream: inside the open transaction (the stream stays
+        open), or (none open) one as is and several as one atomic batch, closing the
+        stream with the same request."""
+        stmts = _stmts(statements)
+        if self.begin_pending:
+            mode = "begin"
+        elif self.in_transaction:
+            mode = "inside"
+        else:
+            mode = "own" if len(stmts) > 1 else "single"
+        self.begin_pending = False
+        request = (
+            {"type": "execute", "stmt": stmts[0]}
+            if mode == "single"
+            else _batch(stmts, transaction=mode)
+        )
+        body, skip = self._body([request], close=not self.in_transaction)
+
+        def read(reply: Body) -> list[list[Row]]:
+            (result,) = self._results(reply, skip, 1)
+            if mode == "single":
+                return _split(statements, _execute_rows(result))
+            return _split(statements, _batch_rows(result, len(stmts), transaction=mode))
+
+        return body, read
+
+    def begin(self) -> None:
+        self.begin_pending = True
+        self.in_transaction = True
+
+    def set_foreign_keys(self, enabled: bool) -> None:
+        """From the next stream on (outside a transaction no stream stays open): it
+        opens with the PRAGMA when foreign keys are off."""
+        self.foreign_keys = enabled
+
+    def finish(self, sql: str) -> Exchange[None] | None:
+        """COMMIT or ROLLBACK, or None when nothing was sent since BEGIN (nothing to end)."""
+        self.in_transaction = False
+        if self.begin_pending:
+            self.begin_pending = False
+            return None
+        if self.baton is None:
+            raise DriverError(
+                f"{sql} without an open transaction (the stream was lost)", integrity=False
+            )
+        body, skip = self._body([{"type": "execute", "stmt": _stmt(sql, ())}], close=True)
+
+        def read(reply: Body) -> None:
+            (result,) = self._results(reply, skip, 1)
+            if result["type"] == "error":
+                raise _fail(result["error"])
+
+        return body, read
+
+    def close(self) -> Exchange[None] | None:
+        """Close the stream on the server, if one is open."""
+        if self.baton is None:
+            return None
+        body = {"baton": self.baton, "requests": [CLOSE]}
+        self.baton = None
+        return body, lambda reply: None
+
+    def lost(self) -> None:
+        """The transport failed: the server forgets a stream it got no answer for."""
+        self.baton = None

@@ -12,16 +12,19 @@ The SQL of a query shape is rendered once and cached.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from collections.abc import Callable, Coroutine, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from libsqlkit._database import Database
-from libsqlkit._drivers import Row
 from libsqlkit._errors import DecodeError, LibsqlKitError
 from libsqlkit._expr import Condition, Expr, Logical, Ordering
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._repository import insert_params, rows_to_models, update_values
+from libsqlkit._plan import Plan, Statement, rows_plan
+from libsqlkit._rows import Row, insert_params, rows_to_models, update_values
 from libsqlkit._schema import Column, Table
+
+if TYPE_CHECKING:
+    from libsqlkit._async_database import AsyncDatabase
 
 __all__ = [
     "Columns",
@@ -263,13 +266,40 @@ class Select(Generic[R, S]):
 
     # -- running ------------------------------------------------------------------------
 
-    def all(self, db: Database) -> list[R]:
+    def plan(self) -> Plan[list[R]]:
+        """The query as a plan: what `all` runs (and what `db.run` takes)."""
         statement, params = self.compile()
-        return self._decode(db.execute(statement, params))
+        table = self._source.table.name
+        return Plan(
+            (Statement(statement, params, table),),
+            lambda results: self._decode(results[0]),
+            write=False,
+        )
 
-    def first(self, db: Database) -> R | None:
-        rows = (self if self._limit is not None else self.limit(1)).all(db)
-        return rows[0] if rows else None
+    @overload
+    def all(self, db: Database) -> list[R]: ...
+    @overload
+    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[R]]: ...
+    def all(self, db: Database | AsyncDatabase) -> list[R] | Coroutine[Any, Any, list[R]]:
+        """The rows (awaitable on an AsyncDatabase)."""
+        return db.run(self.plan())
+
+    def _first_plan(self) -> Plan[R | None]:
+        query = self if self._limit is not None else self.limit(1)
+        statement, params = query.compile()
+        return Plan(
+            (Statement(statement, params, self._source.table.name),),
+            lambda results: next(iter(query._decode(results[0][:1])), None),
+            write=False,
+        )
+
+    @overload
+    def first(self, db: Database) -> R | None: ...
+    @overload
+    def first(self, db: AsyncDatabase) -> Coroutine[Any, Any, R | None]: ...
+    def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
+        """The first row or None (awaitable on an AsyncDatabase)."""
+        return db.run(self._first_plan())
 
     def _decode(self, rows: list[Row]) -> list[Any]:
         if self._columns is not None:
@@ -392,28 +422,35 @@ class _Write(Generic[M]):
             else f" RETURNING {_q(table.name)}.{_q(table.primary_key)}"
         )
 
-    def all(self, db: Database) -> list[M]:
+    def _plan(self, decode: Callable[[list[Row]], R]) -> Plan[R]:
+        """All statements, all or nothing (a multi-row insert is several statements),
+        in one round trip remotely; `decode` gets every affected row."""
+        table = self._ref.table.name
+        statements = tuple(Statement(sql, params, table) for sql, params in self.compile())
+        return Plan(
+            statements,
+            lambda results: decode([row for rows in results for row in rows]),
+            write=True,
+        )
+
+    @overload
+    def all(self, db: Database) -> list[M]: ...
+    @overload
+    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[M]]: ...
+    def all(self, db: Database | AsyncDatabase) -> list[M] | Coroutine[Any, Any, list[M]]:
         """Run it and return the affected rows (call .returning() first)."""
         if not self._returning:
             raise QueryError("call .returning() to get the rows back, or .run(db) for a count")
-        return rows_to_models(self._ref.table, self._ref.model, self._execute(db))
+        ref = self._ref
+        return db.run(self._plan(lambda rows: rows_to_models(ref.table, ref.model, rows)))
 
-    def run(self, db: Database) -> int:
+    @overload
+    def run(self, db: Database) -> int: ...
+    @overload
+    def run(self, db: AsyncDatabase) -> Coroutine[Any, Any, int]: ...
+    def run(self, db: Database | AsyncDatabase) -> int | Coroutine[Any, Any, int]:
         """Run it; the number of rows affected."""
-        return len(self._execute(db))
-
-    def _execute(self, db: Database) -> list[Row]:
-        """All statements, all or nothing (a multi-row insert is several statements)."""
-        statements = self.compile()
-        if len(statements) == 1:
-            return self._run(db, *statements[0])
-        with db.transaction():
-            return [
-                row for statement, params in statements for row in self._run(db, statement, params)
-            ]
-
-    def _run(self, db: Database, statement: str, params: list[Any]) -> list[Row]:
-        return db.execute(statement, params, table=self._ref.table.name)
+        return db.run(self._plan(len))
 
 
 class Insert(_Write[M], Generic[M, N, U]):
@@ -570,11 +607,22 @@ class RawQuery:
     def compile(self) -> tuple[str, list[Any]]:
         return self.text, self._params
 
-    def all(self, db: Database) -> list[tuple[Any, ...]]:
-        return db.execute(self.text, self._params)
+    def plan(self) -> Plan[list[Row]]:
+        return rows_plan(self.text, self._params)
 
-    def run(self, db: Database) -> None:
-        db.execute(self.text, self._params)
+    @overload
+    def all(self, db: Database) -> list[Row]: ...
+    @overload
+    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[Row]]: ...
+    def all(self, db: Database | AsyncDatabase) -> list[Row] | Coroutine[Any, Any, list[Row]]:
+        return db.run(self.plan())
+
+    @overload
+    def run(self, db: Database) -> None: ...
+    @overload
+    def run(self, db: AsyncDatabase) -> Coroutine[Any, Any, None]: ...
+    def run(self, db: Database | AsyncDatabase) -> Coroutine[Any, Any, None] | None:
+        return db.run(Plan(self.plan().statements, lambda _: None, write=True))
 
 
 def sql(text: str, *params: Any) -> RawQuery:

@@ -1,9 +1,12 @@
 """Embedded replica: a local file kept in sync with a remote primary (libsql_experimental).
 
 Reads run on the local file. Writes, and every statement inside a transaction, go to the
-primary over the bounded HTTP driver, then the replica pulls, so the writer reads its own
-writes. libsql_experimental's own write forwarding is not used: against a hung server it
-blocks forever while holding the GIL, and it reports every failure as a bare ValueError.
+primary over the bounded HTTP engine; the replica then pulls, so the writer reads its
+own writes. A pull that fails after a committed write does not make the write an error:
+the next read pulls again, behind a bounded probe, or reads the local copy if the
+primary is away.
+libsql_experimental's own write forwarding is not used: against a hung server it blocks
+forever while holding the GIL, and it reports every failure as a bare ValueError.
 Before connecting and before each sync, a bounded probe of the primary turns a bad token
 into AuthError and a dead or hung server into Unavailable or Timeout, where libsql would
 wait (a bad token otherwise shows only as a handshake timeout).
@@ -11,113 +14,314 @@ wait (a bad token otherwise shows only as a handshake timeout).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Sequence
 
 from libsqlkit._drivers import (
+    DriverError,
     DriverName,
-    LibsqlDriver,
-    Row,
+    LibsqlConnection,
     import_libsql,
     libsql_error,
     refuse_nul_text,
 )
-from libsqlkit._hrana import HranaDriver, http_base_url
+from libsqlkit._errors import ConfigurationError, LibsqlKitError
+from libsqlkit._hrana import http_base_url
+from libsqlkit._http import AsyncHttpPool, HttpPool
+from libsqlkit._local import _Worker
+from libsqlkit._plan import Statement
+from libsqlkit._remote import AsyncRemoteEngine, AsyncRemoteSession, RemoteEngine, RemoteSession
+from libsqlkit._rows import Row
+from libsqlkit._sync_report import SyncReport
 
-__all__ = ["ReplicaDriver"]
+__all__ = ["AsyncReplicaEngine", "ReplicaEngine", "ReplicaPull", "ReplicaSettings"]
 
-_LOCAL_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
-
-
-def _reads_only(sql: str) -> bool:
-    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-    return head in _LOCAL_STATEMENTS
+Results = list[list[Row]]
+_READ_ONLY = "readonly"
+_log = logging.getLogger("libsqlkit.replica")
 
 
-class ReplicaDriver:
-    name: DriverName = "replica"
+class ReplicaSettings:
+    """How to open the replica: the local path and the primary."""
 
     def __init__(
         self,
         path: str,
         *,
         sync_url: str,
-        auth_token: str | None,
+        token: str | None,
         sync_interval: float | None,
         timeout: float,
         busy_timeout_ms: int,
+        pool_size: int,
     ) -> None:
-        self.remote = HranaDriver(sync_url, auth_token=auth_token, timeout=timeout)
-        self.remote.check()
+        self.path = path
+        self.sync_url = sync_url
+        self.token = token
+        self.sync_interval = sync_interval
+        self.timeout = timeout
+        self.busy_timeout_ms = busy_timeout_ms
+        self.pool_size = pool_size
+
+
+class ReplicaConnection(LibsqlConnection):
+    """The replica's own libsql connection: it reads the local file and pulls the
+    primary's changes into it."""
+
+    def __init__(self, settings: ReplicaSettings) -> None:
         try:
             connection = import_libsql().connect(
-                path,
-                sync_url=http_base_url(sync_url),
-                auth_token=auth_token or "",
-                sync_interval=sync_interval,
+                settings.path,
+                sync_url=http_base_url(settings.sync_url),
+                auth_token=settings.token or "",
+                sync_interval=settings.sync_interval,
                 isolation_level=None,
             )
         except ValueError as exc:
             raise libsql_error(str(exc)) from None
-        self._connection = connection
-        self.local = LibsqlDriver(path, busy_timeout_ms=busy_timeout_ms, connection=connection)
-        self._in_transaction = False
-        self._pull()
+        super().__init__(
+            settings.path, busy_timeout_ms=settings.busy_timeout_ms, connection=connection
+        )
+        self._replica = connection
 
-    def __repr__(self) -> str:
-        return f"ReplicaDriver(primary={self.remote!r})"
-
-    def _pull(self) -> None:
+    def pull(self) -> None:
         try:
-            self._connection.sync()
+            self._replica.sync()
         except ValueError as exc:
             raise libsql_error(str(exc)) from None
+
+
+def _writes(statements: Sequence[Statement]) -> None:
+    """Written values come back through libsql: refuse what it would read back cut."""
+    for statement in statements:
+        for params in statement.rows if statement.rows is not None else (statement.params,):
+            refuse_nul_text(params)
+
+
+class ReplicaEngine:
+    """The sync engine of an embedded replica."""
+
+    name: DriverName = "replica"
+
+    def __init__(self, settings: ReplicaSettings) -> None:
+        self.remote = RemoteEngine(
+            settings.sync_url,
+            token=settings.token,
+            timeout=settings.timeout,
+            pool_size=settings.pool_size,
+        )
+        self.remote.check()
+        self.local = ReplicaConnection(settings)
+        self._local_lock = threading.Lock()
+        self._stale = False
+        self.local.pull()
+
+    def __repr__(self) -> str:
+        return f"ReplicaEngine(primary={self.remote!r})"
+
+    @property
+    def round_trips(self) -> int:
+        return self.remote.round_trips
+
+    def _pull_after_write(self) -> None:
+        """Right after a write the primary has just answered: pull, so the writer reads
+        its write. A failed pull never turns the committed write into an error: the next
+        read pulls again, behind a bounded probe."""
+        with self._local_lock:
+            try:
+                self.local.pull()
+                self._stale = False
+            except LibsqlKitError as exc:
+                self._stale = True
+                _log.warning(
+                    "the replica could not pull after a write (retried on the next read): %s", exc
+                )
+
+    def _catch_up(self) -> None:
+        """Before a local read, if a pull after a write failed: probe (bounded), then pull.
+        With the primary away, the read goes on with the local copy."""
+        if not self._stale:
+            return
+        try:
+            self.remote.check()
+            self.local.pull()
+            self._stale = False
+        except LibsqlKitError as exc:
+            _log.warning("the replica is behind its own writes (the primary is away): %s", exc)
+
+    def read(self, statements: Sequence[Statement]) -> Results:
+        with self._local_lock:
+            self._catch_up()
+            try:
+                return self.local.run(statements)
+            except DriverError as exc:
+                if _READ_ONLY not in str(exc):
+                    raise
+        return self.write(statements)  # a query that writes after all
+
+    def write(self, statements: Sequence[Statement]) -> Results:
+        _writes(statements)
+        results = self.remote.write(statements)
+        self._pull_after_write()
+        return results
+
+    def session(self) -> RemoteSession:
+        return _CheckedSession(self.remote.pool, self._pull_after_write)
 
     def sync(self) -> None:
         """Pull the primary's changes now (bounded probe first)."""
         self.remote.check()
-        self._pull()
-
-    def execute(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        if not self._in_transaction and _reads_only(sql):
-            return self.local.execute(sql, params)
-        refuse_nul_text(params)  # it would be read back through libsql
-        rows = self.remote.execute(sql, params)
-        if not self._in_transaction:
-            self._pull()
-        return rows
-
-    def execute_many(
-        self, sql: str, rows: Iterable[Sequence[Any]], *, own_transaction: bool
-    ) -> None:
-        self.batch([(sql, params) for params in rows], own_transaction=own_transaction)
-
-    def batch(
-        self, statements: Sequence[tuple[str, Sequence[Any]]], *, own_transaction: bool
-    ) -> list[list[Row]]:
-        for _, params in statements:
-            refuse_nul_text(params)
-        results = self.remote.batch(statements, own_transaction=own_transaction)
-        if own_transaction:
-            self._pull()
-        return results
-
-    def set_foreign_keys(self, enabled: bool) -> None:
-        self.remote.set_foreign_keys(enabled)  # writes run on the primary
-
-    def begin(self) -> None:
-        self.remote.begin()
-        self._in_transaction = True
-
-    def commit(self) -> None:
-        self._in_transaction = False
-        self.remote.commit()
-        self._pull()
-
-    def rollback(self) -> None:
-        self._in_transaction = False
-        self.remote.rollback()
+        with self._local_lock:
+            self.local.pull()
+            self._stale = False
 
     def close(self) -> None:
         self.remote.close()
-        self.local.close()
+        with self._local_lock:
+            self.local.close()
+
+
+class _CheckedSession(RemoteSession):
+    """A session on the primary whose committed writes the replica pulls."""
+
+    def __init__(self, pool: HttpPool, wrote: Callable[[], None]) -> None:
+        super().__init__(pool)
+        self._wrote = wrote
+
+    def execute(self, statements: Sequence[Statement]) -> Results:
+        _writes(statements)
+        results = super().execute(statements)
+        if not self.in_transaction:
+            self._wrote()
+        return results
+
+    def commit(self) -> None:
+        super().commit()
+        self._wrote()
+
+
+class _AsyncCheckedSession(AsyncRemoteSession):
+    def __init__(self, pool: AsyncHttpPool, wrote: Callable[[], Awaitable[None]]) -> None:
+        super().__init__(pool)
+        self._wrote = wrote
+
+    async def execute(self, statements: Sequence[Statement]) -> Results:
+        _writes(statements)
+        results = await super().execute(statements)
+        if not self.in_transaction:
+            await self._wrote()
+        return results
+
+    async def commit(self) -> None:
+        await super().commit()
+        await self._wrote()
+
+
+class AsyncReplicaEngine:
+    """The async engine of an embedded replica: libsql on a thread of its own."""
+
+    name: DriverName = "replica"
+
+    def __init__(self, settings: ReplicaSettings) -> None:
+        self.remote = AsyncRemoteEngine(
+            settings.sync_url,
+            token=settings.token,
+            timeout=settings.timeout,
+            pool_size=settings.pool_size,
+        )
+        self._probe = RemoteEngine(
+            settings.sync_url, token=settings.token, timeout=settings.timeout, pool_size=1
+        )
+        self._probe.check()
+        self.local = _Worker(functools.partial(_opened_and_pulled, settings))
+        self._lock = asyncio.Lock()
+        self._stale = False
+
+    def __repr__(self) -> str:
+        return f"AsyncReplicaEngine(primary={self.remote!r})"
+
+    @property
+    def round_trips(self) -> int:
+        return self.remote.round_trips
+
+    def _connection(self) -> ReplicaConnection:
+        connection = self.local.connection
+        assert isinstance(connection, ReplicaConnection)
+        return connection
+
+    async def _pull_after_write(self) -> None:
+        async with self._lock:
+            try:
+                await self.local.call(self._connection().pull)
+                self._stale = False
+            except LibsqlKitError as exc:
+                self._stale = True
+                _log.warning(
+                    "the replica could not pull after a write (retried on the next read): %s", exc
+                )
+
+    def _catch_up_and_run(self, statements: Sequence[Statement]) -> Results:
+        """In the replica's thread: the bounded catch-up of ReplicaEngine, then the read."""
+        if self._stale:
+            try:
+                self._probe.check()
+                self._connection().pull()
+                self._stale = False
+            except LibsqlKitError as exc:
+                _log.warning("the replica is behind its own writes (the primary is away): %s", exc)
+        return self._connection().run(statements)
+
+    async def read(self, statements: Sequence[Statement]) -> Results:
+        async with self._lock:
+            try:
+                return await self.local.call(functools.partial(self._catch_up_and_run, statements))
+            except DriverError as exc:
+                if _READ_ONLY not in str(exc):
+                    raise
+        return await self.write(statements)
+
+    async def write(self, statements: Sequence[Statement]) -> Results:
+        _writes(statements)
+        results = await self.remote.write(statements)
+        await self._pull_after_write()
+        return results
+
+    async def session(self) -> AsyncRemoteSession:
+        return _AsyncCheckedSession(self.remote.pool, self._pull_after_write)
+
+    async def sync(self) -> None:
+        await self.remote.check()
+        async with self._lock:
+            await self.local.call(self._connection().pull)
+            self._stale = False
+
+    async def close(self) -> None:
+        await self.remote.close()
+        self._probe.close()
+        await asyncio.to_thread(self.local.stop)
+
+
+def _opened_and_pulled(settings: ReplicaSettings) -> ReplicaConnection:
+    connection = ReplicaConnection(settings)
+    connection.pull()
+    return connection
+
+
+class ReplicaPull:
+    """The replica's `sync()`: a pull of the primary's changes (libsql counts no rows)."""
+
+    def __init__(self, engine: ReplicaEngine) -> None:
+        self._engine = engine
+
+    def sync(self, db: object) -> SyncReport:
+        self._engine.sync()
+        return SyncReport(pushed=0, pulled=None)
+
+    def pending(self, db: object) -> dict[str, int]:
+        raise ConfigurationError("pending_changes() needs offline sync mode")
+
+    def close(self) -> None:
+        """The engine, closed by the database, ends the replica."""

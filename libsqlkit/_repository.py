@@ -1,201 +1,105 @@
-"""Generic typed CRUD that every generated repository inherits.
+"""Generic typed CRUD that every generated repository inherits, sync and async.
 
-All SQL comes pre-rendered from the generated table metadata; the only SQL put
-together here is an UPDATE's SET list, joined from pre-rendered fragments once per set
-of changed columns and then cached.
+Every operation is built once as a plan (`_plan`): SQL pre-rendered from the generated
+table metadata, parameters, and how rows become models. `Repository` runs plans on a
+`Database`, `AsyncRepository` awaits them on an `AsyncDatabase`; each of their methods is
+one line, so the two APIs cannot drift apart. The only SQL put together here is an
+UPDATE's SET list, joined from pre-rendered fragments once per set of changed columns.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from libsqlkit._database import Database
-from libsqlkit._drivers import Row
-from libsqlkit._errors import DecodeError, InvalidValue
+from libsqlkit._errors import InvalidValue
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._schema import Column, Table, located
+from libsqlkit._plan import Plan, Statement, is_write
+from libsqlkit._rows import (
+    Row,
+    column_names,
+    insert_labels,
+    insert_params,
+    rows_to_models,
+    update_values,
+)
+from libsqlkit._schema import Column, Table
+
+if TYPE_CHECKING:
+    from libsqlkit._async_database import AsyncDatabase
 
 __all__ = [
+    "AsyncRepository",
+    "AsyncSoftDeleteRepository",
     "Repository",
     "SoftDeleteRepository",
-    "insert_labels",
-    "insert_params",
-    "rows_to_models",
-    "update_values",
+    "fetch_all",
+    "fetch_one",
 ]
 
 SelectT = TypeVar("SelectT", bound=SelectModel)
 InsertT = TypeVar("InsertT", bound=InsertModel)
 UpdateT = TypeVar("UpdateT", bound=UpdateModel)
 KeyT = TypeVar("KeyT")
+M = TypeVar("M", bound=SelectModel)
 
 _NO_LIMIT = -1
 
 
-class _InsertSlot:
-    """How one column's INSERT parameter(s) are produced from an insert model."""
+class _Decoders:
+    """A table's rows as models: the first (or None), or all of them."""
 
-    __slots__ = ("encode", "fresh", "name", "not_null", "sql_default")
+    __slots__ = ("every", "first")
 
-    def __init__(self, column: Column[Any, Any]) -> None:
-        self.name = column.name
-        self.encode = column.codec.encode
-        self.not_null = column.not_null
-        # What the client fills in when no value is given: "uuid4", "now" or nothing.
-        self.fresh = column.client_default or column.on_update
-        self.sql_default = column.has_sql_default
+    def __init__(self, table: Table, model: type[SelectModel]) -> None:
+        def every(results: list[list[Row]]) -> list[Any]:
+            return rows_to_models(table, model, results[0])
 
+        def first(results: list[list[Row]]) -> Any:
+            rows = results[0]
+            return rows_to_models(table, model, rows[:1])[0] if rows else None
 
-class _Plan:
-    """Per table, once: what reading and inserting its rows needs."""
-
-    __slots__ = ("decoders", "key_index", "labels", "names", "slots", "table")
-
-    def __init__(self, table: Table) -> None:
-        self.table = table  # kept alive, so that its id() is never reused
-        self.names = tuple(column.name for column in table.columns)
-        self.decoders = tuple(
-            (index, column.codec.decode)
-            for index, column in enumerate(table.columns)
-            if column.codec.decode is not None
-        )
-        self.slots = tuple(_InsertSlot(column) for column in table.columns)
-        self.key_index = self.names.index(table.primary_key)
-        # One label per INSERT parameter: a column with an SQL default takes two.
-        self.labels = tuple(
-            label
-            for slot in self.slots
-            for label in (
-                (f"{table.name}.{slot.name} (default flag)", f"{table.name}.{slot.name}")
-                if slot.sql_default
-                else (f"{table.name}.{slot.name}",)
-            )
-        )
+        self.every: Callable[[list[list[Row]]], list[Any]] = every
+        self.first: Callable[[list[list[Row]]], Any] = first
 
 
-_PLANS: dict[int, _Plan] = {}
+_DECODERS: dict[tuple[int, int], tuple[Table, _Decoders]] = {}
 
 
-def _plan(table: Table) -> _Plan:
-    cached = _PLANS.get(id(table))
+def _decoders(table: Table, model: type[SelectModel]) -> _Decoders:
+    key = (id(table), id(model))
+    cached = _DECODERS.get(key)
     if cached is None:
-        cached = _PLANS[id(table)] = _Plan(table)
-    return cached
+        cached = _DECODERS[key] = (table, _Decoders(table, model))
+    return cached[1]
 
 
-def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
-    """Decode stored values (codecs) and validate each row as the select model.
-
-    The hot path of every read: locals instead of attribute lookups on purpose. A value
-    that does not decode (written by another tool) raises DecodeError naming the table,
-    column and key, never the codec's or pydantic's own error.
-    """
-    plan = _plan(table)
-    names, decoders = plan.names, plan.decoders
-    validate = model.__pydantic_validator__.validate_python
-    models = []
-    for row in rows:
-        values = list(row)
-        index = -1
-        try:
-            for index, decode in decoders:
-                value = values[index]
-                if value is not None:
-                    values[index] = decode(value)
-            index = -1
-            # Every generated SELECT lists all columns in order: lengths always match.
-            models.append(validate(dict(zip(names, values, strict=False))))
-        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
-            raise _undecodable(plan, row, index, exc) from exc
-    return models
+def fetch_one(
+    table: Table, model: type[M], sql: str, params: Sequence[Any], *, write: bool = False
+) -> Plan[M | None]:
+    """A statement's first row as a model, or None (a declared `select: one` or update)."""
+    statement = Statement(sql, params, table.name)
+    return Plan((statement,), _decoders(table, model).first, write=write)
 
 
-def _undecodable(plan: _Plan, row: Row, index: int, exc: Exception) -> DecodeError:
-    """Name the value that failed: the codec's column, or the field pydantic refused."""
-    column: str | None = plan.names[index] if index >= 0 else None
-    if column is None and isinstance(exc, ValidationError):
-        where = exc.errors()[0]["loc"]
-        column = str(where[0]) if where else None
-    key = row[plan.key_index] if plan.key_index < len(row) else None
-    place = f"{plan.table.name}.{column}" if column else plan.table.name
-    reason = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else str(exc)
-    return DecodeError(
-        f"{place} of the row with key {key!r} cannot be read as its column's type "
-        f"({type(exc).__name__}: {reason}); read it with get_raw() to repair it",
-        table=plan.table.name,
-        column=column,
-        key=key,
-    )
+def fetch_all(table: Table, model: type[M], sql: str, params: Sequence[Any]) -> Plan[list[M]]:
+    """Every row of a statement as models (a declared `select: many`)."""
+    statement = Statement(sql, params, table.name)
+    return Plan((statement,), _decoders(table, model).every, write=False)
 
 
-def insert_labels(table: Table) -> tuple[str, ...]:
-    """`table.column` for each parameter of table.sql.insert, for error messages."""
-    return _plan(table).labels
+def _count(results: list[list[Row]]) -> int:
+    return int(results[0][0][0])
 
 
-def insert_params(table: Table, data: InsertModel) -> list[Any]:
-    """The INSERT parameters of table.sql.insert for one insert model, Drizzle's rules:
-    a value not given (or None for a NOT NULL column) takes the client default (uuid4,
-    now: one instant per row), else the database default."""
-    values = data.__dict__
-    given = data.__pydantic_fields_set__
-    params: list[Any] = []
-    now = None
-    slot = None
-    try:
-        for slot in _plan(table).slots:
-            value = values[slot.name]
-            if value is None and (slot.not_null or slot.name not in given):
-                if slot.fresh == "now":
-                    now = now or datetime.now(UTC)
-                    params.append(now if slot.encode is None else slot.encode(now))
-                elif slot.fresh == "uuid4":
-                    params.append(str(uuid.uuid4()))
-                elif slot.sql_default:
-                    params += (1, None)
-                else:
-                    params.append(None)
-                continue
-            encoded = value if value is None or slot.encode is None else slot.encode(value)
-            if slot.sql_default:
-                params += (0, encoded)
-            else:
-                params.append(encoded)
-    except InvalidValue as exc:
-        raise located(exc, table.name, slot.name if slot else "?") from None
-    return params
+def _found(results: list[list[Row]]) -> bool:
+    return bool(results[0])
 
 
-def update_values(
-    table: Table, changes: UpdateModel
-) -> tuple[tuple[Column[Any, Any], ...], list[Any]]:
-    """The columns an update writes, in table order, with their encoded values.
-
-    The fields set in `changes` (None for a NOT NULL column means "leave unchanged"),
-    plus the on-update columns (such as `updated_at`), refreshed now unless set.
-    Repositories, update() and upserts of the query builder all write by this rule.
-    """
-    values = changes.__dict__
-    given = changes.__pydantic_fields_set__
-    columns = tuple(
-        column
-        for column in table.columns
-        if (column.name in given and not (values[column.name] is None and column.not_null))
-        or (column.on_update is not None and column.name not in given)
-    )
-    now = datetime.now(UTC)
-    return columns, [
-        column.encode(values[column.name] if column.name in given else now) for column in columns
-    ]
-
-
-class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
-    """Typed CRUD for one table. Generated subclasses set the class attributes below."""
+class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
+    """The plans of the generic CRUD of one table: the core both shells run."""
 
     table: ClassVar[Table]
     select_model: ClassVar[type[SelectModel]]
@@ -215,45 +119,38 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         cls._key = cls.table.column(cls.table.primary_key)
         cls._update_sql = {}
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def _one(self, sql: str, params: Sequence[Any], *, write: bool = False) -> Plan[SelectT | None]:
+        return fetch_one(self.table, self.select_model, sql, params, write=write)  # type: ignore[return-value]
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.db!r})"
+    def _all(self, sql: str, params: Sequence[Any]) -> Plan[list[SelectT]]:
+        return fetch_all(self.table, self.select_model, sql, params)  # type: ignore[arg-type]
 
-    # -- reading ---------------------------------------------------------------------
+    def _plan_get(self, key: KeyT, *, include_deleted: bool = False) -> Plan[SelectT | None]:
+        sql = self.table.sql
+        text = sql.select_by_key_all if include_deleted else sql.select_by_key
+        return self._one(_present(text), (self._key.encode(key),))
 
-    def _to_models(self, rows: list[Row]) -> list[SelectT]:
-        return rows_to_models(self.table, self.select_model, rows)
-
-    def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
-        rows = self.db.execute(sql, params, table=self.table.name)
-        return self._to_models(rows)[0] if rows else None
-
-    def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[SelectT]:
-        return self._to_models(self.db.execute(sql, params, table=self.table.name))
-
-    def get(self, key: KeyT) -> SelectT | None:
-        """The row with this primary key, or None (also when soft-deleted)."""
-        return self._fetch_one(self.table.sql.select_by_key, (self._key.encode(key),))
-
-    def get_raw(self, key: KeyT) -> dict[str, Any] | None:
-        """The row as stored, column by column, without decoding or validation (soft-deleted
-        rows included): for repairing a value another tool wrote that does not decode."""
+    def _plan_get_raw(self, key: KeyT) -> Plan[dict[str, Any] | None]:
         sql = self.table.sql.select_by_key_all or self.table.sql.select_by_key
-        rows = self.db.execute(sql, (self._key.encode(key),), table=self.table.name)
-        return dict(zip(_plan(self.table).names, rows[0], strict=True)) if rows else None
+        names = column_names(self.table)
 
-    def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
-        """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
-        return self._fetch_all(self.table.sql.select_page, _page(limit, offset))
+        def raw(results: list[list[Row]]) -> dict[str, Any] | None:
+            rows = results[0]
+            return dict(zip(names, rows[0], strict=True)) if rows else None
 
-    def count(self) -> int:
-        """How many rows there are (soft-deleted rows excluded)."""
-        rows = self.db.execute(self.table.sql.count, (), table=self.table.name)
-        return int(rows[0][0])
+        return Plan((Statement(sql, (self._key.encode(key),), self.table.name),), raw, write=False)
 
-    # -- writing ---------------------------------------------------------------------
+    def _plan_find_many(
+        self, limit: int | None, offset: int, *, include_deleted: bool = False
+    ) -> Plan[list[SelectT]]:
+        sql = self.table.sql
+        text = sql.select_page_all if include_deleted else sql.select_page
+        return self._all(_present(text), _page(limit, offset))
+
+    def _plan_count(self, *, include_deleted: bool = False) -> Plan[int]:
+        sql = self.table.sql
+        text = _present(sql.count_all if include_deleted else sql.count)
+        return Plan((Statement(text, (), self.table.name),), _count, write=False)
 
     def _require(self, model: object, expected: type[object], method: str) -> None:
         if not isinstance(model, expected):
@@ -261,19 +158,106 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
                 f"{type(self).__name__}.{method} takes {expected.__name__}, not {type(model).__name__}"
             )
 
-    def _insert_params(self, data: InsertT) -> list[Any]:
+    def _insert(self, data: InsertT, sql: str) -> Statement:
         self._require(data, self.insert_model, "create")
-        return insert_params(self.table, data)
+        return Statement(
+            sql, insert_params(self.table, data), self.table.name, insert_labels(self.table)
+        )
+
+    def _plan_create(self, data: InsertT) -> Plan[SelectT]:
+        statement = self._insert(data, self.table.sql.insert)
+        return Plan((statement,), _decoders(self.table, self.select_model).first, write=True)
+
+    def _plan_create_many(self, rows: Iterable[InsertT], *, returning: bool) -> Plan[Any]:
+        """All rows or none: with `returning`, one INSERT ... RETURNING per row in one
+        atomic batch; without, one executemany."""
+        if returning:
+            statements = tuple(self._insert(row, self.table.sql.insert) for row in rows)
+            decoders = _decoders(self.table, self.select_model)
+            return Plan(
+                statements,
+                lambda results: decoders.every([[r for rows in results for r in rows]]),
+                write=True,
+            )
+        insert = self.table.sql.insert.partition(" RETURNING ")[0]
+        params = [self._insert(row, insert).params for row in rows]
+        statement = Statement(insert, (), self.table.name, insert_labels(self.table), rows=params)
+        return Plan((statement,), lambda _: len(params), write=True)
+
+    def _changes_sql(self, names: tuple[str, ...]) -> str:
+        """The UPDATE for this set of columns, joined from pre-rendered fragments once."""
+        cached = self._update_sql.get(names)
+        if cached is None:
+            sql = self.table.sql
+            fragments = ", ".join(sql.set_fragments[n] for n in names)
+            cached = self._update_sql[names] = sql.update_prefix + fragments + sql.update_suffix
+        return cached
+
+    def _plan_update(self, key: KeyT, changes: UpdateT) -> Plan[SelectT | None]:
+        self._require(changes, self.update_model, "update")
+        columns, params = update_values(self.table, changes)
+        if not columns:
+            return self._plan_get(key)
+        params.append(self._key.encode(key))
+        names = tuple(c.name for c in columns)
+        labels = [f"{self.table.name}.{name}" for name in (*names, self._key.name)]
+        statement = Statement(self._changes_sql(names), params, self.table.name, labels)
+        return Plan((statement,), _decoders(self.table, self.select_model).first, write=True)
+
+    def _plan_delete(self, key: KeyT) -> Plan[bool]:
+        statement = Statement(self.table.sql.delete, (self._key.encode(key),), self.table.name)
+        return Plan((statement,), _found, write=True)
+
+    def _stamped(self, first: Column[Any, Any], key: KeyT) -> list[Any]:
+        now = datetime.now(UTC)
+        params = [first.encode(now)]
+        params += [column.encode(now) for column in self._touched]
+        params.append(self._key.encode(key))
+        return params
+
+    def _plan_soft_delete(self, key: KeyT) -> Plan[bool]:
+        deleted = self.table.column(_present(self.table.soft_delete))
+        sql = _present(self.table.sql.soft_delete)
+        statement = Statement(sql, self._stamped(deleted, key), self.table.name)
+        return Plan((statement,), _found, write=True)
+
+    def _plan_restore(self, key: KeyT) -> Plan[SelectT | None]:
+        now = datetime.now(UTC)
+        params = [column.encode(now) for column in self._touched]
+        params.append(self._key.encode(key))
+        return self._one(_present(self.table.sql.restore), params, write=True)
+
+
+class Repository(_Plans[SelectT, InsertT, UpdateT, KeyT]):
+    """Typed CRUD for one table on a `Database`. Generated subclasses set the class
+    attributes and add the queries declared in schema.yaml."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.db!r})"
+
+    def get(self, key: KeyT) -> SelectT | None:
+        """The row with this primary key, or None (also when soft-deleted)."""
+        return self.db.run(self._plan_get(key))
+
+    def get_raw(self, key: KeyT) -> dict[str, Any] | None:
+        """The row as stored, column by column, without decoding or validation (soft-deleted
+        rows included): for repairing a value another tool wrote that does not decode."""
+        return self.db.run(self._plan_get_raw(key))
+
+    def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
+        """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
+        return self.db.run(self._plan_find_many(limit, offset))
+
+    def count(self) -> int:
+        """How many rows there are (soft-deleted rows excluded)."""
+        return self.db.run(self._plan_count())
 
     def create(self, data: InsertT) -> SelectT:
         """Insert one row and return it as stored (INSERT ... RETURNING)."""
-        rows = self.db.execute(
-            self.table.sql.insert,
-            self._insert_params(data),
-            table=self.table.name,
-            labels=insert_labels(self.table),
-        )
-        return self._to_models(rows)[0]
+        return self.db.run(self._plan_create(data))
 
     @overload
     def create_many(self, rows: Iterable[InsertT], *, returning: Literal[False] = False) -> int: ...
@@ -290,29 +274,7 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
 
         Returns the number inserted, or with `returning=True` the stored rows.
         """
-        params = [self._insert_params(row) for row in rows]
-        labels = insert_labels(self.table)
-        if returning:
-            with self.db.transaction():
-                stored = [
-                    self.db.execute(self.table.sql.insert, p, table=self.table.name, labels=labels)[
-                        0
-                    ]
-                    for p in params
-                ]
-                return self._to_models(stored)
-        insert = self.table.sql.insert.partition(" RETURNING ")[0]
-        self.db.execute_many(insert, params, table=self.table.name, labels=labels)
-        return len(params)
-
-    def _changes_sql(self, names: tuple[str, ...]) -> str:
-        """The UPDATE for this set of columns, joined from pre-rendered fragments once."""
-        cached = self._update_sql.get(names)
-        if cached is None:
-            sql = self.table.sql
-            fragments = ", ".join(sql.set_fragments[n] for n in names)
-            cached = self._update_sql[names] = sql.update_prefix + fragments + sql.update_suffix
-        return cached
+        return self.db.run(self._plan_create_many(rows, returning=returning))  # type: ignore[no-any-return]
 
     def update(self, key: KeyT, changes: UpdateT) -> SelectT | None:
         """Write the fields set in `changes`; return the updated row or None if absent.
@@ -320,62 +282,120 @@ class Repository(Generic[SelectT, InsertT, UpdateT, KeyT]):
         On-update columns (such as `updated_at`) are refreshed unless set explicitly.
         For a NOT NULL column, None means "leave unchanged".
         """
-        self._require(changes, self.update_model, "update")
-        columns, params = update_values(self.table, changes)
-        if not columns:
-            return self.get(key)
-        params.append(self._key.encode(key))
-        names = tuple(c.name for c in columns)
-        labels = [f"{self.table.name}.{name}" for name in (*names, self._key.name)]
-        rows = self.db.execute(
-            self._changes_sql(names), params, table=self.table.name, labels=labels
-        )
-        return self._to_models(rows)[0] if rows else None
+        return self.db.run(self._plan_update(key, changes))
 
     def delete(self, key: KeyT) -> bool:
         """Delete the row for good (even if soft-deleted); True if there was one."""
-        return bool(
-            self.db.execute(self.table.sql.delete, (self._key.encode(key),), table=self.table.name)
-        )
+        return self.db.run(self._plan_delete(key))
 
-    def _stamped(self, first: Column[Any, Any], key: KeyT) -> list[Any]:
-        now = datetime.now(UTC)
-        params = [first.encode(now)]
-        params += [column.encode(now) for column in self._touched]
-        params.append(self._key.encode(key))
-        return params
+    def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
+        return self.db.run(self._one(sql, params, write=is_write(sql)))
+
+    def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[SelectT]:
+        return self.db.run(self._all(sql, params))
 
 
 class SoftDeleteRepository(Repository[SelectT, InsertT, UpdateT, KeyT]):
     """CRUD for a table with a soft-delete column: deleted rows are hidden by default."""
 
     def get(self, key: KeyT, *, include_deleted: bool = False) -> SelectT | None:
-        sql = self.table.sql.select_by_key_all if include_deleted else self.table.sql.select_by_key
-        return self._fetch_one(_present(sql), (self._key.encode(key),))
+        return self.db.run(self._plan_get(key, include_deleted=include_deleted))
 
     def find_many(
         self, *, limit: int | None = None, offset: int = 0, include_deleted: bool = False
     ) -> list[SelectT]:
-        sql = self.table.sql.select_page_all if include_deleted else self.table.sql.select_page
-        return self._fetch_all(_present(sql), _page(limit, offset))
+        return self.db.run(self._plan_find_many(limit, offset, include_deleted=include_deleted))
 
     def count(self, *, include_deleted: bool = False) -> int:
-        sql = self.table.sql.count_all if include_deleted else self.table.sql.count
-        return int(self.db.execute(_present(sql), (), table=self.table.name)[0][0])
+        return self.db.run(self._plan_count(include_deleted=include_deleted))
 
-    def soft_delete(self, key: KeyT) -> None:
-        """Mark the row deleted now; an already deleted row keeps its first deletion time."""
-        deleted = self.table.column(_present(self.table.soft_delete))
-        self.db.execute(
-            _present(self.table.sql.soft_delete), self._stamped(deleted, key), table=self.table.name
-        )
+    def soft_delete(self, key: KeyT) -> bool:
+        """Mark the row deleted now; True if it was live (a deleted row keeps its first
+        deletion time, and gives False)."""
+        return self.db.run(self._plan_soft_delete(key))
 
     def restore(self, key: KeyT) -> SelectT | None:
         """Undo a soft delete; returns the row, or None if there is no such deleted row."""
-        params = [self._key.encode(key)]
-        now = datetime.now(UTC)
-        params[:0] = [column.encode(now) for column in self._touched]
-        return self._fetch_one(_present(self.table.sql.restore), params)
+        return self.db.run(self._plan_restore(key))
+
+
+class AsyncRepository(_Plans[SelectT, InsertT, UpdateT, KeyT]):
+    """The same CRUD as `Repository`, awaited on an `AsyncDatabase`."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.db!r})"
+
+    async def get(self, key: KeyT) -> SelectT | None:
+        """The row with this primary key, or None (also when soft-deleted)."""
+        return await self.db.run(self._plan_get(key))
+
+    async def get_raw(self, key: KeyT) -> dict[str, Any] | None:
+        """The row as stored, without decoding or validation (for repairs)."""
+        return await self.db.run(self._plan_get_raw(key))
+
+    async def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
+        """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
+        return await self.db.run(self._plan_find_many(limit, offset))
+
+    async def count(self) -> int:
+        """How many rows there are (soft-deleted rows excluded)."""
+        return await self.db.run(self._plan_count())
+
+    async def create(self, data: InsertT) -> SelectT:
+        """Insert one row and return it as stored (INSERT ... RETURNING)."""
+        return await self.db.run(self._plan_create(data))
+
+    @overload
+    async def create_many(
+        self, rows: Iterable[InsertT], *, returning: Literal[False] = False
+    ) -> int: ...
+
+    @overload
+    async def create_many(
+        self, rows: Iterable[InsertT], *, returning: Literal[True]
+    ) -> list[SelectT]: ...
+
+    async def create_many(
+        self, rows: Iterable[InsertT], *, returning: bool = False
+    ) -> int | list[SelectT]:
+        """Insert rows in one transaction: all of them or, on any error, none."""
+        return await self.db.run(self._plan_create_many(rows, returning=returning))
+
+    async def update(self, key: KeyT, changes: UpdateT) -> SelectT | None:
+        """Write the fields set in `changes`; return the updated row or None if absent."""
+        return await self.db.run(self._plan_update(key, changes))
+
+    async def delete(self, key: KeyT) -> bool:
+        """Delete the row for good (even if soft-deleted); True if there was one."""
+        return await self.db.run(self._plan_delete(key))
+
+
+class AsyncSoftDeleteRepository(AsyncRepository[SelectT, InsertT, UpdateT, KeyT]):
+    """`SoftDeleteRepository`, awaited on an `AsyncDatabase`."""
+
+    async def get(self, key: KeyT, *, include_deleted: bool = False) -> SelectT | None:
+        return await self.db.run(self._plan_get(key, include_deleted=include_deleted))
+
+    async def find_many(
+        self, *, limit: int | None = None, offset: int = 0, include_deleted: bool = False
+    ) -> list[SelectT]:
+        return await self.db.run(
+            self._plan_find_many(limit, offset, include_deleted=include_deleted)
+        )
+
+    async def count(self, *, include_deleted: bool = False) -> int:
+        return await self.db.run(self._plan_count(include_deleted=include_deleted))
+
+    async def soft_delete(self, key: KeyT) -> bool:
+        """Mark the row deleted now; True if it was live."""
+        return await self.db.run(self._plan_soft_delete(key))
+
+    async def restore(self, key: KeyT) -> SelectT | None:
+        """Undo a soft delete; returns the row, or None if there is no such deleted row."""
+        return await self.db.run(self._plan_restore(key))
 
 
 def _page(limit: int | None, offset: int) -> tuple[int, int]:

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from libsqlkit._changelog import ROWS, STATE, hlc_parts
 from libsqlkit._errors import DatabaseError, SchemaStateError
-from libsqlkit._hrana import HranaDriver
 from libsqlkit._schema import Schema
+from libsqlkit._sync_report import Conflict, SyncReport
 from libsqlkit._sync_sql import (
     LOCAL_VERSION,
     RECORD_IF_NEWER,
@@ -45,28 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["Conflict", "SyncReport", "Syncer"]
 
 SyncStatus = Literal["SYNCING", "COMPLETED", "FAILED"]
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A row changed on this device and elsewhere since they last synced."""
-
-    table: str
-    key: object
-    winner: Literal["local", "remote"]  # the later write, kept everywhere
-    local_version: str
-    remote_version: str
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one `Database.sync()` did."""
-
-    pushed: int  # local changes sent (rows written or deleted)
-    pulled: int | None  # remote changes applied here (None: a replica pull, not counted)
-    conflicts: tuple[Conflict, ...] = ()
-    round_trips: int = 0
-    seconds: float = 0.0
 
 
 PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
@@ -114,9 +92,8 @@ class _Round:
 class Syncer:
     """Syncs a local database's `sync: true` tables with one server; one sync at a time."""
 
-    def __init__(self, remote: Database, driver: HranaDriver, schema: Schema) -> None:
+    def __init__(self, remote: Database, schema: Schema) -> None:
         self._remote = remote
-        self._driver = driver
         names = [table.name for table in schema.synced]
         self._tables = {table.name: TableSync(table, names) for table in schema.synced}
         self._metadata = schema.table(schema.sync_metadata) if schema.sync_metadata else None
@@ -137,7 +114,7 @@ class Syncer:
 
     def sync(self, db: Database) -> SyncReport:
         with self._lock:
-            started, trips = time.perf_counter(), self._driver.round_trips
+            started, trips = time.perf_counter(), self._remote.round_trips
             self._mark(db, "SYNCING")
             try:
                 pushed, state = self._run(db)
@@ -149,7 +126,7 @@ class Syncer:
                 pushed=pushed,
                 pulled=state.applied,
                 conflicts=tuple(state.conflicts),
-                round_trips=self._driver.round_trips - trips,
+                round_trips=self._remote.round_trips - trips,
                 seconds=time.perf_counter() - started,
             )
 

@@ -199,6 +199,9 @@ class SchemaChanges(RuleBasedStateMachine):
         table, name = self._column(data)
         if name is None:
             return
+        column = self.tables[table]["columns"][name]
+        if column.get("unique") and "default" in column and len(self.rows[table]) > 1:
+            return  # the reverse re-adds it with one default for every row: its unique index fails
         tables = copy.deepcopy(self.tables)
         del tables[table]["columns"][name]
         tables[table]["indexes"] = {

@@ -28,7 +28,7 @@ from libsqlkit import (
     Unavailable,
     UniqueViolation,
 )
-from libsqlkit._hrana import HranaDriver, http_base_url
+from libsqlkit._hrana import http_base_url
 from tests.conftest import reset_server
 from tests.sqld import HungServer, Sqld, free_port
 
@@ -58,9 +58,7 @@ def remote(sqld_server: Sqld) -> Iterator[DbClient]:
 
 
 def _round_trips(db: DbClient) -> int:
-    driver = db._driver
-    assert isinstance(driver, HranaDriver)
-    return driver.round_trips
+    return db.round_trips
 
 
 # -- configuration -----------------------------------------------------------------

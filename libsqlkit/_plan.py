@@ -1,0 +1,90 @@
+"""What to run and how to read its result: the sans-I/O core of every call.
+
+Repositories, the query builder and raw SQL all describe a call as a `Plan`: statements
+with their bound parameters, whether it writes, and a function from the rows each
+statement returned to the caller's result. The sync `Database` and the `AsyncDatabase`
+both just run plans, so SQL, parameters, codecs and row-to-model decoding exist once
+for both APIs (the model of httpcore and psycopg 3: one core, two thin shells).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from libsqlkit._rows import Row
+
+__all__ = ["Plan", "Statement", "all_rows", "is_write", "rows_plan"]
+
+R = TypeVar("R", covariant=True)
+
+_READS = frozenset({"SELECT", "WITH", "VALUES", "EXPLAIN"})
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement with its bound parameters.
+
+    `rows`, when given, runs the statement once per parameter row (executemany), all or
+    nothing. `table` and `labels` (one per parameter) only name things in errors.
+    """
+
+    sql: str
+    params: Sequence[Any] = ()
+    table: str | None = None
+    labels: Sequence[str] | None = None
+    rows: Sequence[Sequence[Any]] | None = None
+
+
+class Plan(Generic[R]):
+    """Statements run in order, all or nothing, then `decode` of their rows.
+
+    `write` sends a plan to the writer; a read runs on a reader connection in parallel
+    with other callers (or on the caller's own transaction, if it has one open).
+    """
+
+    __slots__ = ("decode", "statements", "write")
+
+    def __init__(
+        self,
+        statements: tuple[Statement, ...],
+        decode: Callable[[list[list[Row]]], R],
+        *,
+        write: bool,
+    ) -> None:
+        self.statements = statements
+        self.decode = decode
+        self.write = write
+
+    def __repr__(self) -> str:
+        kind = "write" if self.write else "read"
+        return f"Plan({kind}: {'; '.join(s.sql for s in self.statements)[:200]})"
+
+
+def all_rows(results: list[list[Row]]) -> list[Row]:
+    """The rows of a plan's only statement."""
+    return results[0]
+
+
+def is_write(sql: str) -> bool:
+    """Whether raw SQL may write (anything but a query). A query that writes after all
+    (a CTE with an INSERT) is caught by the reader's query_only and rerun as a write."""
+    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return head not in _READS
+
+
+def rows_plan(
+    sql: str,
+    params: Sequence[Any] = (),
+    *,
+    table: str | None = None,
+    labels: Sequence[str] | None = None,
+    write: bool | None = None,
+) -> Plan[list[Row]]:
+    """Raw SQL as a plan: its rows, undecoded."""
+    return Plan(
+        (Statement(sql, params, table, labels),),
+        all_rows,
+        write=is_write(sql) if write is None else write,
+    )

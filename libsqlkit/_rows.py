@@ -1,0 +1,192 @@
+"""Rows and parameters: how a table's stored values become models, and models become the
+bound parameters of its pre-rendered statements.
+
+One module for the repositories and the query builder (as Drizzle's builders share one
+dialect), so that decoding, Drizzle's insert defaults and the update rule exist once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from libsqlkit._errors import DecodeError, InvalidValue
+from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._schema import Column, Table, located
+
+__all__ = [
+    "Row",
+    "column_names",
+    "insert_labels",
+    "insert_params",
+    "rows_to_models",
+    "update_values",
+]
+
+Row = tuple[Any, ...]
+
+
+class _InsertSlot:
+    """How one column's INSERT parameter(s) are produced from an insert model."""
+
+    __slots__ = ("encode", "fresh", "name", "not_null", "sql_default")
+
+    def __init__(self, column: Column[Any, Any]) -> None:
+        self.name = column.name
+        self.encode = column.codec.encode
+        self.not_null = column.not_null
+        # What the client fills in when no value is given: "uuid4", "now" or nothing.
+        self.fresh = column.client_default or column.on_update
+        self.sql_default = column.has_sql_default
+
+
+class _RowPlan:
+    """Per table, once: what reading and inserting its rows needs."""
+
+    __slots__ = ("decoders", "key_index", "labels", "names", "slots", "table")
+
+    def __init__(self, table: Table) -> None:
+        self.table = table  # kept alive, so that its id() is never reused
+        self.names = tuple(column.name for column in table.columns)
+        self.decoders = tuple(
+            (index, column.codec.decode)
+            for index, column in enumerate(table.columns)
+            if column.codec.decode is not None
+        )
+        self.slots = tuple(_InsertSlot(column) for column in table.columns)
+        self.key_index = self.names.index(table.primary_key)
+        # One label per INSERT parameter: a column with an SQL default takes two.
+        self.labels = tuple(
+            label
+            for slot in self.slots
+            for label in (
+                (f"{table.name}.{slot.name} (default flag)", f"{table.name}.{slot.name}")
+                if slot.sql_default
+                else (f"{table.name}.{slot.name}",)
+            )
+        )
+
+
+_PLANS: dict[int, _RowPlan] = {}
+
+
+def _plan(table: Table) -> _RowPlan:
+    cached = _PLANS.get(id(table))
+    if cached is None:
+        cached = _PLANS[id(table)] = _RowPlan(table)
+    return cached
+
+
+def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
+    """Decode stored values (codecs) and validate each row as the select model.
+
+    The hot path of every read: locals instead of attribute lookups on purpose. A value
+    that does not decode (written by another tool) raises DecodeError naming the table,
+    column and key, never the codec's or pydantic's own error.
+    """
+    plan = _plan(table)
+    names, decoders = plan.names, plan.decoders
+    validate = model.__pydantic_validator__.validate_python
+    models = []
+    for row in rows:
+        values = list(row)
+        index = -1
+        try:
+            for index, decode in decoders:
+                value = values[index]
+                if value is not None:
+                    values[index] = decode(value)
+            index = -1
+            # Every generated SELECT lists all columns in order: lengths always match.
+            models.append(validate(dict(zip(names, values, strict=False))))
+        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            raise _undecodable(plan, row, index, exc) from exc
+    return models
+
+
+def _undecodable(plan: _RowPlan, row: Row, index: int, exc: Exception) -> DecodeError:
+    """Name the value that failed: the codec's column, or the field pydantic refused."""
+    column: str | None = plan.names[index] if index >= 0 else None
+    if column is None and isinstance(exc, ValidationError):
+        where = exc.errors()[0]["loc"]
+        column = str(where[0]) if where else None
+    key = row[plan.key_index] if plan.key_index < len(row) else None
+    place = f"{plan.table.name}.{column}" if column else plan.table.name
+    reason = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else str(exc)
+    return DecodeError(
+        f"{place} of the row with key {key!r} cannot be read as its column's type "
+        f"({type(exc).__name__}: {reason}); read it with get_raw() to repair it",
+        table=plan.table.name,
+        column=column,
+        key=key,
+    )
+
+
+def insert_labels(table: Table) -> tuple[str, ...]:
+    """`table.column` for each parameter of table.sql.insert, for error messages."""
+    return _plan(table).labels
+
+
+def insert_params(table: Table, data: InsertModel) -> list[Any]:
+    """The INSERT parameters of table.sql.insert for one insert model, Drizzle's rules:
+    a value not given (or None for a NOT NULL column) takes the client default (uuid4,
+    now: one instant per row), else the database default."""
+    values = data.__dict__
+    given = data.__pydantic_fields_set__
+    params: list[Any] = []
+    now = None
+    slot = None
+    try:
+        for slot in _plan(table).slots:
+            value = values[slot.name]
+            if value is None and (slot.not_null or slot.name not in given):
+                if slot.fresh == "now":
+                    now = now or datetime.now(UTC)
+                    params.append(now if slot.encode is None else slot.encode(now))
+                elif slot.fresh == "uuid4":
+                    params.append(str(uuid.uuid4()))
+                elif slot.sql_default:
+                    params += (1, None)
+                else:
+                    params.append(None)
+                continue
+            encoded = value if value is None or slot.encode is None else slot.encode(value)
+            if slot.sql_default:
+                params += (0, encoded)
+            else:
+                params.append(encoded)
+    except InvalidValue as exc:
+        raise located(exc, table.name, slot.name if slot else "?") from None
+    return params
+
+
+def update_values(
+    table: Table, changes: UpdateModel
+) -> tuple[tuple[Column[Any, Any], ...], list[Any]]:
+    """The columns an update writes, in table order, with their encoded values.
+
+    The fields set in `changes` (None for a NOT NULL column means "leave unchanged"),
+    plus the on-update columns (such as `updated_at`), refreshed now unless set.
+    Repositories, update() and upserts of the query builder all write by this rule.
+    """
+    values = changes.__dict__
+    given = changes.__pydantic_fields_set__
+    columns = tuple(
+        column
+        for column in table.columns
+        if (column.name in given and not (values[column.name] is None and column.not_null))
+        or (column.on_update is not None and column.name not in given)
+    )
+    now = datetime.now(UTC)
+    return columns, [
+        column.encode(values[column.name] if column.name in given else now) for column in columns
+    ]
+
+
+def column_names(table: Table) -> tuple[str, ...]:
+    """The table's column names, in the order every generated SELECT lists them."""
+    return _plan(table).names
