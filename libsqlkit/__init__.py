@@ -7,7 +7,7 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 from libsqlkit import _codecs as codecs
 from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._codecs import Codec, dump_json, js_number
-from libsqlkit._connect import SyncMode, connect
+from libsqlkit._connect import SyncMode, connect, connect_async
 from libsqlkit._database import Database
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
@@ -90,6 +90,7 @@ __all__ = [
     "app_database_url",
     "codecs",
     "connect",
+    "connect_async",
     "count",
     "delete",
     "dump_json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextvars import Token
 from typing import Any, Protocol, TypeVar
 
@@ -257,6 +257,19 @@ class AsyncDatabase(Shell):
         if self.in_transaction:
             raise ConfigurationError("sync() cannot run inside a transaction")
         return await self._sync.sync(self)
+
+    async def run_locally(self, work: Callable[[Any], R], *, foreign_keys_off: bool = False) -> R:
+        """Sync `work(executor)` in one transaction on the local writer, on its own thread
+        (the offline syncer's local steps); local files only."""
+        transact = getattr(self._engine, "transact", None)
+        if transact is None:
+            raise ConfigurationError(
+                f"run_locally() needs a local file; this database is {self.driver}"
+            )
+        result: R = await transact(
+            work, foreign_keys_off=foreign_keys_off, translate=self._translate
+        )
+        return result
 
     async def pending_changes(self) -> dict[str, int]:
         """Offline mode: per synced table, rows changed here and not yet sent."""

@@ -10,12 +10,19 @@ import os
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._database import Database
 from libsqlkit._drivers import LocalDriverName
 from libsqlkit._errors import ConfigurationError
-from libsqlkit._local import LocalEngine, _Connections
-from libsqlkit._remote import RemoteEngine
-from libsqlkit._replica import ReplicaEngine, ReplicaPull, ReplicaSettings
+from libsqlkit._local import AsyncLocalEngine, LocalEngine, _Connections
+from libsqlkit._remote import AsyncRemoteEngine, RemoteEngine
+from libsqlkit._replica import (
+    AsyncReplicaEngine,
+    AsyncReplicaPull,
+    ReplicaEngine,
+    ReplicaPull,
+    ReplicaSettings,
+)
 from libsqlkit._schema import Schema
 from libsqlkit._url import (
     SYNC_INTERVAL_VARIABLE,
@@ -36,6 +43,7 @@ __all__ = [
     "SyncMode",
     "Target",
     "connect",
+    "connect_async",
     "resolve",
 ]
 
@@ -230,6 +238,57 @@ def connect(
     )
     syncer = Syncer(Database(server, schema, target.sync_url), schema)
     return Database(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
+
+
+def connect_async(
+    schema: Schema,
+    url: str | None = None,
+    *,
+    auth_token: str | None = None,
+    driver: LocalDriverName | None = None,
+    sync_url: str | None = None,
+    sync_mode: SyncMode | None = None,
+    sync_interval: float | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    wal: bool = True,
+    pool_size: int = DEFAULT_POOL_SIZE,
+) -> AsyncDatabase:
+    """The `AsyncDatabase` for `schema`: the same arguments, environment and modes as
+    `connect`. Opening is quick and synchronous (a local file is opened, a replica
+    pulled once); every call after that is awaited."""
+    target = resolve(
+        url,
+        schema=schema,
+        auth_token_value=auth_token,
+        driver=driver,
+        sync_url=sync_url,
+        sync_mode=sync_mode,
+        sync_interval=sync_interval,
+        timeout=timeout,
+        busy_timeout_ms=busy_timeout_ms,
+        wal=wal,
+        pool_size=pool_size,
+    )
+    if target.mode == "remote":
+        engine = AsyncRemoteEngine(
+            target.url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
+        )
+        return AsyncDatabase(engine, schema, target.url)
+    if target.mode == "replica":
+        replica = AsyncReplicaEngine(target.replica())
+        return AsyncDatabase(replica, schema, target.url, sync=AsyncReplicaPull(replica))
+    local = AsyncLocalEngine(target.files())
+    if target.mode == "local":
+        return AsyncDatabase(local, schema, target.url)
+    from libsqlkit._sync import AsyncSyncer
+
+    assert target.sync_url is not None
+    server = AsyncRemoteEngine(
+        target.sync_url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
+    )
+    syncer = AsyncSyncer(AsyncDatabase(server, schema, target.sync_url), schema)
+    return AsyncDatabase(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
 
 
 def _sync_mode(value: SyncMode | None) -> SyncMode:

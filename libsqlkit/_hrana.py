@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from libsqlkit._drivers import DriverError
-from libsqlkit._errors import AuthError, ConfigurationError
+from libsqlkit._errors import AuthError, ConfigurationError, Unavailable
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
@@ -178,6 +178,10 @@ def status_error(status: int, text: bytes, *, with_token: bool) -> Exception:
     if status == 403:
         return AuthError(
             f"the auth token does not allow this (read-only token?) (server said: {detail})"
+        )
+    if status in (429, 503):
+        return Unavailable(
+            f"the server is busy ({status}), nothing was done; retry later: {detail}"
         )
     return DriverError(f"server error {status}: {detail}", integrity=False)
 

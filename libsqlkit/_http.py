@@ -1,9 +1,10 @@
 """HTTP/1.1 transports for Hrana pipelines: pooled keep-alive connections, bounded waits.
 
 Both carry a JSON body to `/v2/pipeline` and bring back the parsed reply, with the same
-typed errors: `Timeout` (no answer in time), `Unavailable` (refused, reset, closed),
-`AuthError` (401/403). Independent calls run in parallel, each on a connection of its own
-taken from the pool; idle connections are kept for reuse (keep-alive).
+typed errors: `Timeout` (no answer in time), `Unavailable` (refused, reset, closed, or the
+server busy), `AuthError` (401/403). Independent calls run in parallel, each on a
+connection of its own, at most `size` at once (sqld answers 429 past its own limit of
+concurrent requests); idle connections are kept for reuse (keep-alive).
 
 Hand-written on the standard library rather than httpx: on loopback sqld (`make bench`,
 "HTTP transports") httpx took 2-3× as long per call, sync and async, and its async
@@ -69,7 +70,7 @@ class HttpPool:
         self._target = _Target(base_url, token, timeout)
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
-        self._size = size
+        self._slots = threading.BoundedSemaphore(size)
 
     def __repr__(self) -> str:
         return f"HttpPool({'https' if self._target.https else 'http'}://{self._target.where})"
@@ -94,14 +95,19 @@ class HttpPool:
 
     def _give(self, connection: http.client.HTTPConnection) -> None:
         with self._lock:
-            if len(self._idle) < self._size:
-                self._idle.append(connection)
-                return
-        connection.close()
+            self._idle.append(connection)
 
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         t = self._target
-        payload = t.payload(body)
+        if not self._slots.acquire(timeout=t.timeout):
+            raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s")
+        try:
+            return self._post(t.payload(body))
+        finally:
+            self._slots.release()
+
+    def _post(self, payload: bytes) -> dict[str, Any]:
+        t = self._target
         for attempt in (1, 2):
             connection, reused = self._take()
             try:
@@ -147,7 +153,7 @@ class AsyncHttpPool:
     def __init__(self, base_url: str, token: str | None, *, timeout: float, size: int) -> None:
         self._target = _Target(base_url, token, timeout)
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
-        self._size = size
+        self._slots = asyncio.Semaphore(size)
         t = self._target
         head = [f"POST {PIPELINE} HTTP/1.1", f"Host: {t.host}:{t.port}"]
         head += [f"{name}: {value}" for name, value in t.headers.items()]
@@ -169,7 +175,17 @@ class AsyncHttpPool:
 
     async def post(self, body: dict[str, Any]) -> dict[str, Any]:
         t = self._target
-        payload = t.payload(body)
+        try:
+            await asyncio.wait_for(self._slots.acquire(), t.timeout)
+        except TimeoutError:
+            raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s") from None
+        try:
+            return await self._post(t.payload(body))
+        finally:
+            self._slots.release()
+
+    async def _post(self, payload: bytes) -> dict[str, Any]:
+        t = self._target
         request = self._head + b"%d\r\n\r\n" % len(payload) + payload
         for attempt in (1, 2):
             reused = bool(self._idle)
@@ -190,7 +206,7 @@ class AsyncHttpPool:
                 raise Unavailable(f"{t.where} closed the connection: {exc}") from None
             except OSError as exc:
                 raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
-            if keep and len(self._idle) < self._size:
+            if keep:
                 self._idle.append((reader, writer))
             else:
                 writer.close()

@@ -28,6 +28,7 @@ from libsqlkit._drivers import (
 from libsqlkit._errors import Busy, WouldBlock
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
+from libsqlkit._values import check_params
 
 __all__ = ["AsyncLocalEngine", "AsyncLocalSession", "LocalEngine", "LocalSession"]
 
@@ -282,6 +283,29 @@ class AsyncLocalSession:
         self._engine.unlock()
 
 
+class _WriterExecutor:
+    """Statements on the leased writer, on its own thread: how sync work (the offline
+    syncer's local steps) runs under the async engine, checked and translated as the
+    shells do."""
+
+    def __init__(
+        self,
+        connection: LocalConnection,
+        translate: Callable[[DriverError, Sequence[Statement]], Exception],
+    ) -> None:
+        self._connection = connection
+        self._translate = translate
+
+    def execute(
+        self, sql: str, params: Sequence[Any] = (), *, table: str | None = None
+    ) -> list[Row]:
+        check_params(params, table=table)
+        try:
+            return self._connection.execute(sql, params)
+        except DriverError as exc:
+            raise self._translate(exc, (Statement(sql, params, table),)) from exc
+
+
 class AsyncLocalEngine:
     """The async engine of a local file: one worker thread per connection."""
 
@@ -312,6 +336,38 @@ class AsyncLocalEngine:
         try:
             run = self.writer.connection.run_atomically
             return await self.writer.call(functools.partial(run, statements))
+        finally:
+            self.unlock()
+
+    async def transact(
+        self,
+        work: Callable[[_WriterExecutor], T],
+        *,
+        foreign_keys_off: bool,
+        translate: Callable[[DriverError, Sequence[Statement]], Exception],
+    ) -> T:
+        """`work` in one transaction on the writer, on its thread: sync code, whole."""
+        connection = self.writer.connection
+
+        def job() -> T:
+            if foreign_keys_off:
+                connection.set_foreign_keys(False)
+            try:
+                connection.begin()
+                try:
+                    result = work(_WriterExecutor(connection, translate))
+                except BaseException:
+                    connection.rollback()
+                    raise
+                connection.commit()
+                return result
+            finally:
+                if foreign_keys_off:
+                    connection.set_foreign_keys(True)
+
+        await self.lock()
+        try:
+            return await self.writer.call(job)
         finally:
             self.unlock()
 

@@ -37,7 +37,13 @@ from libsqlkit._remote import AsyncRemoteEngine, AsyncRemoteSession, RemoteEngin
 from libsqlkit._rows import Row
 from libsqlkit._sync_report import SyncReport
 
-__all__ = ["AsyncReplicaEngine", "ReplicaEngine", "ReplicaPull", "ReplicaSettings"]
+__all__ = [
+    "AsyncReplicaEngine",
+    "AsyncReplicaPull",
+    "ReplicaEngine",
+    "ReplicaPull",
+    "ReplicaSettings",
+]
 
 Results = list[list[Row]]
 _READ_ONLY = "readonly"
@@ -324,4 +330,21 @@ class ReplicaPull:
         raise ConfigurationError("pending_changes() needs offline sync mode")
 
     def close(self) -> None:
+        """The engine, closed by the database, ends the replica."""
+
+
+class AsyncReplicaPull:
+    """`ReplicaPull` for the `AsyncDatabase`."""
+
+    def __init__(self, engine: AsyncReplicaEngine) -> None:
+        self._engine = engine
+
+    async def sync(self, db: object) -> SyncReport:
+        await self._engine.sync()
+        return SyncReport(pushed=0, pulled=None)
+
+    async def pending(self, db: object) -> dict[str, int]:
+        raise ConfigurationError("pending_changes() needs offline sync mode")
+
+    async def close(self) -> None:
         """The engine, closed by the database, ends the replica."""

@@ -15,18 +15,20 @@ on during a sync, and a write made meanwhile is simply sent next time.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from libsqlkit._changelog import ROWS, STATE, hlc_parts
 from libsqlkit._errors import DatabaseError, SchemaStateError
+from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
 from libsqlkit._sync_report import Conflict, SyncReport
 from libsqlkit._sync_sql import (
@@ -40,9 +42,12 @@ from libsqlkit._sync_sql import (
 )
 
 if TYPE_CHECKING:
+    from libsqlkit._async_database import AsyncDatabase
     from libsqlkit._database import Database
 
-__all__ = ["Conflict", "SyncReport", "Syncer"]
+__all__ = ["AsyncSyncer", "Executor", "Local", "Server", "SyncCore", "Syncer"]
+
+T = TypeVar("T")
 
 SyncStatus = Literal["SYNCING", "COMPLETED", "FAILED"]
 
@@ -89,20 +94,50 @@ class _Round:
     applied: int = 0
 
 
-class Syncer:
-    """Syncs a local database's `sync: true` tables with one server; one sync at a time."""
+@dataclass(frozen=True)
+class Local(Generic[T]):
+    """A step on the local database: `work` runs in one transaction (foreign keys off
+    when asked) with an executor of statements, and its result is sent back."""
 
-    def __init__(self, remote: Database, schema: Schema) -> None:
-        self._remote = remote
+    work: Callable[[Executor], T]
+    foreign_keys_off: bool = False
+
+
+@dataclass(frozen=True)
+class Server:
+    """A step on the server: the statements run as one atomic batch, foreign keys off
+    (a device's changes land in its commit order: a child may come before its changed
+    parent, and cascades were made on the device). Their rows are sent back."""
+
+    statements: list[tuple[str, Sequence[Any]]]
+
+
+Step = Local[Any] | Server
+
+
+class Executor(Protocol):
+    """What local work runs statements with: the sync Database inside its transaction,
+    or the async engine's writer connection on its own thread."""
+
+    def execute(
+        self, sql: str, params: Sequence[Any] = (), *, table: str | None = None
+    ) -> list[Row]: ...
+
+
+class SyncCore:
+    """One sync of a device's `sync: true` tables with a server, without I/O.
+
+    `steps()` yields what to do, local or on the server, and is sent each step's result;
+    the sync `Syncer` and the async `AsyncSyncer` only carry the steps out, so the
+    protocol exists once for both APIs.
+    """
+
+    def __init__(self, schema: Schema) -> None:
         names = [table.name for table in schema.synced]
         self._tables = {table.name: TableSync(table, names) for table in schema.synced}
         self._metadata = schema.table(schema.sync_metadata) if schema.sync_metadata else None
-        self._lock = threading.Lock()
 
-    def close(self) -> None:
-        self._remote.close()
-
-    def pending(self, db: Database) -> dict[str, int]:
+    def pending(self, db: Executor) -> dict[str, int]:
         """Per synced table, how many rows changed here since the last completed sync."""
         rows = db.execute(
             f"SELECT tbl, count(*) FROM `{ROWS}` WHERE seq > "
@@ -112,85 +147,50 @@ class Syncer:
         counts.update({table: count for table, count in rows if table in counts})
         return counts
 
-    def sync(self, db: Database) -> SyncReport:
-        with self._lock:
-            started, trips = time.perf_counter(), self._remote.round_trips
-            self._mark(db, "SYNCING")
-            try:
-                pushed, state = self._run(db)
-            except BaseException:
-                with contextlib.suppress(DatabaseError):  # the sync's own error matters
-                    self._mark(db, "FAILED")
-                raise
-            return SyncReport(
-                pushed=pushed,
-                pulled=state.applied,
-                conflicts=tuple(state.conflicts),
-                round_trips=self._remote.round_trips - trips,
-                seconds=time.perf_counter() - started,
-            )
+    def mark(self, status: SyncStatus) -> Local[None]:
+        return Local(lambda db: self._write_status(db, status, None))
 
-    # -- one sync --------------------------------------------------------------------
-
-    def _run(self, db: Database) -> tuple[int, _Round]:
+    def steps(self, url: str) -> Generator[Step, Any, tuple[int, _Round]]:
         """Requests until every change is pushed and a pull page comes back short."""
-        state, changes = self._local_changes(db)
+        state, changes = yield Local(lambda db: self._local_changes(db, url))
         chunks = _chunks(changes)
         last = len(chunks) - 1
         for number, chunk in enumerate(chunks):
             keys = {(c.table, c.key) for c in chunk}
             state.waiting -= keys
             state.pushed |= keys
-            full = self._exchange(db, state, chunk)
+            full = yield from self._exchange(state, chunk)
             while number == last and full:
-                full = self._exchange(db, state, [])
-        self._finish(db, state)
+                full = yield from self._exchange(state, [])
+        yield Local(lambda db: self._finish(db, state))
         return len(changes), state
 
-    def _local_changes(self, db: Database) -> tuple[_Round, list[Change]]:
+    def _local_changes(self, db: Executor, url: str) -> tuple[_Round, list[Change]]:
         """This device's changes not yet sent, read in one transaction (a consistent set)."""
         try:
-            with db.transaction():
-                [(device, pushed_seq, seq, tbl, pk, top)] = db.execute(
-                    f"SELECT device, pushed_seq, pulled_seq, pulled_tbl, pulled_pk, seq "
-                    f"FROM `{STATE}` WHERE id = 1"
-                )
-                changes = [
-                    table.change(row)
-                    for table in self._tables.values()
-                    for row in db.execute(table.local_changes, (pushed_seq,))
-                ]
+            [(device, pushed_seq, seq, tbl, pk, top)] = db.execute(
+                f"SELECT device, pushed_seq, pulled_seq, pulled_tbl, pulled_pk, seq "
+                f"FROM `{STATE}` WHERE id = 1"
+            )
+            changes = [
+                table.change(row)
+                for table in self._tables.values()
+                for row in db.execute(table.local_changes, (pushed_seq,))
+            ]
         except DatabaseError as exc:
             if "no such" in str(exc):
                 raise SchemaStateError(
-                    f"{db.url} has no sync change log, or an older one: apply the migrations"
+                    f"{url} has no sync change log, or an older one: apply the migrations"
                 ) from None
             raise
         changes.sort(key=lambda c: c.seq)
         waiting = {(c.table, c.key) for c in changes}
         return _Round(device, (seq, tbl, pk), top, waiting, set(), []), changes
 
-    def _exchange(self, db: Database, state: _Round, chunk: list[Change]) -> bool:
+    def _exchange(self, state: _Round, chunk: list[Change]) -> Generator[Step, Any, bool]:
         """One request: push a chunk, pull a page, apply it. True if the page was full."""
         statements, readers = self._batch(state, chunk)
-        try:
-            # Unenforced, as when pulling: a device's changes land in its commit order and a
-            # child may come before its changed parent; cascades were made on the device.
-            with self._remote.foreign_keys_off():
-                results = self._remote.batch(statements)
-        except DatabaseError as exc:
-            message = str(exc)
-            if "no such" in message and "__libsqlkit" in message:
-                raise SchemaStateError(
-                    f"the server {self._remote.url} has no sync change log, or an older one: "
-                    "apply the migrations to it (python -m libsqlkit migrate with its URL)"
-                ) from None
-            if "no such" in message or "has no column named" in message:
-                raise SchemaStateError(
-                    f"the server's schema differs from this device's ({message}): apply the "
-                    "same migrations to both"
-                ) from None
-            raise
+        results = yield Server(statements)
         found = list(zip(readers, results, strict=True))
         unseen = {
             (table, key): version
@@ -219,7 +219,8 @@ class Syncer:
         page = page[:PULL_ROWS]
         # A short page has everything up to the server's seq at that moment.
         cursor = (page[-1].seq, page[-1].table, page[-1].key) if full else (server_seq + 1, "", "")
-        self._apply(db, state, page, cursor)
+        yield Local(lambda db: self._apply(db, state, page, cursor), foreign_keys_off=True)
+        state.cursor = cursor
         return full
 
     def _batch(
@@ -259,60 +260,51 @@ class Syncer:
             add(table.remote_page, (*seen, PULL_ROWS + 1), name, "pull")
         return statements, readers
 
-    def _apply(self, db: Database, state: _Round, page: list[Change], cursor: Cursor) -> None:
+    def _apply(self, db: Executor, state: _Round, page: list[Change], cursor: Cursor) -> None:
         """Write the pulled rows that are newer than this device's, in commit order, and
-        move the cursor past them, in one local transaction. Foreign keys are not
-        enforced here: the rows mirror the server's, and a parent changed after its child
-        may come a page later; no local cascade may add to what the server decided."""
-        with db.foreign_keys_off(), db.transaction():
-            db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
-            for change in page:
-                table = self._tables[change.table]
-                local = db.execute(LOCAL_VERSION, (change.table, change.key))
-                mine, my_seq = local[0] if local else (None, None)
-                key = (change.table, change.key)
-                meanwhile = my_seq is not None and my_seq > state.top and key not in state.pushed
-                if mine is not None and (key in state.waiting or meanwhile):
-                    # Changed here too, and not yet sent: a conflict, decided here.
-                    winner: Literal["local", "remote"] = (
-                        "local" if mine > change.version else "remote"
-                    )
-                    state.conflicts.append(
-                        Conflict(change.table, change.key, winner, mine, change.version)
-                    )
-                if mine is not None and mine >= change.version:
-                    continue
-                if change.values is None:
-                    db.execute(table.delete, (change.key,), table=change.table)
-                else:
-                    db.execute(table.write, change.values, table=change.table)
-                db.execute(
-                    RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
+        move the cursor past them (one local transaction, foreign keys off: the rows
+        mirror the server's, and a parent changed after its child may come a page later;
+        no local cascade may add to what the server decided)."""
+        db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
+        for change in page:
+            table = self._tables[change.table]
+            local = db.execute(LOCAL_VERSION, (change.table, change.key))
+            mine, my_seq = local[0] if local else (None, None)
+            key = (change.table, change.key)
+            meanwhile = my_seq is not None and my_seq > state.top and key not in state.pushed
+            if mine is not None and (key in state.waiting or meanwhile):
+                # Changed here too, and not yet sent: a conflict, decided here.
+                winner: Literal["local", "remote"] = "local" if mine > change.version else "remote"
+                state.conflicts.append(
+                    Conflict(change.table, change.key, winner, mine, change.version)
                 )
-                state.applied += 1
-            wall, counter = _latest([c.version for c in page])
+            if mine is not None and mine >= change.version:
+                continue
+            if change.values is None:
+                db.execute(table.delete, (change.key,), table=change.table)
+            else:
+                db.execute(table.write, change.values, table=change.table)
             db.execute(
-                f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
-                f"pulled_pk = ?5, {SEEN} WHERE id = 1",
-                (wall, counter, *cursor),
+                RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
             )
-        state.cursor = cursor
+            state.applied += 1
+        wall, counter = _latest([c.version for c in page])
+        db.execute(
+            f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
+            f"pulled_pk = ?5, {SEEN} WHERE id = 1",
+            (wall, counter, *cursor),
+        )
 
-    def _finish(self, db: Database, state: _Round) -> None:
+    def _finish(self, db: Executor, state: _Round) -> None:
         """Every change up to `top` is on the server: mark them sent, and the sync done."""
-        with db.transaction():
-            db.execute(
-                f"UPDATE `{STATE}` SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", (state.top,)
-            )
-            self._write_status(db, "COMPLETED", datetime.now(UTC))
+        db.execute(
+            f"UPDATE `{STATE}` SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", (state.top,)
+        )
+        self._write_status(db, "COMPLETED", datetime.now(UTC))
 
     # -- sync_metadata ---------------------------------------------------------------
 
-    def _mark(self, db: Database, status: SyncStatus) -> None:
-        with db.transaction():
-            self._write_status(db, status, None)
-
-    def _write_status(self, db: Database, status: SyncStatus, at: datetime | None) -> None:
+    def _write_status(self, db: Executor, status: SyncStatus, at: datetime | None) -> None:
         """One row per synced table: its status, and when it last completed."""
         meta = self._metadata
         if meta is None:
@@ -345,3 +337,128 @@ class Syncer:
                 tuple(values.values()),
                 table=meta.name,
             )
+
+
+def server_error(exc: DatabaseError, url: str) -> DatabaseError | SchemaStateError:
+    """A refused server batch, named: a missing change log or another schema."""
+    message = str(exc)
+    if "no such" in message and "__libsqlkit" in message:
+        return SchemaStateError(
+            f"the server {url} has no sync change log, or an older one: "
+            "apply the migrations to it (python -m libsqlkit migrate with its URL)"
+        )
+    if "no such" in message or "has no column named" in message:
+        return SchemaStateError(
+            f"the server's schema differs from this device's ({message}): apply the "
+            "same migrations to both"
+        )
+    return exc
+
+
+def _report(pushed: int, state: _Round, trips: int, started: float) -> SyncReport:
+    return SyncReport(
+        pushed=pushed,
+        pulled=state.applied,
+        conflicts=tuple(state.conflicts),
+        round_trips=trips,
+        seconds=time.perf_counter() - started,
+    )
+
+
+class Syncer:
+    """Carries out `SyncCore`'s steps for the sync `Database`; one sync at a time."""
+
+    def __init__(self, remote: Database, schema: Schema) -> None:
+        self._remote = remote
+        self._core = SyncCore(schema)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._remote.close()
+
+    def pending(self, db: Database) -> dict[str, int]:
+        return self._core.pending(db)
+
+    def _local(self, db: Database, step: Local[T]) -> T:
+        if not step.foreign_keys_off:
+            with db.transaction():
+                return step.work(db)
+        with db.foreign_keys_off(), db.transaction():
+            return step.work(db)
+
+    def _server(self, step: Server) -> list[list[Row]]:
+        try:
+            with self._remote.foreign_keys_off():
+                return self._remote.batch(step.statements)
+        except DatabaseError as exc:
+            raise server_error(exc, self._remote.url) from None
+
+    def sync(self, db: Database) -> SyncReport:
+        with self._lock:
+            started, trips = time.perf_counter(), self._remote.round_trips
+            self._local(db, self._core.mark("SYNCING"))
+            try:
+                steps = self._core.steps(db.url)
+                reply: Any = None
+                while True:
+                    try:
+                        step = steps.send(reply)
+                    except StopIteration as done:
+                        pushed, state = done.value
+                        break
+                    reply = self._local(db, step) if isinstance(step, Local) else self._server(step)
+            except BaseException:
+                with contextlib.suppress(DatabaseError):  # the sync's own error matters
+                    self._local(db, self._core.mark("FAILED"))
+                raise
+            return _report(pushed, state, self._remote.round_trips - trips, started)
+
+
+class AsyncSyncer:
+    """Carries out `SyncCore`'s steps for the `AsyncDatabase`: local work whole on the
+    writer's own thread, the server's batch awaited; one sync at a time."""
+
+    def __init__(self, remote: AsyncDatabase, schema: Schema) -> None:
+        self._remote = remote
+        self._core = SyncCore(schema)
+        self._lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        await self._remote.close()
+
+    async def pending(self, db: AsyncDatabase) -> dict[str, int]:
+        return await db.run_locally(self._core.pending)
+
+    @staticmethod
+    async def _local(db: AsyncDatabase, step: Local[T]) -> T:
+        return await db.run_locally(step.work, foreign_keys_off=step.foreign_keys_off)
+
+    async def _server(self, step: Server) -> list[list[Row]]:
+        try:
+            async with self._remote.foreign_keys_off():
+                return await self._remote.batch(step.statements)
+        except DatabaseError as exc:
+            raise server_error(exc, self._remote.url) from None
+
+    async def sync(self, db: AsyncDatabase) -> SyncReport:
+        async with self._lock:
+            started, trips = time.perf_counter(), self._remote.round_trips
+            await self._local(db, self._core.mark("SYNCING"))
+            try:
+                steps = self._core.steps(db.url)
+                reply: Any = None
+                while True:
+                    try:
+                        step = steps.send(reply)
+                    except StopIteration as done:
+                        pushed, state = done.value
+                        break
+                    if isinstance(step, Local):
+                        reply = await self._local(db, step)
+                    else:
+                        reply = await self._server(step)
+            except BaseException:
+                with contextlib.suppress(DatabaseError):
+                    await self._local(db, self._core.mark("FAILED"))
+                raise
+            return _report(pushed, state, self._remote.round_trips - trips, started)
