@@ -1,0 +1,236 @@
+"""Concurrent callers never wait on or leak into each other, in every mode.
+
+The sync API with threads and the async API with tasks, on a file (both local drivers),
+on a remote sqld, on an embedded replica of it and on an offline-sync device:
+- a caller's failed transaction takes no write of another caller with it;
+- while a caller holds a write transaction open, the others' reads complete at once;
+- 200 concurrent callers each create and read a row: every one lands, without error.
+Times are bounds against hangs, never measurements (those are in `make bench`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from generated.client import (
+    AsyncDbClient,
+    DbClient,
+    create_async_db_client,
+    create_db_client,
+)
+from generated.models import NewWorkflow
+from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
+from libsqlkit import WouldBlock
+from tests.conftest import reset_server
+from tests.sqld import Sqld
+
+MODES = ("sqlite3", "libsql", "remote", "replica", "offline")
+HOLD = 1.0  # how long a writer keeps its transaction open
+PROMPT = 0.5  # a read that waited for it would take longer than this
+
+
+def _arguments(mode: str, folder: Path, request: pytest.FixtureRequest) -> tuple[str, dict[str, object]]:
+    """The URL and options of a client in `mode` (a fresh file or an emptied server)."""
+    if mode in ("sqlite3", "libsql"):
+        return f"file:{folder / 'app.db'}", {"driver": mode}
+    server: Sqld = request.getfixturevalue("sqld_server")
+    reset_server(server)
+    if mode == "remote":
+        return server.url, {"auth_token": server.token()}
+    if mode == "replica":
+        return f"file:{folder / 'replica.db'}", {"sync_url": server.url, "auth_token": server.token()}
+    return f"file:{folder / 'device.db'}", {
+        "sync_url": server.url,
+        "auth_token": server.token(),
+        "sync_mode": "offline",
+        "sync_interval": 0,
+    }
+
+
+@pytest.fixture(params=MODES)
+def sync_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[DbClient]:
+    url, options = _arguments(request.param, tmp_path, request)
+    with create_db_client(url, **options) as db:  # type: ignore[arg-type]
+        db.create_schema()
+        yield db
+
+
+@pytest.fixture(params=MODES)
+async def async_db(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[AsyncDbClient]:
+    url, options = _arguments(request.param, tmp_path, request)
+    async with create_async_db_client(url, **options) as db:  # type: ignore[arg-type]
+        await db.create_schema()
+        yield db
+
+
+def _new(user: str) -> NewWorkflow:
+    return NewWorkflow(type="t", user_id=user)
+
+
+# -- the sync API, with threads ----------------------------------------------------------
+
+
+def test_threads_a_failed_transaction_takes_no_write_of_another_caller_with_it(
+    sync_db: DbClient,
+) -> None:
+    workflows = WorkflowRepository(sync_db)
+    inside = threading.Event()
+
+    def failing() -> None:
+        with pytest.raises(RuntimeError), sync_db.transaction():
+            workflows.create(_new("a"))
+            inside.set()
+            time.sleep(0.3)
+            raise RuntimeError("request A fails")
+
+    a = threading.Thread(target=failing)
+    a.start()
+    assert inside.wait(10)
+    workflows.create(_new("b"))  # waits for A's writer (locally) or its stream (remotely)
+    a.join()
+    assert [w.user_id for w in workflows.find_many()] == ["b"]
+
+
+def test_threads_reads_do_not_wait_for_another_callers_write_transaction(
+    sync_db: DbClient,
+) -> None:
+    workflows = WorkflowRepository(sync_db)
+    committed = workflows.create(_new("before"))
+    inside, done = threading.Event(), threading.Event()
+
+    def holding() -> None:
+        with sync_db.transaction():
+            workflows.create(_new("uncommitted"))
+            inside.set()
+            done.wait(HOLD)
+
+    a = threading.Thread(target=holding)
+    a.start()
+    assert inside.wait(10)
+    started = time.monotonic()
+    seen = [w.user_id for w in workflows.find_many()]
+    elapsed = time.monotonic() - started
+    done.set()
+    a.join()
+    assert elapsed < PROMPT, f"a read waited {elapsed:.2f} s behind a write transaction"
+    assert seen == [committed.user_id]  # never another caller's uncommitted row
+
+
+def test_threads_200_callers_each_create_and_read(sync_db: DbClient) -> None:
+    workflows = WorkflowRepository(sync_db)
+    failures: list[BaseException] = []
+    read_back: list[bool] = []
+
+    def one(i: int) -> None:
+        try:
+            created = workflows.create(_new(f"u{i}"))
+            read_back.append(workflows.get(created.id) == created)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert read_back == [True] * 200
+    assert workflows.count() == 200
+
+
+# -- the async API, with tasks -----------------------------------------------------------
+
+
+async def test_tasks_a_failed_transaction_takes_no_write_of_another_task_with_it(
+    async_db: AsyncDbClient,
+) -> None:
+    workflows = AsyncWorkflowRepository(async_db)
+    inside = asyncio.Event()
+
+    async def failing() -> None:
+        with pytest.raises(RuntimeError):
+            async with async_db.transaction():
+                await workflows.create(_new("a"))
+                inside.set()
+                await asyncio.sleep(0.3)
+                raise RuntimeError("request A fails")
+
+    async def other() -> None:
+        await inside.wait()
+        await workflows.create(_new("b"))
+
+    await asyncio.gather(failing(), other())
+    assert [w.user_id for w in await workflows.find_many()] == ["b"]
+
+
+async def test_tasks_reads_do_not_wait_for_another_tasks_write_transaction(
+    async_db: AsyncDbClient,
+) -> None:
+    workflows = AsyncWorkflowRepository(async_db)
+    committed = await workflows.create(_new("before"))
+    inside, done = asyncio.Event(), asyncio.Event()
+
+    async def holding() -> None:
+        async with async_db.transaction():
+            await workflows.create(_new("uncommitted"))
+            inside.set()
+            await asyncio.wait_for(done.wait(), HOLD)
+
+    async def reading() -> tuple[float, list[str]]:
+        await inside.wait()
+        started = time.monotonic()
+        seen = [w.user_id for w in await workflows.find_many()]
+        elapsed = time.monotonic() - started
+        done.set()
+        return elapsed, seen
+
+    _, (elapsed, seen) = await asyncio.gather(holding(), reading())
+    assert elapsed < PROMPT, f"a read waited {elapsed:.2f} s behind a write transaction"
+    assert seen == [committed.user_id]
+
+
+async def test_tasks_200_each_create_and_read(async_db: AsyncDbClient) -> None:
+    workflows = AsyncWorkflowRepository(async_db)
+
+    async def one(i: int) -> bool:
+        created = await workflows.create(_new(f"u{i}"))
+        return await workflows.get(created.id) == created
+
+    assert await asyncio.gather(*(one(i) for i in range(200))) == [True] * 200
+    assert await workflows.count() == 200
+
+
+# -- the sync API called from async code ---------------------------------------------------
+
+
+async def test_the_sync_api_on_one_event_loop_never_joins_nor_deadlocks(tmp_path: Path) -> None:
+    """The issue's case: request B's write used to join request A's open transaction (the
+    lock belonged to the thread) and was lost when A failed. Now B's write, which would
+    wait for A forever (A cannot go on while B blocks the loop), is refused at once with
+    the fix named; B's reads go on; A's failure rolls back only A's write."""
+    with create_db_client(f"file:{tmp_path / 'app.db'}") as db:
+        db.create_schema()
+        workflows = WorkflowRepository(db)
+        inside = asyncio.Event()
+
+        async def request_a() -> None:
+            with pytest.raises(RuntimeError), db.transaction():
+                workflows.create(_new("a"))
+                inside.set()
+                await asyncio.sleep(0.2)
+                raise RuntimeError("request A fails")
+
+        async def request_b() -> None:
+            await inside.wait()
+            assert workflows.count() == 0  # reads never wait
+            with pytest.raises(WouldBlock, match="create_async_db_client"):
+                workflows.create(_new("b"))
+
+        await asyncio.wait_for(asyncio.gather(request_a(), request_b()), 10)
+        assert workflows.count() == 0
