@@ -128,7 +128,7 @@ class Shell:
     def __init__(self, schema: Schema, url: str) -> None:
         self._schema = schema
         self._url = url
-        self._checks = schema.check_constraints()
+        self._constraints = schema.constraints()
         self._scope: ContextVar[_Scope | None] = ContextVar(f"libsqlkit-{id(self)}", default=None)
 
     @property
@@ -151,12 +151,15 @@ class Shell:
         return scope is not None and scope.depth > 0
 
     def _translate(self, exc: DriverError, statements: Sequence[Statement]) -> DatabaseError:
+        first = statements[0] if statements else None
+        labels = first.labels if first is not None else None
         return driver_failure(
             str(exc),
             integrity=exc.integrity,
-            checks=self._checks,
-            table=statements[0].table if statements else None,
+            constraints=self._constraints,
+            table=first.table if first is not None else None,
             sql="; ".join(s.sql for s in statements),
+            written=None if labels is None else [_column_of(label) for label in labels],
         )
 
     def _step_failure(self, exc: DriverError, step: Step) -> DatabaseError:
@@ -183,6 +186,11 @@ class Shell:
 
 
 EXISTING_TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table'"
+
+
+def _column_of(label: str) -> str:
+    """'table.column' (or 'table.column (default flag)') -> 'column'."""
+    return label.partition(".")[2].partition(" ")[0]
 
 
 def _all(found: Results) -> Results:

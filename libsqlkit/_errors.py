@@ -7,7 +7,8 @@ schema's constraint names, so callers never need to match on driver message text
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 __all__ = [
     "AuthError",
@@ -15,6 +16,7 @@ __all__ = [
     "CheckViolation",
     "ConfigurationError",
     "ConstraintViolation",
+    "Constraints",
     "DatabaseError",
     "DecodeError",
     "ForeignKeyViolation",
@@ -150,18 +152,77 @@ _CONSTRAINT = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Constraints:
+    """What the schema says about its constraints, to name them in errors: CHECK names
+    (name -> table and columns) and foreign keys (table -> column -> parent table and
+    column)."""
+
+    checks: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    references: Mapping[str, Mapping[str, tuple[str, str]]] = field(default_factory=dict)
+
+    def referencing(self, parent: str) -> list[tuple[str, str]]:
+        """(child table, column) of every foreign key that points at `parent`."""
+        return [
+            (child, column)
+            for child, keys in self.references.items()
+            for column, (target, _) in keys.items()
+            if target == parent
+        ]
+
+
+def _foreign_key_error(
+    constraints: Constraints,
+    table: str | None,
+    sql: str,
+    written: Sequence[str] | None,
+) -> ForeignKeyViolation:
+    """Which foreign key a statement broke, from the schema: a written column naming no
+    parent row (insert, update), or a parent row still referenced (delete, key update)."""
+    verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    own = constraints.references.get(table or "", {})
+    candidates = [c for c in own if written is None or c in written]
+    if table and candidates and verb in ("INSERT", "UPDATE", "REPLACE"):
+        links = [f"{table}.{c} -> {own[c][0]}.{own[c][1]}" for c in candidates]
+        text = (
+            f"{table}.{candidates[0]} names no existing {own[candidates[0]][0]} row "
+            f"({links[0]}, foreign key)"
+            if len(candidates) == 1
+            else f"one of {', '.join(links)} names no existing row (foreign keys)"
+        )
+        return ForeignKeyViolation(text, table=table, columns=tuple(candidates), sql=sql)
+    children = constraints.referencing(table) if table else []
+    if children:
+        users = ", ".join(f"{child}.{column}" for child, column in children)
+        referenced = (constraints.references[child][column][1] for child, column in children)
+        return ForeignKeyViolation(
+            f"the {table} row is still referenced by {users} (foreign key): delete or "
+            "change those rows first, or declare on_delete",
+            table=table,
+            columns=tuple(dict.fromkeys(referenced)),
+            sql=sql,
+        )
+    where = f" on {table}" if table else ""
+    return ForeignKeyViolation(
+        f"foreign key constraint failed{where}: the referenced row does not exist "
+        "or is still referenced",
+        table=table,
+        sql=sql,
+    )
+
+
 def constraint_error(
     message: str,
     *,
-    checks: Mapping[str, tuple[str, tuple[str, ...]]],
+    constraints: Constraints,
     table: str | None = None,
     sql: str | None = None,
+    written: Sequence[str] | None = None,
 ) -> DatabaseError:
     """Build the typed error for an engine message such as 'UNIQUE constraint failed: t.c'.
 
-    `checks` maps CHECK constraint names to (table, columns), from the generated schema.
-    `table` is the statement's table when the caller knows it (foreign key messages
-    name no table).
+    `table` is the statement's table when the caller knows it (foreign key messages name
+    no table); `written`, the columns it wrote, when known.
     """
     match = _CONSTRAINT.search(message)
     if match is None:
@@ -180,7 +241,7 @@ def constraint_error(
         )
         return cls(text, table=found_table, columns=columns, sql=sql)
     if head == "CHECK":
-        owner, columns = checks.get(detail, (table, ()))
+        owner, columns = constraints.checks.get(detail, (table, ()))
         what = ", ".join(f"{owner}.{c}" for c in columns) or owner
         return CheckViolation(
             f"{what} violates CHECK constraint {detail}"
@@ -192,13 +253,7 @@ def constraint_error(
             sql=sql,
         )
     if head == "FOREIGN KEY":
-        where = f" on {table}" if table else ""
-        return ForeignKeyViolation(
-            f"foreign key constraint failed{where}: the referenced row does not exist "
-            "or is still referenced",
-            table=table,
-            sql=sql,
-        )
+        return _foreign_key_error(constraints, table, sql or "", written)
     return DatabaseError(message, sql=sql)
 
 
@@ -206,14 +261,17 @@ def driver_failure(
     message: str,
     *,
     integrity: bool,
-    checks: Mapping[str, tuple[str, tuple[str, ...]]],
+    constraints: Constraints,
     table: str | None,
     sql: str,
+    written: Sequence[str] | None = None,
 ) -> DatabaseError:
     """The typed error for a statement the database refused, from the engine's message:
     a constraint violation, a lock wait that ran out, or the engine's own words."""
     if integrity or " constraint failed" in message:
-        return constraint_error(message, checks=checks, table=table, sql=sql)
+        return constraint_error(
+            message, constraints=constraints, table=table, sql=sql, written=written
+        )
     if "database is locked" in message or "database table is locked" in message:
         return Busy(
             f"{message}: another connection (a migration, or a long transaction) held the "

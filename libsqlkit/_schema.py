@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from libsqlkit._codecs import Codec
-from libsqlkit._errors import InvalidValue
+from libsqlkit._errors import Constraints, InvalidValue
 from libsqlkit._expr import Expr
 
 __all__ = ["Column", "Schema", "Table", "TableSql", "located"]
@@ -101,6 +101,8 @@ class Table:
     soft_delete: str | None = None
     checks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sync: bool = False  # changes are tracked and travel with Database.sync()
+    # column -> (parent table, parent column), to name a broken foreign key
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def column(self, name: str) -> Column[Any, Any]:
         for column in self.columns:
@@ -127,10 +129,13 @@ class Schema:
                 return table
         raise KeyError(f"the schema has no table {name!r}")
 
-    def check_constraints(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """CHECK constraint name -> (table, columns), to name them in errors."""
-        return {
-            name: (table.name, columns)
-            for table in self.tables
-            for name, columns in table.checks.items()
-        }
+    def constraints(self) -> Constraints:
+        """CHECK names and foreign keys, to name them in errors."""
+        return Constraints(
+            checks={
+                name: (table.name, columns)
+                for table in self.tables
+                for name, columns in table.checks.items()
+            },
+            references={table.name: table.references for table in self.tables if table.references},
+        )
