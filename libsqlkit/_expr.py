@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from collections.abc import Set as AbstractSet
 from datetime import datetime
-from typing import Any, Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, overload
 
 from libsqlkit._codecs import BIGINT_BLOB
 from libsqlkit._errors import LibsqlKitError
@@ -25,6 +25,7 @@ __all__ = [
     "Expr",
     "Ordering",
     "QueryError",
+    "Valued",
     "and_",
     "count",
     "exists",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 V = TypeVar("V")
 Number = TypeVar("Number", bound=float)
 S = TypeVar("S", covariant=True)
@@ -60,6 +62,13 @@ _NO_TRUTH = (
     "a condition has no truth value: pass it to where(), and_(), or_() or not_() "
     "(to find a column in a list, compare with `is`)"
 )
+
+
+class Valued(Protocol[T_co]):
+    """An expression whose values are `T_co`: what an expression of `T_co | None` values
+    may be compared with, so that a NOT NULL column compares with a nullable one."""
+
+    def _values(self) -> T_co: ...
 
 
 class QueryError(LibsqlKitError):
@@ -136,6 +145,11 @@ class Expr(Generic[T, S]):
             return encoded
         return encoded + 0.5
 
+    if TYPE_CHECKING:
+
+        def _values(self) -> T:
+            """Typing only: makes every Expr[T, ...] a Valued[T]."""
+
     # -- operators ------------------------------------------------------------------------
 
     def _compare(self, op: str, other: object) -> Condition[S]:
@@ -146,26 +160,26 @@ class Expr(Generic[T, S]):
         right = other if isinstance(other, Expr) else Value(self.bound(op, other))
         return Binary(self, op, right)
 
-    def __eq__(self, other: T | Expr[T, Any]) -> Condition[S]:  # type: ignore[override]
+    def __eq__(self, other: T | Valued[T | None]) -> Condition[S]:  # type: ignore[override]
         if other is None:
             return self.is_null()
         return self._compare("=", other)
 
-    def __ne__(self, other: T | Expr[T, Any]) -> Condition[S]:  # type: ignore[override]
+    def __ne__(self, other: T | Valued[T | None]) -> Condition[S]:  # type: ignore[override]
         if other is None:
             return self.is_not_null()
         return self._compare("<>", other)
 
-    def __lt__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __lt__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare("<", other)
 
-    def __le__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __le__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare("<=", other)
 
-    def __gt__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __gt__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare(">", other)
 
-    def __ge__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __ge__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare(">=", other)
 
     __hash__ = object.__hash__

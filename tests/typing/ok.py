@@ -74,7 +74,8 @@ def run(db: DbClient) -> list[str]:
 
 def builder_queries(db: DbClient) -> list[object]:
     """Aggregates of nullable columns, joins of three tables, left-joined columns, in_ with
-    any collection, conditions compared, and a base query extended twice."""
+    any collection, conditions compared, a NOT NULL column compared with a nullable one,
+    and a base query extended twice."""
     on = UserSettingsTable.user_id == workflows.user_id
     first_done: list[tuple[datetime | None]] = (
         select(min_(workflows.completed_at)).from_(workflows).all(db)
@@ -106,6 +107,8 @@ def builder_queries(db: DbClient) -> list[object]:
         .where(workflows.status.not_in(("FAILED",)))
         .where(workflows.user_id.in_({"u1"}))
         .where((workflows.type == "t") == (workflows.retry_count > 0))
+        .where(workflows.completed_at >= workflows.created_at)
+        .where(workflows.created_at <= workflows.completed_at)
         .all(db)
     )
     base = update(workflows).set(WorkflowUpdate(retry_count=0))
