@@ -5,17 +5,27 @@ named by its select model, so `S` is a union of models). Comparing an expression
 value of another type, or using a condition on a table the query does not have, is a
 mypy error. Each node renders its SQL, its bound parameters, and a shape (the SQL's
 identity without the values) that keys the compiled-SQL cache.
+
+Conditions have no truth value (`if col == x:` raises), except that comparing two
+columns is true only for the same column: lists and dicts of columns stay correct.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import Any, Generic, TypeVar
+from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, overload
+
+from libsqlkit._codecs import BIGINT_BLOB
+from libsqlkit._errors import LibsqlKitError
 
 __all__ = [
     "Condition",
     "Expr",
     "Ordering",
+    "QueryError",
+    "Valued",
     "and_",
     "count",
     "exists",
@@ -27,11 +37,59 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+V = TypeVar("V")
+Number = TypeVar("Number", bound=float)
 S = TypeVar("S", covariant=True)
 S1 = TypeVar("S1")
 S2 = TypeVar("S2")
 S3 = TypeVar("S3")
 S4 = TypeVar("S4")
+
+# What in_/not_in take: a collection of values, never a bare str (itself a Sequence[str]).
+Values: TypeAlias = list[V] | tuple[V, ...] | AbstractSet[V]
+
+# How tightly a node binds, as SQLite parses it; an operand that binds less tightly than
+# its operator is rendered in parentheses (every composite operand of a comparison is).
+_ATOM = 9
+_COMPARISON = 4
+_NOT = 3
+_AND = 2
+_OR = 1
+_LOGICAL_BINDING = {"NOT": _NOT, "AND": _AND, "OR": _OR}
+_ORDERING_OPS = frozenset({"<", "<=", ">", ">="})
+_NO_TRUTH = (
+    "a condition has no truth value: pass it to where(), and_(), or_() or not_() "
+    "(to find a column in a list, compare with `is`)"
+)
+
+
+class Valued(Protocol[T_co]):
+    """An expression whose values are `T_co`: what an expression of `T_co | None` values
+    may be compared with, so that a NOT NULL column compares with a nullable one."""
+
+    def _values(self) -> T_co: ...
+
+
+class QueryError(LibsqlKitError):
+    """A query that cannot be run as built (a column of a table not in it, ...)."""
+
+
+def _operand(expr: Expr[Any, Any], binding: int) -> str:
+    text = expr.render()
+    return text if expr.precedence() >= binding else f"({text})"
+
+
+def _refuse_unordered(expr: Expr[Any, Any], use: str) -> None:
+    """Only equality is exact on a blob bigint column: Drizzle stores it as its decimal
+    digits in bytes, which SQLite compares byte by byte (b"9" > b"10", b"-5" < b"-50")."""
+    if getattr(expr, "codec", None) is BIGINT_BLOB:  # a Column (libsqlkit._schema) has one
+        name = expr.render().replace("`", "")
+        raise QueryError(
+            f"{name} is a blob bigint column, stored as its decimal digits in bytes "
+            f"(Drizzle's encoding), which SQLite orders byte by byte (9 after 10): {use} "
+            "would give wrong results; only ==, != and in_/not_in are exact on it"
+        )
 
 
 class Expr(Generic[T, S]):
@@ -47,6 +105,10 @@ class Expr(Generic[T, S]):
     def render(self) -> str:
         raise NotImplementedError
 
+    def precedence(self) -> int:
+        """How tightly the rendered SQL binds (a column, value or call: not at all loosely)."""
+        return _ATOM
+
     def params(self, out: list[Any]) -> None:
         """Append this node's bound parameters, in the order render() places them."""
 
@@ -61,32 +123,63 @@ class Expr(Generic[T, S]):
         """How a value this expression selects is read back."""
         return value
 
+    def bound(self, op: str, value: Any) -> Any:
+        """`value` as bound in `self op value`, so that `op` means on the stored values what
+        it means on `value`.
+
+        A datetime finer than its column's unit (timestamps are whole seconds or
+        milliseconds, floored) lies strictly between two stored values n and n + 1:
+        `>=`/`<` compare with n + 1, `<=`/`>` with n, and `=`/`<>`/IN with n + 0.5, which
+        no stored whole number equals (a NULL still compares as unknown).
+        """
+        encoded = self.encode_value(value)
+        if (
+            not isinstance(value, datetime)
+            or type(encoded) is not int
+            or self.decode_value(encoded) == value
+        ):
+            return encoded
+        if op in (">=", "<"):
+            return encoded + 1
+        if op in ("<=", ">"):
+            return encoded
+        return encoded + 0.5
+
+    if TYPE_CHECKING:
+
+        def _values(self) -> T:
+            """Typing only: makes every Expr[T, ...] a Valued[T]."""
+
     # -- operators ------------------------------------------------------------------------
 
     def _compare(self, op: str, other: object) -> Condition[S]:
-        right = other if isinstance(other, Expr) else Value(self.encode_value(other))
+        if op in _ORDERING_OPS:
+            _refuse_unordered(self, f"`{op}`")
+            if isinstance(other, Expr):
+                _refuse_unordered(other, f"`{op}`")
+        right = other if isinstance(other, Expr) else Value(self.bound(op, other))
         return Binary(self, op, right)
 
-    def __eq__(self, other: T | Expr[T, Any]) -> Condition[S]:  # type: ignore[override]
+    def __eq__(self, other: T | Valued[T | None]) -> Condition[S]:  # type: ignore[override]
         if other is None:
             return self.is_null()
         return self._compare("=", other)
 
-    def __ne__(self, other: T | Expr[T, Any]) -> Condition[S]:  # type: ignore[override]
+    def __ne__(self, other: T | Valued[T | None]) -> Condition[S]:  # type: ignore[override]
         if other is None:
             return self.is_not_null()
         return self._compare("<>", other)
 
-    def __lt__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __lt__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare("<", other)
 
-    def __le__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __le__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare("<=", other)
 
-    def __gt__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __gt__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare(">", other)
 
-    def __ge__(self, other: T | Expr[T, Any]) -> Condition[S]:
+    def __ge__(self, other: T | Valued[T | None]) -> Condition[S]:
         return self._compare(">=", other)
 
     __hash__ = object.__hash__
@@ -97,17 +190,45 @@ class Expr(Generic[T, S]):
     def is_not_null(self) -> Condition[S]:
         return Postfix(self, "IS NOT NULL")
 
-    def in_(self, values: Iterable[T]) -> Condition[S]:
-        return In(self, tuple(Value(self.encode_value(v)) for v in values), negated=False)
+    def _members(self, method: str, values: Iterable[Any]) -> tuple[Value, ...]:
+        if isinstance(values, str | bytes | bytearray):
+            raise QueryError(
+                f"{method}() takes a list, tuple or set of values, not a "
+                f"{type(values).__name__} ({values!r:.40}): write {method}([value, ...])"
+            )
+        members = tuple(values)
+        if any(member is None for member in members):
+            raise QueryError(
+                "in_() with None never matches a NULL (in SQL, NULL equals nothing): write "
+                "or_(column.in_([...]), column.is_null())"
+                if method == "in_"
+                else "not_in() with None matches no row (x NOT IN (..., NULL) is never true): "
+                "write and_(column.not_in([...]), column.is_not_null())"
+            )
+        return tuple(Value(self.bound("=", member)) for member in members)
 
-    def not_in(self, values: Iterable[T]) -> Condition[S]:
-        return In(self, tuple(Value(self.encode_value(v)) for v in values), negated=True)
+    @overload
+    def in_(self: Expr[V | None, S], values: Values[V]) -> Condition[S]: ...
+    @overload
+    def in_(self, values: Values[T]) -> Condition[S]: ...
+    def in_(self, values: Values[Any]) -> Condition[S]:
+        """IN (...); an empty collection matches nothing. None is refused: use is_null()."""
+        return In(self, self._members("in_", values), negated=False)
+
+    @overload
+    def not_in(self: Expr[V | None, S], values: Values[V]) -> Condition[S]: ...
+    @overload
+    def not_in(self, values: Values[T]) -> Condition[S]: ...
+    def not_in(self, values: Values[Any]) -> Condition[S]:
+        """NOT IN (...); an empty collection matches every row, NULLs included."""
+        return In(self, self._members("not_in", values), negated=True)
 
     def like(self, pattern: str) -> Condition[S]:
         return Binary(self, "LIKE", Value(pattern))
 
     def between(self, low: T, high: T) -> Condition[S]:
-        return Between(self, Value(self.encode_value(low)), Value(self.encode_value(high)))
+        _refuse_unordered(self, "between()")
+        return Between(self, Value(self.bound(">=", low)), Value(self.bound("<=", high)))
 
     def asc(self) -> Ordering[S]:
         return Ordering(self, "ASC")
@@ -120,6 +241,9 @@ class Condition(Expr[bool, S]):
     """A boolean expression: what where(), joins and and_/or_/not_ take."""
 
     __slots__ = ()
+
+    def __bool__(self) -> bool:
+        raise TypeError(_NO_TRUTH)
 
 
 class Value(Expr[Any, Any]):
@@ -144,11 +268,21 @@ class Binary(Condition[S]):
     def __init__(self, left: Expr[Any, Any], op: str, right: Expr[Any, Any]) -> None:
         self.left, self.op, self.right = left, op, right
 
+    def __bool__(self) -> bool:
+        """`a == b` of two expressions is true only when they are the same one, so that
+        `column in columns` and `columns.index(column)` find columns by identity."""
+        if self.op in ("=", "<>") and not isinstance(self.right, Value):
+            return (self.left is self.right) == (self.op == "=")
+        raise TypeError(_NO_TRUTH)
+
     def shape(self) -> Hashable:
         return (self.op, self.left.shape(), self.right.shape())
 
+    def precedence(self) -> int:
+        return _COMPARISON
+
     def render(self) -> str:
-        return f"{self.left.render()} {self.op} {self.right.render()}"
+        return f"{_operand(self.left, _ATOM)} {self.op} {_operand(self.right, _ATOM)}"
 
     def params(self, out: list[Any]) -> None:
         self.left.params(out)
@@ -167,8 +301,11 @@ class Postfix(Condition[S]):
     def shape(self) -> Hashable:
         return (self.op, self.expr.shape())
 
+    def precedence(self) -> int:
+        return _COMPARISON
+
     def render(self) -> str:
-        return f"{self.expr.render()} {self.op}"
+        return f"{_operand(self.expr, _ATOM)} {self.op}"
 
     def params(self, out: list[Any]) -> None:
         self.expr.params(out)
@@ -186,11 +323,14 @@ class In(Condition[S]):
     def shape(self) -> Hashable:
         return ("NOT IN" if self.negated else "IN", self.expr.shape(), len(self.values))
 
+    def precedence(self) -> int:
+        return _COMPARISON if self.values else _ATOM
+
     def render(self) -> str:
-        if not self.values:  # x IN () is always false, x NOT IN () always true
+        if not self.values:  # x IN () is always false, x NOT IN () always true (NULL too)
             return "1" if self.negated else "0"
         marks = ", ".join("?" for _ in self.values)
-        return f"{self.expr.render()} {'NOT IN' if self.negated else 'IN'} ({marks})"
+        return f"{_operand(self.expr, _ATOM)} {'NOT IN' if self.negated else 'IN'} ({marks})"
 
     def params(self, out: list[Any]) -> None:
         if self.values:
@@ -210,8 +350,11 @@ class Between(Condition[S]):
     def shape(self) -> Hashable:
         return ("BETWEEN", self.expr.shape())
 
+    def precedence(self) -> int:
+        return _COMPARISON
+
     def render(self) -> str:
-        return f"{self.expr.render()} BETWEEN ? AND ?"
+        return f"{_operand(self.expr, _ATOM)} BETWEEN ? AND ?"
 
     def params(self, out: list[Any]) -> None:
         self.expr.params(out)
@@ -230,10 +373,14 @@ class Logical(Condition[S]):
     def shape(self) -> Hashable:
         return (self.op, tuple(p.shape() for p in self.parts))
 
+    def precedence(self) -> int:
+        return _LOGICAL_BINDING[self.op]
+
     def render(self) -> str:
+        binding = self.precedence()
         if self.op == "NOT":
-            return f"NOT ({self.parts[0].render()})"
-        return "(" + f" {self.op} ".join(p.render() for p in self.parts) + ")"
+            return f"NOT {_operand(self.parts[0], binding)}"
+        return f" {self.op} ".join(_operand(p, binding) for p in self.parts)
 
     def params(self, out: list[Any]) -> None:
         for part in self.parts:
@@ -271,6 +418,7 @@ class Ordering(Generic[S]):
     __slots__ = ("direction", "expr")
 
     def __init__(self, expr: Expr[Any, Any], direction: str) -> None:
+        _refuse_unordered(expr, "ordering by it")
         self.expr, self.direction = expr, direction
 
     def shape(self) -> Hashable:
@@ -281,12 +429,13 @@ class Ordering(Generic[S]):
 
 
 class Aggregate(Expr[T, S]):
-    __slots__ = ("arg", "decode", "function")
+    """count(), sum_(), min_(), max_(). min and max return stored values of their argument:
+    compared and read back with its codec; a count or a sum is a plain number."""
 
-    def __init__(
-        self, function: str, arg: Expr[Any, Any] | None, decode: Callable[[Any], Any] | None = None
-    ) -> None:
-        self.function, self.arg, self.decode = function, arg, decode
+    __slots__ = ("arg", "function", "own_values")
+
+    def __init__(self, function: str, arg: Expr[Any, Any] | None, *, own_values: bool) -> None:
+        self.function, self.arg, self.own_values = function, arg, own_values
 
     def shape(self) -> Hashable:
         return (self.function, None if self.arg is None else self.arg.shape())
@@ -302,27 +451,47 @@ class Aggregate(Expr[T, S]):
         return set() if self.arg is None else self.arg.tables()
 
     def encode_value(self, value: Any) -> Any:
-        return value if self.arg is None else self.arg.encode_value(value)
+        return self.arg.encode_value(value) if self.own_values and self.arg else value
 
     def decode_value(self, value: Any) -> Any:
-        return value if value is None or self.decode is None else self.decode(value)
+        return self.arg.decode_value(value) if self.own_values and self.arg else value
 
 
 def count(expr: Expr[Any, S1] | None = None) -> Aggregate[int, S1]:
     """count(*) or count(expr)."""
-    return Aggregate("count", expr)
+    return Aggregate("count", expr, own_values=False)
 
 
-def sum_(expr: Expr[T, S1]) -> Aggregate[T | None, S1]:
-    return Aggregate("sum", expr)
+# Each aggregate has an overload for nullable arguments first: without it, mypy infers
+# `T` from the `T | None` of the result in select(min_(nullable_column)) and refuses it.
 
 
-def min_(expr: Expr[T, S1]) -> Aggregate[T | None, S1]:
-    return Aggregate("min", expr, expr.decode_value)
+@overload
+def sum_(expr: Expr[Number | None, S1]) -> Aggregate[Number | None, S1]: ...
+@overload
+def sum_(expr: Expr[Number, S1]) -> Aggregate[Number | None, S1]: ...
+def sum_(expr: Expr[Any, S1]) -> Aggregate[Any, S1]:
+    """sum(expr) of a numeric column: None over no rows (or only NULLs)."""
+    _refuse_unordered(expr, "sum_()")
+    return Aggregate("sum", expr, own_values=False)
 
 
-def max_(expr: Expr[T, S1]) -> Aggregate[T | None, S1]:
-    return Aggregate("max", expr, expr.decode_value)
+@overload
+def min_(expr: Expr[T | None, S1]) -> Aggregate[T | None, S1]: ...
+@overload
+def min_(expr: Expr[T, S1]) -> Aggregate[T | None, S1]: ...
+def min_(expr: Expr[Any, S1]) -> Aggregate[Any, S1]:
+    _refuse_unordered(expr, "min_()")
+    return Aggregate("min", expr, own_values=True)
+
+
+@overload
+def max_(expr: Expr[T | None, S1]) -> Aggregate[T | None, S1]: ...
+@overload
+def max_(expr: Expr[T, S1]) -> Aggregate[T | None, S1]: ...
+def max_(expr: Expr[Any, S1]) -> Aggregate[Any, S1]:
+    _refuse_unordered(expr, "max_()")
+    return Aggregate("max", expr, own_values=True)
 
 
 class Exists(Condition[S]):
@@ -333,6 +502,9 @@ class Exists(Condition[S]):
 
     def shape(self) -> Hashable:
         return ("EXISTS", self.query.shape())
+
+    def precedence(self) -> int:
+        return _COMPARISON  # parenthesised as an operand, to be safe with any operator
 
     def render(self) -> str:
         return f"EXISTS ({self.query.render()})"

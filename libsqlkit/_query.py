@@ -7,20 +7,22 @@ Tables are the generated `XxxTable` classes (a `TableRef`); their columns are ty
 `Column[T, Model]`. Results are inferred: `select(table)` gives the table's models,
 `select(col_a, col_b)` tuples of the columns' types, a left-joined side is optional.
 Values are always bound parameters, encoded with the columns' Drizzle-compatible codecs.
-The SQL of a query shape is rendered once and cached.
+Every builder is immutable: each method returns a new query, so a query can be shared
+and extended. The SQL of a query shape is rendered once and cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Hashable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 from libsqlkit._database import Database
-from libsqlkit._errors import DecodeError, LibsqlKitError
-from libsqlkit._expr import Condition, Expr, Logical, Ordering
+from libsqlkit._errors import DecodeError
+from libsqlkit._expr import Condition, Expr, Logical, Ordering, QueryError
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement, rows_plan
-from libsqlkit._rows import Row, insert_params, rows_to_models, update_values
+from libsqlkit._rows import Row, column_names, insert_params, rows_to_models, update_values
 from libsqlkit._schema import Column, Table
 
 if TYPE_CHECKING:
@@ -54,13 +56,16 @@ T3 = TypeVar("T3")
 T4 = TypeVar("T4")
 T5 = TypeVar("T5")
 T6 = TypeVar("T6")
+# The rows of a select of whole tables: models, None for a left-joined side without a match.
+W1 = TypeVar("W1", bound=SelectModel | None)
+W2 = TypeVar("W2", bound=SelectModel | None)
+W3 = TypeVar("W3", bound=SelectModel | None)
+W4 = TypeVar("W4", bound=SelectModel | None)
+W5 = TypeVar("W5", bound=SelectModel | None)
+W6 = TypeVar("W6", bound=SelectModel | None)
 
 _CACHE: dict[Hashable, str] = {}
 _CACHE_LIMIT = 4096
-
-
-class QueryError(LibsqlKitError):
-    """A query that cannot be run as built (a column of a table not in it, ...)."""
 
 
 class TableRef(Generic[M, N, U]):
@@ -99,101 +104,190 @@ def _all_columns(table: Table) -> str:
     return ", ".join(f"{_q(table.name)}.{_q(c.name)}" for c in table.columns)
 
 
+class ManyModels(tuple[Any, ...]):
+    """How rows of more than six joined whole tables are typed: tuples of models (or None),
+    not told apart by mypy. (A type only: the rows are plain tuples.)"""
+
+    __slots__ = ()
+
+
+def _conjunction(conditions: tuple[Condition[Any], ...]) -> Condition[Any]:
+    """Several where() conditions as one: ANDed, parenthesised where precedence needs it."""
+    return conditions[0] if len(conditions) == 1 else Logical("AND", conditions)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class _Join:
-    __slots__ = ("condition", "kind", "ref")
-
-    def __init__(
-        self, kind: str, ref: type[TableRef[Any, Any, Any]], condition: Condition[Any]
-    ) -> None:
-        self.kind, self.ref, self.condition = kind, ref, condition
+    kind: str
+    ref: type[TableRef[Any, Any, Any]]
+    condition: Condition[Any]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Select(Generic[R, S]):
-    """SELECT with rows of type `R`, over the tables `S` (a union of select models)."""
+    """SELECT with rows of type `R`, over the tables `S` (a union of select models).
 
-    def __init__(
-        self,
-        source: type[TableRef[Any, Any, Any]],
-        columns: tuple[Expr[Any, Any], ...] | None,
-        *,
-        joins: tuple[_Join, ...] = (),
-        where: tuple[Condition[Any], ...] = (),
-        order: tuple[Ordering[Any], ...] = (),
-        group: tuple[Expr[Any, Any], ...] = (),
-        limit: int | None = None,
-        offset: int | None = None,
-    ) -> None:
-        self._source = source
-        self._columns = columns
-        self._joins = joins
-        self._where = where
-        self._order = order
-        self._group = group
-        self._limit = limit
-        self._offset = offset
+    Rows of whole tables are typed exactly for up to six tables (beyond: `ManyModels`).
+    Selecting columns, a left join makes every selected value optional: mypy cannot tell
+    which columns belong to the outer table, and None must not be a surprise.
+    Immutable: each method returns a new query.
+    """
 
-    def _copy(self, **changes: Any) -> Any:
-        fields: dict[str, Any] = {
-            "joins": self._joins,
-            "where": self._where,
-            "order": self._order,
-            "group": self._group,
-            "limit": self._limit,
-            "offset": self._offset,
-        }
-        fields.update(changes)
-        return Select(self._source, self._columns, **fields)
+    _source: type[TableRef[Any, Any, Any]]
+    _columns: tuple[Expr[Any, Any], ...] | None
+    _joins: tuple[_Join, ...] = ()
+    _where: tuple[Condition[Any], ...] = ()
+    _order: tuple[Ordering[Any], ...] = ()
+    _group: tuple[Expr[Any, Any], ...] = ()
+    _limit: int | None = None
+    _offset: int | None = None
 
     # -- building -----------------------------------------------------------------------
 
     def where(self, condition: Condition[S]) -> Select[R, S]:
         """Filter rows; several where() calls are ANDed."""
-        return self._copy(where=(*self._where, condition))  # type: ignore[no-any-return]
+        return replace(self, _where=(*self._where, condition))
 
     def order_by(self, *terms: Ordering[S] | Expr[Any, S]) -> Select[R, S]:
         orderings = tuple(t if isinstance(t, Ordering) else Ordering(t, "ASC") for t in terms)
-        return self._copy(order=(*self._order, *orderings))  # type: ignore[no-any-return]
+        return replace(self, _order=(*self._order, *orderings))
 
     def group_by(self, *exprs: Expr[Any, S]) -> Select[R, S]:
-        return self._copy(group=(*self._group, *exprs))  # type: ignore[no-any-return]
+        return replace(self, _group=(*self._group, *exprs))
 
     def limit(self, count: int) -> Select[R, S]:
         if count < 0:
             raise QueryError(f"limit must be >= 0, got {count}")
-        return self._copy(limit=count)  # type: ignore[no-any-return]
+        return replace(self, _limit=count)
 
     def offset(self, count: int) -> Select[R, S]:
         if count < 0:
             raise QueryError(f"offset must be >= 0, got {count}")
-        return self._copy(offset=count)  # type: ignore[no-any-return]
+        return replace(self, _offset=count)
 
+    def _join(self, kind: str, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+        return replace(self, _joins=(*self._joins, _Join(kind, table, on)))
+
+    # Whole tables first (their rows grow by one model per join), then selected columns.
+    # The tuple overloads of both overlap on paper; columns never hold select models.
+    @overload
+    def inner_join(
+        self: Select[ManyModels, S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[ManyModels, S | M2]: ...
     @overload
     def inner_join(
         self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
     ) -> Select[tuple[M, M2], M | M2]: ...
-
+    @overload
+    def inner_join(
+        self: Select[tuple[W1, W2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[tuple[W1, W2, M2], S | M2]: ...
+    @overload
+    def inner_join(
+        self: Select[tuple[W1, W2, W3], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, M2], S | M2]: ...
+    @overload
+    def inner_join(
+        self: Select[tuple[W1, W2, W3, W4], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, W4, M2], S | M2]: ...
+    @overload
+    def inner_join(
+        self: Select[tuple[W1, W2, W3, W4, W5], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, W4, W5, M2], S | M2]: ...
+    @overload
+    def inner_join(
+        self: Select[tuple[W1, W2, W3, W4, W5, W6], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[ManyModels, S | M2]: ...
     @overload
     def inner_join(
         self, table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
     ) -> Select[R, S | M2]: ...
-
     def inner_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
-        """INNER JOIN; selecting whole tables gives (left, right) tuples."""
-        return self._copy(joins=(*self._joins, _Join("INNER JOIN", table, on)))
+        """INNER JOIN; selecting whole tables adds the joined model to each row's tuple."""
+        return self._join("INNER JOIN", table, on)
 
+    @overload
+    def left_join(
+        self: Select[ManyModels, S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[ManyModels, S | M2]: ...
     @overload
     def left_join(
         self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
     ) -> Select[tuple[M, M2 | None], M | M2]: ...
-
+    @overload
+    def left_join(  # type: ignore[overload-overlap]
+        self: Select[tuple[W1, W2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[tuple[W1, W2, M2 | None], S | M2]: ...
+    @overload
+    def left_join(  # type: ignore[overload-overlap]
+        self: Select[tuple[W1, W2, W3], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, M2 | None], S | M2]: ...
+    @overload
+    def left_join(  # type: ignore[overload-overlap]
+        self: Select[tuple[W1, W2, W3, W4], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, W4, M2 | None], S | M2]: ...
+    @overload
+    def left_join(  # type: ignore[overload-overlap]
+        self: Select[tuple[W1, W2, W3, W4, W5], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[W1, W2, W3, W4, W5, M2 | None], S | M2]: ...
     @overload
     def left_join(
-        self, table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
-    ) -> Select[R, S | M2]: ...
-
+        self: Select[tuple[W1, W2, W3, W4, W5, W6], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[ManyModels, S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[tuple[T1 | None], S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1, T2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+    ) -> Select[tuple[T1 | None, T2 | None], S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1, T2, T3], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[T1 | None, T2 | None, T3 | None], S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1, T2, T3, T4], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[T1 | None, T2 | None, T3 | None, T4 | None], S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1, T2, T3, T4, T5], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[tuple[T1 | None, T2 | None, T3 | None, T4 | None, T5 | None], S | M2]: ...
+    @overload
+    def left_join(
+        self: Select[tuple[T1, T2, T3, T4, T5, T6], S],
+        table: type[TableRef[M2, Any, Any]],
+        on: Condition[S | M2],
+    ) -> Select[
+        tuple[T1 | None, T2 | None, T3 | None, T4 | None, T5 | None, T6 | None], S | M2
+    ]: ...
     def left_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
-        """LEFT JOIN; selecting whole tables gives (left, right or None) tuples."""
-        return self._copy(joins=(*self._joins, _Join("LEFT JOIN", table, on)))
+        """LEFT JOIN: the joined side is None where no row matches (its model, or every
+        selected column: see the class docstring)."""
+        return self._join("LEFT JOIN", table, on)
 
     # -- compiling ----------------------------------------------------------------------
 
@@ -221,7 +315,7 @@ class Select(Generic[R, S]):
         parts = [f"SELECT {selected} FROM {_q(self._source.table.name)}"]
         parts += [f"{j.kind} {_q(j.ref.table.name)} ON {j.condition.render()}" for j in self._joins]
         if self._where:
-            parts.append("WHERE " + " AND ".join(w.render() for w in self._where))
+            parts.append("WHERE " + _conjunction(self._where).render())
         if self._group:
             parts.append("GROUP BY " + ", ".join(g.render() for g in self._group))
         if self._order:
@@ -320,7 +414,7 @@ class Select(Generic[R, S]):
             width = len(ref.table.columns)
             part = [row[start : start + width] for row in rows]
             outer = index > 0 and self._joins[index - 1].kind == "LEFT JOIN"
-            key = ref.table.columns.index(ref.table.column(ref.table.primary_key))
+            key = column_names(ref.table).index(ref.table.primary_key)
             models = iter(
                 rows_to_models(
                     ref.table, ref.model, [p for p in part if not (outer and p[key] is None)]
@@ -400,12 +494,17 @@ def select(*items: Any) -> Any:
     return Columns(tuple(items))
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class _Write(Generic[M]):
-    """What insert/update/delete share: RETURNING, running, compiling."""
+    """What insert/update/delete share: RETURNING, running, compiling. Immutable, like
+    Select: each method returns a new statement."""
 
-    def __init__(self, ref: type[TableRef[Any, Any, Any]]) -> None:
-        self._ref = ref
-        self._returning = False
+    _ref: type[TableRef[Any, Any, Any]]
+    _returning: bool = False
+
+    def returning(self) -> Self:
+        """RETURNING every column: .all(db) gives the affected rows as models."""
+        return replace(self, _returning=True)
 
     def _statements(self) -> list[tuple[str, list[Any]]]:
         raise NotImplementedError
@@ -453,11 +552,10 @@ class _Write(Generic[M]):
         return db.run(self._plan(len))
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Insert(_Write[M], Generic[M, N, U]):
-    def __init__(self, ref: type[TableRef[M, N, U]]) -> None:
-        super().__init__(ref)
-        self._rows: tuple[N, ...] = ()
-        self._conflict: tuple[str, tuple[Column[Any, Any], ...], U | None] | None = None
+    _rows: tuple[N, ...] = ()
+    _conflict: tuple[str, tuple[Column[Any, Any], ...], U | None] | None = None
 
     def values(self, rows: N | Sequence[N]) -> Insert[M, N, U]:
         items = tuple(rows) if isinstance(rows, Sequence) else (rows,)
@@ -466,14 +564,12 @@ class Insert(_Write[M], Generic[M, N, U]):
                 raise QueryError(
                     f"insert into {self._ref.table.name} takes {self._ref.insert_model.__name__}, not {type(item).__name__}"
                 )
-        self._rows = items
-        return self
+        return replace(self, _rows=items)
 
     def on_conflict_do_nothing(
         self, target: Column[Any, M] | Sequence[Column[Any, M]] = ()
     ) -> Insert[M, N, U]:
-        self._conflict = ("nothing", _targets(target), None)
-        return self
+        return replace(self, _conflict=("nothing", _targets(target), None))
 
     def on_conflict_do_update(
         self, *, target: Column[Any, M] | Sequence[Column[Any, M]], set_: U
@@ -483,12 +579,7 @@ class Insert(_Write[M], Generic[M, N, U]):
             raise QueryError(
                 f"set_ takes {self._ref.update_model.__name__}, not {type(set_).__name__}"
             )
-        self._conflict = ("update", _targets(target), set_)
-        return self
-
-    def returning(self) -> Insert[M, N, U]:
-        self._returning = True
-        return self
+        return replace(self, _conflict=("update", _targets(target), set_))
 
     def _statements(self) -> list[tuple[str, list[Any]]]:
         if not self._rows:
@@ -518,11 +609,10 @@ def _targets(target: Column[Any, Any] | Sequence[Column[Any, Any]]) -> tuple[Col
     return (target,) if isinstance(target, Column) else tuple(target)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Update(_Write[M], Generic[M, U]):
-    def __init__(self, ref: type[TableRef[M, Any, U]]) -> None:
-        super().__init__(ref)
-        self._changes: U | None = None
-        self._where: tuple[Condition[Any], ...] = ()
+    _changes: U | None = None
+    _where: tuple[Condition[Any], ...] = ()
 
     def set(self, changes: U) -> Update[M, U]:
         """The fields set in `changes` are written (on-update columns too, unless set)."""
@@ -530,16 +620,11 @@ class Update(_Write[M], Generic[M, U]):
             raise QueryError(
                 f"update {self._ref.table.name} takes {self._ref.update_model.__name__}, not {type(changes).__name__}"
             )
-        self._changes = changes
-        return self
+        return replace(self, _changes=changes)
 
     def where(self, condition: Condition[M]) -> Update[M, U]:
-        self._where = (*self._where, condition)
-        return self
-
-    def returning(self) -> Update[M, U]:
-        self._returning = True
-        return self
+        """Several where() calls are ANDed."""
+        return replace(self, _where=(*self._where, condition))
 
     def _statements(self) -> list[tuple[str, list[Any]]]:
         if self._changes is None:
@@ -558,18 +643,13 @@ class Update(_Write[M], Generic[M, U]):
         ]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
 class Delete(_Write[M]):
-    def __init__(self, ref: type[TableRef[M, Any, Any]]) -> None:
-        super().__init__(ref)
-        self._where: tuple[Condition[Any], ...] = ()
+    _where: tuple[Condition[Any], ...] = ()
 
     def where(self, condition: Condition[M]) -> Delete[M]:
-        self._where = (*self._where, condition)
-        return self
-
-    def returning(self) -> Delete[M]:
-        self._returning = True
-        return self
+        """Several where() calls are ANDed."""
+        return replace(self, _where=(*self._where, condition))
 
     def _statements(self) -> list[tuple[str, list[Any]]]:
         where, params = _where(self._where, self._ref.table.name)
@@ -579,7 +659,7 @@ class Delete(_Write[M]):
 def _where(conditions: tuple[Condition[Any], ...], table: str) -> tuple[str, list[Any]]:
     if not conditions:
         return "", []
-    combined = conditions[0] if len(conditions) == 1 else Logical("AND", conditions)
+    combined = _conjunction(conditions)
     _check_tables("where", combined.tables(), {table})
     params: list[Any] = []
     combined.params(params)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
+from golden_all_types.client import DbClient as GoldenClient
+from golden_all_types.client import create_db_client as create_golden_client
+from golden_all_types.models import NewProject
+from golden_all_types.tables import projects
 
 from generated.client import DbClient
 from generated.models import (
     NewUserSettings,
     NewWorkflow,
+    UserSettings,
     UserSettingsUpdate,
     Workflow,
     WorkflowUpdate,
 )
 from generated.repositories import UserSettingsRepository, WorkflowRepository
 from generated.tables import (
+    USER_SETTINGS,
     SyncMetadataTable,
     UserSettingsTable,
     WorkflowsTable,
@@ -23,7 +33,9 @@ from generated.tables import (
     workflows,
 )
 from libsqlkit import (
+    LocalDriverName,
     QueryError,
+    TableRef,
     UniqueViolation,
     and_,
     count,
@@ -40,6 +52,7 @@ from libsqlkit import (
     update,
 )
 from libsqlkit._query import _CACHE
+from libsqlkit._schema import Table
 
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -348,3 +361,236 @@ def test_values_are_never_in_the_sql() -> None:
     )
     assert "DROP" not in text and params == ["'; DROP TABLE workflows; --"]
     assert WorkflowsTable.table.name == "workflows"
+
+
+# -- defects found by differential testing (issue 17) --------------------------------------
+
+
+def _retry_counts(db: DbClient, condition: Any) -> set[int]:
+    query = select(workflows.retry_count).from_(workflows).where(condition)
+    return {r for (r,) in query.all(db)}
+
+
+def test_conditions_compared_with_conditions_are_parenthesised(
+    db: DbClient, seeded: list[Workflow]
+) -> None:
+    """`(a == x) == (b == y)` is true when both or neither hold; unparenthesised it was
+    `a = ? = b = ?`, which SQLite reads as `((a = ?) = b) = ?`."""
+    is_a, is_u1 = workflows.type == "a", workflows.user_id == "u1"
+    both_or_neither = {w.retry_count for w in seeded if (w.type == "a") == (w.user_id == "u1")}
+    assert _retry_counts(db, is_a == is_u1) == both_or_neither
+    assert _retry_counts(db, is_a != is_u1) == set(range(6)) - both_or_neither
+    assert _retry_counts(db, not_(is_a) == is_u1) == set(range(6)) - both_or_neither
+    either = or_(is_a, is_u1)
+    assert _retry_counts(db, either == (workflows.retry_count < 3)) == {
+        w.retry_count for w in seeded if (w.type == "a" or w.user_id == "u1") == (w.retry_count < 3)
+    }
+    assert _retry_counts(db, not_(and_(is_a, is_u1))) == {
+        w.retry_count for w in seeded if not (w.type == "a" and w.user_id == "u1")
+    }
+    text, _ = select(workflows).where(is_a == is_u1).compile()
+    assert text.endswith("WHERE (`workflows`.`type` = ?) = (`workflows`.`user_id` = ?)")
+
+
+class _SettingsKeyNotFirst(TableRef[UserSettings, NewUserSettings, UserSettingsUpdate]):
+    """user_settings with its columns listed nullable-first: the primary key is third."""
+
+    table: ClassVar[Table] = dataclasses.replace(
+        USER_SETTINGS,
+        columns=(
+            UserSettingsTable.preferences,
+            UserSettingsTable.user_id,
+            UserSettingsTable.id,
+            UserSettingsTable.created_at,
+            UserSettingsTable.updated_at,
+        ),
+    )
+    model = UserSettings
+    insert_model = NewUserSettings
+    update_model = UserSettingsUpdate
+
+
+def test_a_left_joined_row_whose_key_is_not_its_first_column(
+    db: DbClient, seeded: list[Workflow]
+) -> None:
+    """The decoder found the key with columns.index(), where `==` builds a (truthy)
+    condition: it always took the first column, here a NULL `preferences`."""
+    settings = UserSettingsRepository(db).create(NewUserSettings(user_id="u1"))
+    joined = (
+        select(workflows)
+        .left_join(_SettingsKeyNotFirst, on=UserSettingsTable.user_id == workflows.user_id)
+        .order_by(workflows.retry_count)
+        .all(db)
+    )
+    assert [s for _, s in joined] == [None, settings, None, None, settings, None]
+
+
+def test_conditions_have_no_truth_value_but_columns_compare_by_identity() -> None:
+    """So that no list or dict lookup can mistake one column for another."""
+    listed = (workflows.type, workflows.user_id, workflows.id)
+    assert listed.index(workflows.id) == 2
+    assert workflows.id not in listed[:2]
+    assert workflows.id in listed
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(workflows.status == "PENDING")
+    with pytest.raises(TypeError, match="no truth value"):
+        bool(workflows.retry_count < workflows.retry_count)
+
+
+def test_sub_second_datetimes_keep_each_operator_exact(db: DbClient) -> None:
+    """Timestamps are stored as whole seconds: a bound with a fraction lies between two
+    stored values, and each operator keeps its meaning (NULLs stay unknown)."""
+    for offset in (-1, 0, 1):
+        insert(workflows).values(
+            NewWorkflow(
+                type=str(offset), user_id="t", completed_at=BASE + timedelta(seconds=offset)
+            )
+        ).run(db)
+    insert(workflows).values(NewWorkflow(type="null", user_id="t")).run(db)
+    t = BASE + timedelta(milliseconds=500)
+    half = timedelta(milliseconds=500)
+    done = workflows.completed_at
+
+    def offsets(condition: Any) -> set[str]:
+        return {r for (r,) in select(workflows.type).from_(workflows).where(condition).all(db)}
+
+    assert offsets(done >= t) == {"1"}
+    assert offsets(done > t) == {"1"}
+    assert offsets(done <= t) == {"-1", "0"}
+    assert offsets(done < t) == {"-1", "0"}
+    assert offsets(done == t) == set()
+    assert offsets(done != t) == {"-1", "0", "1"}
+    assert offsets(not_(done == t)) == {"-1", "0", "1"}  # NULL stays unknown
+    assert offsets(not_(done != t)) == set()
+    assert offsets(done.between(BASE - half, t)) == {"0"}
+    assert offsets(done.between(BASE + timedelta(milliseconds=100), t)) == set()
+    assert offsets(done.in_([t, BASE + timedelta(seconds=1)])) == {"1"}
+    assert offsets(done.not_in([t])) == {"-1", "0", "1"}
+    before_epoch = datetime(1969, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC)  # -0.5 s
+    assert offsets(done >= before_epoch) == {"-1", "0", "1"}
+    assert offsets(done >= BASE) == {"0", "1"}  # whole seconds: as before
+    assert offsets(done == BASE) == {"0"}
+
+
+@pytest.fixture(params=["sqlite3", "libsql"])
+def golden(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[GoldenClient]:
+    driver: LocalDriverName = request.param
+    client = create_golden_client(f"file:{tmp_path / 'golden.db'}", driver=driver)
+    client.create_schema()
+    yield client
+    client.close()
+
+
+def test_sub_millisecond_datetimes_keep_each_operator_exact(golden: GoldenClient) -> None:
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    for offset in (-1, 0, 1):
+        insert(projects).values(
+            NewProject(
+                slug=str(offset),
+                title=str(offset),
+                started_at=base + timedelta(milliseconds=offset),
+            )
+        ).run(golden)
+    t = base + timedelta(microseconds=300)
+    started = projects.started_at
+
+    def slugs(condition: Any) -> set[str]:
+        return {r for (r,) in select(projects.slug).from_(projects).where(condition).all(golden)}
+
+    assert slugs(started >= t) == slugs(started > t) == {"1"}
+    assert slugs(started <= t) == slugs(started < t) == {"-1", "0"}
+    assert slugs(started == t) == set()
+    assert slugs(started != t) == {"-1", "0", "1"}
+    assert slugs(started.between(base - timedelta(microseconds=1), t)) == {"0"}
+
+
+def test_a_count_compared_with_a_number_is_not_encoded_as_its_column() -> None:
+    text, params = select(count(workflows.created_at) >= 2).from_(workflows).compile()
+    assert params == [2] and "count(`workflows`.`created_at`) >= ?" in text
+
+
+def test_every_builder_is_immutable(db: DbClient) -> None:
+    """Each call returns a new query; the one it was called on is unchanged, so a base
+    query can be extended in several ways."""
+    ids = [
+        insert(workflows).values(NewWorkflow(type="t", user_id="x")).returning().all(db)[0].id
+        for _ in range(3)
+    ]
+
+    def sql_of(statement: Any) -> str:
+        text: str = statement.compile()[0][0]
+        return text
+
+    base = update(workflows).set(WorkflowUpdate(status="FAILED"))
+    first, second = base.where(workflows.id == ids[0]), base.where(workflows.id == ids[1])
+    assert first.returning() is not first
+    assert "WHERE" not in sql_of(base) and sql_of(first).endswith("RETURNING `workflows`.`id`")
+    assert first.compile()[0][1][-1] == ids[0] and second.compile()[0][1][-1] == ids[1]
+    assert first.run(db) == 1 and second.run(db) == 1
+    assert base.set(WorkflowUpdate(retry_count=7)).where(workflows.id == ids[2]).run(db) == 1
+    assert "retry_count" not in sql_of(base)
+
+    gone = delete(workflows)
+    one = gone.where(workflows.id == ids[0])
+    assert gone.where(workflows.id == ids[1]).run(db) == 1
+    assert [w.id for w in one.returning().all(db)] == [ids[0]]
+    assert sql_of(gone) == sql_of(delete(workflows))
+    assert sql_of(one).endswith("RETURNING `workflows`.`id`")
+
+    adding = insert(user_settings).values(NewUserSettings(user_id="same"))
+    quiet = adding.on_conflict_do_nothing()
+    loud = adding.returning()
+    assert sql_of(adding) == sql_of(insert(user_settings).values(NewUserSettings(user_id="s")))
+    assert "ON CONFLICT" not in sql_of(loud)
+    assert adding.run(db) == 1 and quiet.run(db) == 0
+    with pytest.raises(UniqueViolation):
+        loud.all(db)
+    other = adding.values(NewUserSettings(user_id="other"))
+    assert other.run(db) == 1 and adding.compile()[0][1][1] == "same"
+
+
+def test_in_refuses_a_bare_string_and_none(db: DbClient) -> None:
+    with pytest.raises(QueryError, match="not a str"):
+        workflows.user_id.in_("uv")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="not a str"):
+        workflows.user_id.not_in("uv")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match=r"or_\(column.in_\(\[...\]\), column.is_null\(\)\)"):
+        workflows.error_log.in_(["x", None])
+    with pytest.raises(QueryError, match=r"and_\(column.not_in\(\[...\]\), column.is_not_null"):
+        workflows.error_log.not_in([None])
+    assert workflows.user_id.in_(("u", "v")) is not None  # a tuple or a set is fine
+    assert workflows.user_id.in_({"u"}) is not None
+
+
+def test_blob_bigint_is_compared_only_for_equality(golden: GoldenClient) -> None:
+    """Stored as its decimal digits in bytes (Drizzle's encoding), so b"9" > b"10":
+    ordering would be wrong, equality is exact."""
+    for i, serial in enumerate((-5, 9, 10, 100, None)):
+        insert(projects).values(NewProject(slug=f"s{i}", title=f"s{i}", serial=serial)).run(golden)
+    serial_ = projects.serial
+    refusals: list[Any] = [
+        lambda: serial_ < 10,
+        lambda: serial_ <= 10,
+        lambda: serial_ > 10,
+        lambda: serial_ >= 10,
+        lambda: serial_.between(1, 10),
+        lambda: projects.big_counter < serial_,
+        lambda: serial_.asc(),
+        lambda: serial_.desc(),
+        lambda: select(projects).order_by(serial_),
+        lambda: min_(serial_),
+        lambda: max_(serial_),
+        lambda: sum_(serial_),
+    ]
+    for refused in refusals:
+        with pytest.raises(QueryError, match=r"projects\.serial is a blob bigint"):
+            refused()
+
+    def serials(condition: Any) -> set[int | None]:
+        return {r for (r,) in select(serial_).from_(projects).where(condition).all(golden)}
+
+    assert serials(serial_ == 10) == {10}
+    assert serials(serial_ != 10) == {-5, 9, 100}
+    assert serials(serial_.in_([9, 100])) == {9, 100}
+    assert serials(serial_.not_in([9])) == {-5, 10, 100}
+    assert select(count(serial_)).from_(projects).all(golden) == [(4,)]

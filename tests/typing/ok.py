@@ -9,8 +9,20 @@ from typing import Literal
 from generated.client import DbClient, create_db_client
 from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import UserSettingsRepository, WorkflowRepository
-from generated.tables import UserSettingsTable, WorkflowsTable, workflows
-from libsqlkit import Column, Conflict, SyncReport, UniqueViolation, and_, count, select
+from generated.tables import SyncMetadataTable, UserSettingsTable, WorkflowsTable, workflows
+from libsqlkit import (
+    Column,
+    Conflict,
+    SyncReport,
+    UniqueViolation,
+    and_,
+    count,
+    max_,
+    min_,
+    select,
+    sum_,
+    update,
+)
 
 
 def run(db: DbClient) -> list[str]:
@@ -55,8 +67,54 @@ def run(db: DbClient) -> list[str]:
     for workflow, settings_row in joined:
         print(workflow.id, settings_row.user_id if settings_row is not None else None)
     print(built, pairs, per_status)
+    print(builder_queries(db))
     print(finished, inserted, rows, column)
     return [w.id for w in repo.find_by_user_id("u1")]
+
+
+def builder_queries(db: DbClient) -> list[object]:
+    """Aggregates of nullable columns, joins of three tables, left-joined columns, in_ with
+    any collection, conditions compared, a NOT NULL column compared with a nullable one,
+    and a base query extended twice."""
+    on = UserSettingsTable.user_id == workflows.user_id
+    first_done: list[tuple[datetime | None]] = (
+        select(min_(workflows.completed_at)).from_(workflows).all(db)
+    )
+    spans: list[tuple[str, datetime | None, int | None]] = (
+        select(workflows.user_id, max_(workflows.completed_at), sum_(workflows.retry_count))
+        .from_(workflows)
+        .group_by(workflows.user_id)
+        .all(db)
+    )
+    three = (
+        select(workflows)
+        .left_join(UserSettingsTable, on=on)
+        .inner_join(SyncMetadataTable, on=SyncMetadataTable.id == workflows.id)
+        .all(db)
+    )
+    for workflow, settings_row, meta in three:
+        print(workflow.id, settings_row and settings_row.user_id, meta.table_name)
+    outer: list[tuple[str | None, str | None]] = (
+        select(workflows.id, UserSettingsTable.user_id)
+        .from_(workflows)
+        .left_join(UserSettingsTable, on=on)
+        .all(db)
+    )
+    wanted: list[str] = ["u1", "u2"]
+    chosen = (
+        select(workflows)
+        .where(workflows.error_log.in_(wanted))
+        .where(workflows.status.not_in(("FAILED",)))
+        .where(workflows.user_id.in_({"u1"}))
+        .where((workflows.type == "t") == (workflows.retry_count > 0))
+        .where(workflows.completed_at >= workflows.created_at)
+        .where(workflows.created_at <= workflows.completed_at)
+        .all(db)
+    )
+    base = update(workflows).set(WorkflowUpdate(retry_count=0))
+    reset: int = base.where(workflows.user_id == "u1").run(db)
+    reset += base.where(workflows.user_id == "u2").run(db)
+    return [first_done, spans, outer, chosen, reset]
 
 
 def sync_summary(db: DbClient) -> str:
