@@ -1,8 +1,17 @@
-"""generated/models.py, produced by datamodel-code-generator in a single call."""
+"""generated/models.py, produced by datamodel-code-generator in a single call.
+
+The generator names classes and fields its own way when a name is taken (a model named
+like one of its imports, a column named like a type it writes), and the rest of the
+generated code would then import a class or set a field that does not exist.
+`model_clashes` reads the module it made and says where it departed from the schema.
+"""
 
 from __future__ import annotations
 
+import ast
 import json
+from dataclasses import dataclass
+from functools import lru_cache
 
 from datamodel_code_generator import (
     DatetimeClassType,
@@ -15,14 +24,21 @@ from datamodel_code_generator import (
 from datamodel_code_generator.enums import DataModelType
 from datamodel_code_generator.format import Formatter
 
-from codegen.ir import SchemaIR
+from codegen.ir import SchemaIR, TableIR
 from codegen.jsonschema import models_document
 
-__all__ = ["render_models"]
+__all__ = ["ModelClash", "model_clashes", "render_models"]
+
+_BASES = ("SelectModel", "InsertModel", "UpdateModel")
 
 
 def render_models(schema: SchemaIR, header: str) -> str:
-    document = json.dumps(models_document(schema), sort_keys=False)
+    return _generate(json.dumps(models_document(schema), sort_keys=False), header)
+
+
+@lru_cache(maxsize=4)
+def _generate(document: str, header: str) -> str:
+    """One generator call per document: validation and rendering both need the module."""
     output = generate(
         document,
         input_file_type=InputFileType.OpenAPI,
@@ -47,3 +63,109 @@ def render_models(schema: SchemaIR, header: str) -> str:
     if not isinstance(output, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return output
+
+
+@dataclass(frozen=True)
+class ModelClash:
+    """Where models.py departs from the schema: a table's classes, a column, or a
+    property of a column's json_schema."""
+
+    table: str
+    column: str | None
+    json_property: str | None
+    message: str
+
+
+def _json_owner(schema: SchemaIR, prop: str) -> tuple[TableIR, str] | None:
+    """The json column whose json_schema has a property named `prop`."""
+
+    def has(node: object) -> bool:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            return (isinstance(properties, dict) and prop in properties) or any(
+                has(value) for value in node.values()
+            )
+        return False
+
+    for table in schema.tables:
+        for column in table.columns:
+            if column.json_schema is not None and has(column.json_schema):
+                return table, column.name
+    return None
+
+
+def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
+    """Every class or field of the generated models.py (`text`) that is not the schema's."""
+    tree = ast.parse(text)
+    imported = {
+        alias.asname or alias.name: (node.module if isinstance(node, ast.ImportFrom) else None)
+        or alias.name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    clashes = []
+
+    def taken(table: TableIR, column: str | None, name: str) -> None:
+        if name in imported:
+            why = f"{name!r}, which models.py imports from {imported[name]}"
+        else:
+            why = "a class datamodel-code-generator makes from a json_schema"
+        fix = "set 'model:' to another name" if column is None else "rename the column"
+        clashes.append(
+            ModelClash(
+                table.name, column, None, f"the generated class {name!r} clashes with {why}; {fix}"
+            )
+        )
+
+    for table in schema.tables:
+        for name, base in zip(
+            (table.model, table.insert_model, table.update_model), _BASES, strict=True
+        ):
+            node = classes.get(name)
+            bases = [b.id for b in node.bases if isinstance(b, ast.Name)] if node else []
+            if node is None or bases != [base] or name in imported:
+                taken(table, None, name)
+                continue
+            fields = [
+                statement.target.id
+                for statement in node.body
+                if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+            ]
+            for column, field in zip(table.columns, fields, strict=False):
+                if column.name != field:
+                    clashes.append(
+                        ModelClash(
+                            table.name,
+                            column.name,
+                            None,
+                            f"column name {column.name!r} cannot be a field of the generated "
+                            f"models: datamodel-code-generator renames it to {field!r}",
+                        )
+                    )
+        for column in table.columns:
+            if column.json_model is not None and (
+                column.json_model not in classes or column.json_model in imported
+            ):
+                taken(table, column.name, column.json_model)
+    table_classes = {n for t in schema.tables for n in (t.model, t.insert_model, t.update_model)}
+    for name, node in classes.items():
+        if name in table_classes:
+            continue
+        for call in ast.walk(node):
+            for keyword in call.keywords if isinstance(call, ast.Call) else ():
+                if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant):
+                    prop = str(keyword.value.value)
+                    owner = _json_owner(schema, prop)
+                    if owner is not None:
+                        clashes.append(
+                            ModelClash(
+                                owner[0].name,
+                                owner[1],
+                                prop,
+                                f"property {prop!r} cannot be a field name of the generated "
+                                "model: datamodel-code-generator renames it",
+                            )
+                        )
+    return list(dict.fromkeys(clashes))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -13,12 +14,13 @@ from typing import Any
 import jinja2
 
 from codegen.ddl import schema_ddl, schema_sql_file
-from codegen.ir import ColumnIR, QueryIR, SchemaIR, TableIR
+from codegen.ir import KINDS, ColumnIR, QueryIR, SchemaIR, TableIR
 from codegen.models import render_models
+from codegen.names import HELPERS, local_names
 from codegen.sql import render_query, table_sql
 from libsqlkit import codecs
 
-__all__ = ["HEADER", "render_all"]
+__all__ = ["HEADER", "query_constant", "render_all"]
 
 HEADER = "generated from schema.yaml — do not edit"
 FIRST_PARTY = ["libsqlkit", "generated", "codegen"]
@@ -49,16 +51,30 @@ _environment.filters["pydict"] = lambda pairs: (
 )
 
 
-def _column_type(table: TableIR, column: ColumnIR) -> str:
-    return f"Column[{column.select_type}, {table.model}]"
+def _value_type(column: ColumnIR, n: dict[str, str]) -> str:
+    """The Python type of a non-null value, in a module whose helper names are `n`."""
+    if column.enum is not None:
+        return f"{n['Literal']}[" + ", ".join(repr(v) for v in column.enum) + "]"
+    if column.json_model is not None:
+        return column.json_model
+    return n[KINDS[(column.sql_type, column.mode)][1]]
+
+
+def _select_type(column: ColumnIR, n: dict[str, str]) -> str:
+    value = _value_type(column, n)
+    return value if column.not_null else f"{value} | None"
+
+
+def _column_type(table: TableIR, column: ColumnIR, n: dict[str, str]) -> str:
+    return f"{n['Column']}[{_select_type(column, n)}, {table.model}]"
 
 
 _environment.globals["column_type"] = _column_type
 
 
-def _column_args(table: TableIR, column: ColumnIR) -> str:
+def _column_args(table: TableIR, column: ColumnIR, n: dict[str, str]) -> str:
     """Arguments of libsqlkit.Column for this column, defaults left out."""
-    args = [json.dumps(table.name), json.dumps(column.name), f"codecs.{column.codec}"]
+    args = [json.dumps(table.name), json.dumps(column.name), f"{n['codecs']}.{column.codec}"]
     flags = {
         "not_null": column.not_null,
         "primary_key": column.primary_key,
@@ -76,76 +92,97 @@ def _column_args(table: TableIR, column: ColumnIR) -> str:
 _environment.globals["column_args"] = _column_args
 
 
+def _docstring(text: str) -> str:
+    """`text` as the inside of a triple-quoted docstring that reads back as `text`.
+
+    Backslashes and characters that are not printable are escaped; quotes only where
+    they would end the docstring (three in a row, or one at the very end).
+    """
+    escaped = "".join(
+        character
+        if character == "\n" or character.isprintable()
+        else character.encode("unicode_escape").decode("ascii")
+        for character in text.replace("\\", "\\\\")
+    )
+    escaped = re.sub('"{3,}', lambda run: '\\"' * len(run.group()), escaped)
+    return escaped[:-1] + '\\"' if escaped.endswith('"') else escaped
+
+
 def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:
     if getattr(codecs, column.codec).encode is None:
         return expression
     return f"{table.table_class}.{column.name}.encode({expression})"
 
 
-def _query_context(table: TableIR, query: QueryIR) -> dict[str, Any]:
+# The one local variable of a generated query method: the underscore keeps it apart
+# from the parameters, which are column names.
+_NOW = "_now"
+
+
+def _query_context(table: TableIR, query: QueryIR, n: dict[str, str]) -> dict[str, Any]:
     rendered = render_query(table, query)
-    arguments = [f"{c}: {table.column(c).py_type}" for c in query.where]
-    arguments += [f"{c}: {table.column(c).select_type}" for c in query.set]
-    arguments += [f"{c}: {table.column(c).py_type} | None = None" for c in query.set_if_given]
+    arguments = [f"{c}: {_value_type(table.column(c), n)}" for c in query.where]
+    arguments += [f"{c}: {_select_type(table.column(c), n)}" for c in query.set]
+    arguments += [
+        f"{c}: {_value_type(table.column(c), n)} | None = None" for c in query.set_if_given
+    ]
     values = [
-        _encoded(table, p.column, p.column.name if p.source == "arg" else "now")
+        _encoded(table, p.column, p.column.name if p.source == "arg" else _NOW)
         for p in rendered.params
     ]
     if query.kind == "many":
-        returns, fetch = f"list[{table.model}]", "_fetch_all"
+        returns, fetch = f"{n['list']}[{table.model}]", "_fetch_all"
     else:
         returns, fetch = f"{table.model} | None", "_fetch_one"
     validated = [*query.set, *query.set_if_given]
     return {
         "ir": query,
+        "constant": query_constant(query),
         "rendered": rendered,
         "signature": ", ".join(arguments),
         "returns": returns,
         "fetch": fetch,
         "args": ", ".join(values) + ("," if len(values) == 1 else ""),
         "validate": ", ".join(f"{c}={c}" for c in validated),
-        "uses_now": any(p.source == "now" for p in rendered.params),
-        "doc": (query.description or f"Declared in schema.yaml as {query.name}.").replace(
-            '"""', "'''"
-        ),
+        "now": _NOW if any(p.source == "now" for p in rendered.params) else None,
+        "doc": _docstring(query.description or f"Declared in schema.yaml as {query.name}."),
     }
 
 
-def _imports(body: str, candidates: list[tuple[str, str, str]]) -> list[str]:
-    """`from M import a, b` lines for the names that `body` uses, grouped as isort wants."""
-    groups: dict[str, dict[str, set[str]]] = {"std": {}, "third": {}, "first": {}}
-    used = set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", body))  # names not after a dot
-    for group, module, name in candidates:
-        if name in used:
-            groups[group].setdefault(module, set()).add(name)
-    lines: list[str] = []
-    for group in ("std", "third", "first"):
-        if groups[group]:
-            lines += [
-                f"from {module} import {', '.join(sorted(names, key=lambda n: (not n.isupper(), n.lower())))}"
-                for module, names in sorted(groups[group].items())
-            ]
-            lines.append("")
+def query_constant(query: QueryIR) -> str:
+    """The module constant holding a query's SQL (private, so it never meets a schema name)."""
+    return f"_{query.name.upper()}_SQL"
+
+
+def _imports(body: str, n: dict[str, str], schema_names: list[tuple[str, str]]) -> list[str]:
+    """Import lines for the helpers and schema names `body` uses (ruff sorts them)."""
+    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    lines = []
+    for name, module in HELPERS.items():
+        local = n[name]
+        if local not in used or (module == "builtins" and local == name):
+            continue
+        lines.append(f"from {module} import {name}" + (f" as {local}" if local != name else ""))
+    lines += [f"from {module} import {name}" for module, name in schema_names if name in used]
     return lines
-
-
-_COMMON = [
-    ("std", "datetime", "UTC"),
-    ("std", "datetime", "datetime"),
-    ("std", "typing", "Final"),
-    ("std", "typing", "Literal"),
-    ("third", "pydantic", "JsonValue"),
-]
 
 
 _IMPORTS = "#@imports@#"
 
 
-def _with_imports(template: str, candidates: list[tuple[str, str, str]], **context: Any) -> str:
+def _with_imports(
+    template: str, n: dict[str, str], schema_names: list[tuple[str, str]], **context: Any
+) -> str:
     """Render once, then put in the imports of exactly the names the text uses."""
-    text = _environment.get_template(template).render(imports=[_IMPORTS], **context)
+    text = _environment.get_template(template).render(imports=[_IMPORTS], n=n, **context)
     before, _, after = text.partition(_IMPORTS + "\n")
-    return before + "".join(f"{line}\n" for line in _imports(before + after, candidates)) + after
+    lines = _imports(before + after, n, schema_names)
+    return before + "".join(f"{line}\n" for line in lines) + after
+
+
+def _class_names(table: TableIR) -> list[str]:
+    json_models = [c.json_model for c in table.columns if c.json_model]
+    return [table.model, table.insert_model, table.update_model, *json_models]
 
 
 def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
@@ -156,19 +193,12 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         ]
         checks += [(name, ()) for name, _ in table.checks]
         tables.append({"ir": table, "sql": table_sql(table), "checks": checks})
-    json_models = [c.json_model for t in schema.tables for c in t.columns if c.json_model]
-    candidates = [
-        *_COMMON,
-        ("first", "libsqlkit", "Column"),
-        ("first", "libsqlkit", "Schema"),
-        ("first", "libsqlkit", "Table"),
-        ("first", "libsqlkit", "TableSql"),
-        ("first", "libsqlkit", "TableRef"),
-        ("first", "libsqlkit", "codecs"),
-        *[("first", f"{package}.models", name) for name in json_models],
+    models = [name for t in schema.tables for name in _class_names(t)]
+    taken = [
+        *models,
+        *(name for t in schema.tables for name in (t.name, t.constant, t.table_class)),
+        *(c.name for t in schema.tables for c in t.columns),
     ]
-    models = [name for t in schema.tables for name in (t.model, t.insert_model, t.update_model)]
-    candidates += [("first", f"{package}.models", name) for name in models]
     exports = sorted(
         [t.constant for t in schema.tables]
         + [t.table_class for t in schema.tables]
@@ -177,7 +207,8 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
     )
     return _with_imports(
         "tables.py.jinja",
-        candidates,
+        local_names(taken),
+        [(f"{package}.models", name) for name in models],
         header=header,
         tables=tables,
         ddl=schema_ddl(schema),
@@ -187,21 +218,30 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
 
 
 def _repository_py(table: TableIR, header: str, package: str) -> str:
-    queries = [_query_context(table, query) for query in table.queries]
+    taken = [
+        *_class_names(table),
+        table.constant,
+        table.table_class,
+        table.repository,
+        *(c.name for c in table.columns),
+        *(q.name for q in table.queries),
+    ]
+    n = local_names(taken)
+    queries = [_query_context(table, query, n) for query in table.queries]
     base = "SoftDeleteRepository" if table.soft_delete else "Repository"
-    json_models = [c.json_model for c in table.columns if c.json_model]
-    candidates = [
-        *_COMMON,
-        ("first", "libsqlkit", base),
-        *[
-            ("first", f"{package}.models", name)
-            for name in [table.insert_model, table.model, table.update_model, *json_models]
-        ],
-        ("first", f"{package}.tables", table.constant),
-        ("first", f"{package}.tables", table.table_class),
+    schema_names = [(f"{package}.models", name) for name in _class_names(table)]
+    schema_names += [
+        (f"{package}.tables", table.constant),
+        (f"{package}.tables", table.table_class),
     ]
     return _with_imports(
-        "repository.py.jinja", candidates, header=header, t=table, queries=queries, base=base
+        "repository.py.jinja",
+        n,
+        schema_names,
+        header=header,
+        t=table,
+        queries=queries,
+        base=n[base],
     )
 
 

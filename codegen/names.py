@@ -1,0 +1,123 @@
+"""The names the generated classes already have, derived from the classes they extend.
+
+A name from schema.yaml must not take one of them: a query named like a repository
+method (`get`, `select_model`, `db`) would hide it, a column named like a model or table
+attribute (`json`, `model_config`, `table`) would shadow it. The sets are read from the
+classes themselves: their attributes, their annotations, and the attributes their
+methods assign to `self` (`self.db = db`), so adding a base class (say an
+AsyncRepository) is one line here and needs no list of names.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Iterable
+from functools import cache
+
+from pydantic import BaseModel
+
+from libsqlkit import (
+    InsertModel,
+    Repository,
+    SelectModel,
+    SoftDeleteRepository,
+    TableRef,
+    UpdateModel,
+)
+
+__all__ = [
+    "HELPERS",
+    "MODEL_BASES",
+    "MODULE_CONSTANTS",
+    "REPOSITORY_BASES",
+    "TABLE_BASES",
+    "column_attributes",
+    "local_names",
+    "property_attributes",
+    "query_attributes",
+]
+
+# The classes generated code subclasses: repositories, table classes, pydantic models
+# (the JSON payload models of `json_schema` are plain BaseModels).
+REPOSITORY_BASES: tuple[type, ...] = (Repository, SoftDeleteRepository)
+TABLE_BASES: tuple[type, ...] = (TableRef,)
+MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, BaseModel)
+
+
+# The names generated modules use that schema.yaml does not give: name -> module. A
+# module that also binds one of them for the schema (a model named `Column`, a column
+# named `datetime`, a query named `list`) imports it as `_<name>`, which no schema name
+# can be (they start with a letter): the generated code is immune, and reads as usual
+# for every other schema.
+HELPERS: dict[str, str] = {
+    "UTC": "datetime",
+    "datetime": "datetime",
+    "Final": "typing",
+    "Literal": "typing",
+    "JsonValue": "pydantic",
+    **dict.fromkeys(["Column", "Schema", "Table", "TableSql", "TableRef", "codecs"], "libsqlkit"),
+    **{base.__name__: "libsqlkit" for base in REPOSITORY_BASES},
+    **dict.fromkeys(["str", "int", "float", "bool", "bytes", "list"], "builtins"),
+}
+# What tables.py defines for every schema: no table, class or constant may take it.
+MODULE_CONSTANTS = frozenset({"SCHEMA"})
+
+
+def local_names(taken: Iterable[str]) -> dict[str, str]:
+    """The name each helper goes by in a module that binds `taken` for the schema."""
+    used = set(taken)
+    return {name: f"_{name}" if name in used else name for name in HELPERS}
+
+
+@cache
+def _assigned_to_self(cls: type) -> frozenset[str]:
+    """Instance attributes set by the class's own methods, such as `self.db = db`.
+
+    Read from the runtime's own classes only: pydantic declares its instance attributes
+    (`__dict__`, `__pydantic_fields_set__`, ...) as slots, and parsing typing's or
+    pydantic's whole source would cost a quarter of a second on every run.
+    """
+    if cls.__module__.partition(".")[0] != Repository.__module__.partition(".")[0]:
+        return frozenset()
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
+    return frozenset(
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )
+
+
+def _attributes(classes: tuple[type, ...]) -> frozenset[str]:
+    names: set[str] = set()
+    for cls in classes:
+        names.update(dir(cls))
+        for klass in cls.__mro__:
+            names.update(vars(klass).get("__annotations__", {}))
+            names.update(_assigned_to_self(klass))
+    return frozenset(names)
+
+
+@cache
+def query_attributes() -> frozenset[str]:
+    """What a repository has before its queries are added: no query may take these."""
+    return _attributes(REPOSITORY_BASES)
+
+
+@cache
+def column_attributes() -> frozenset[str]:
+    """What table classes and models have besides their columns."""
+    return _attributes(TABLE_BASES + MODEL_BASES)
+
+
+@cache
+def property_attributes() -> frozenset[str]:
+    """What a JSON payload model has besides the properties of its `json_schema`."""
+    return _attributes(MODEL_BASES)
