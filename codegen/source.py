@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -128,9 +129,13 @@ def _bounds_problem(events: Iterator[Event]) -> Problem | None:
 
 
 def _describe(value: object) -> str:
-    kind = type(value).__name__
-    return {"bytes": "binary data (!!binary)", "date": "a date", "datetime": "a timestamp"}.get(
-        kind, f"a YAML {kind}"
+    if isinstance(value, TaggedScalar):
+        return f"a value tagged {value.tag}"
+    kinds = {bytes: "binary data (!!binary)", date: "a date", datetime: "a timestamp"}
+    kinds |= {CommentedSet: "a set (!!set)", list: "a list of pairs (!!pairs)"}
+    return next(
+        (what for kind, what in kinds.items() if isinstance(value, kind)),
+        f"a YAML {type(value).__name__}",
     )
 
 

@@ -202,7 +202,9 @@ class _Builder:
 
     def column(self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc) -> ColumnIR:
         self.name(loc, name, "column name", python_name=True)
-        if name in column_attributes() or name.startswith("model_"):
+        if identifier_problem(name, "column name") is None and (
+            name in column_attributes() or name.startswith("model_")
+        ):
             self.fail(
                 loc,
                 f"column name {name!r} would shadow an attribute of the generated table class "
@@ -561,6 +563,8 @@ class _Builder:
                     continue
                 loc = ("tables", table.name, "columns", column.name, "references")
                 target = by_name.get(ref.table)
+                if ref.table in self.broken:
+                    continue  # its own problems are reported
                 if target is None:
                     self.fail(
                         (*loc, "table"),
