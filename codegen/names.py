@@ -30,8 +30,8 @@ from libsqlkit import (
 __all__ = [
     "HELPERS",
     "MODEL_BASES",
-    "MODULE_CONSTANTS",
     "REPOSITORY_BASES",
+    "TABLES_MODULE_NAMES",
     "TABLE_BASES",
     "column_attributes",
     "local_names",
@@ -61,8 +61,9 @@ HELPERS: dict[str, str] = {
     **{base.__name__: "libsqlkit" for base in REPOSITORY_BASES},
     **dict.fromkeys(["str", "int", "float", "bool", "bytes", "list"], "builtins"),
 }
-# What tables.py defines for every schema: no table, class or constant may take it.
-MODULE_CONSTANTS = frozenset({"SCHEMA"})
+# What tables.py binds for every schema, neither importable under another name: its
+# SCHEMA constant and `annotations` (of `from __future__ import annotations`).
+TABLES_MODULE_NAMES = frozenset({"SCHEMA", "annotations"})
 
 
 def local_names(taken: Iterable[str]) -> dict[str, str]:

@@ -96,7 +96,7 @@ def _docstring(text: str) -> str:
     """`text` as the inside of a triple-quoted docstring that reads back as `text`.
 
     Backslashes and characters that are not printable are escaped; quotes only where
-    they would end the docstring (three in a row, or one at the very end).
+    they could end the docstring (those followed by a quote, and one at the very end).
     """
     escaped = "".join(
         character
@@ -104,8 +104,7 @@ def _docstring(text: str) -> str:
         else character.encode("unicode_escape").decode("ascii")
         for character in text.replace("\\", "\\\\")
     )
-    escaped = re.sub('"{3,}', lambda run: '\\"' * len(run.group()), escaped)
-    return escaped[:-1] + '\\"' if escaped.endswith('"') else escaped
+    return re.sub(r'"(?="|\Z)', r'\\"', escaped)
 
 
 def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:

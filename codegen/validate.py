@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from codegen.ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
 from codegen.limits import sqlite_limits
 from codegen.models import model_clashes, render_models
-from codegen.names import MODULE_CONSTANTS, column_attributes, query_attributes
+from codegen.names import TABLES_MODULE_NAMES, column_attributes, query_attributes
 from codegen.payloads import json_schema_problems, json_value_problem
 from codegen.problems import Loc, Problem, SchemaError
 from codegen.render import HEADER
@@ -54,8 +54,35 @@ def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+def _shown(value: object) -> str:
+    """` (got 'x')` for a short scalar, else nothing: a message stays one readable line."""
+    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        return f" (got {value!r})"
+    return ""
+
+
+def _in_document(source: SchemaSource, loc: Loc) -> tuple[Loc, bool]:
+    """`loc` without the steps that are not in the document, and whether there were any:
+    pydantic puts the member of a union (`bool`, `list[...]`) into the location."""
+    node: Any = source.document
+    kept: list[str | int] = []
+    for step in loc:
+        present = (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        )
+        if present:
+            node = node[step]
+            kept.append(step)
+    return tuple(kept), len(kept) != len(loc)
+
+
+def _name(loc: Loc) -> str:
+    return next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+
+
 def _spec_problems(source: SchemaSource, error: ValidationError, prefix: Loc) -> list[Problem]:
     problems = []
+    unions: dict[Loc, list[Any]] = {}
     for item in error.errors():
         loc: Loc = (*prefix, *item["loc"])
         kind = item["type"]
@@ -68,22 +95,32 @@ def _spec_problems(source: SchemaSource, error: ValidationError, prefix: Loc) ->
             problems.append(
                 source.problem(loc, f"unknown key {loc[-1]!r}{suggestion}", at_key=True)
             )
-        elif kind == "missing":
+            continue
+        if kind == "missing":
             problems.append(source.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+            continue
+        where, member = _in_document(source, loc)
+        if member:
+            unions.setdefault(where, []).append(item)
         elif kind == "literal_error":
-            where = f" for {loc[-1]!r}" if isinstance(loc[-1], str) else ""
-            value = item["input"]
+            name = f" for {loc[-1]!r}" if isinstance(loc[-1], str) else ""
             problems.append(
-                source.problem(loc, f"unknown value {value!r}{where}: {item['msg'].lower()}")
+                source.problem(loc, f"unknown value {item['input']!r}{name}: {item['msg'].lower()}")
             )
         elif kind in ("model_type", "dict_type"):
-            name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
-            problems.append(source.problem(loc, f"{name}: should be a mapping"))
+            problems.append(source.problem(loc, f"{_name(loc)}: should be a mapping"))
         else:
-            name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
-            got = item["input"]
-            shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-            problems.append(source.problem(loc, f"{name}: {item['msg'].lower()}{shown}"))
+            message = f"{_name(loc)}: {item['msg'].lower()}{_shown(item['input'])}"
+            problems.append(source.problem(loc, message))
+    for where, items in unions.items():
+        wanted = []
+        for item in items:
+            if item["type"] in ("model_type", "dict_type"):
+                wanted.append("a mapping")
+            else:
+                wanted.append(item["msg"].lower().removeprefix("input should be "))
+        message = f"{_name(where)}: input should be {' or '.join(dict.fromkeys(wanted))}"
+        problems.append(source.problem(where, message + _shown(items[0]["input"])))
     return problems
 
 
@@ -240,6 +277,13 @@ class _Builder:
                 self.fail(where, "json_schema needs mode: json")
             elif spec.json_schema.type != "object":
                 self.fail(where, "json_schema must describe an object (type: object)")
+            elif "default" in spec.model_fields_set:
+                # datamodel-code-generator writes it as a dict where the model is expected.
+                self.fail(
+                    (*loc, "default"),
+                    "a column with json_schema cannot have a literal default (the generated "
+                    "model's default would not type-check); use default_sql or leave it out",
+                )
             elif fine:
                 json_model = model + _pascal(name)
                 json_schema = spec.json_schema.model_dump(by_alias=True, exclude_unset=True)
@@ -458,7 +502,7 @@ class _Builder:
 
     def query(self, table: TableIR, name: str, spec: QuerySpec, loc: Loc) -> QueryIR:
         self.name(loc, name, "query name", python_name=True)
-        if name in query_attributes():
+        if identifier_problem(name, "query name") is None and name in query_attributes():
             self.fail(
                 loc,
                 f"query {name!r} would hide the repository attribute of that name",
@@ -596,7 +640,7 @@ class _Builder:
         """The names the generated modules bind for the schema must be distinct: tables.py
         imports every model and defines every table class, constant and alias next to
         its own constants; the repository modules add the repository classes."""
-        owners: dict[str, str] = {name: "a name tables.py defines" for name in MODULE_CONSTANTS}
+        owners: dict[str, str] = {name: "a name tables.py defines" for name in TABLES_MODULE_NAMES}
         for table in tables:
             of = f"of table {table.name!r}"
             by_table = "rename the table"

@@ -138,6 +138,8 @@ DESCRIPTIONS = [
     'escapes read literally: \\x4 \\u12 \\n and """ three quotes',
     "control characters: tab\tbell\a next-line\x85 line-separator\u2028",
     "several\nlines\n  indented",
+    '"""',
+    'four quotes """" then one "',
 ]
 
 
