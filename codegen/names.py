@@ -33,8 +33,8 @@ __all__ = [
     "REPOSITORY_BASES",
     "TABLES_MODULE_NAMES",
     "TABLE_BASES",
+    "Scope",
     "column_attributes",
-    "local_names",
     "property_attributes",
     "query_attributes",
 ]
@@ -46,11 +46,7 @@ TABLE_BASES: tuple[type, ...] = (TableRef,)
 MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, BaseModel)
 
 
-# The names generated modules use that schema.yaml does not give: name -> module. A
-# module that also binds one of them for the schema (a model named `Column`, a column
-# named `datetime`, a query named `list`) imports it as `_<name>`, which no schema name
-# can be (they start with a letter): the generated code is immune, and reads as usual
-# for every other schema.
+# The names generated modules use that schema.yaml does not give: name -> module.
 HELPERS: dict[str, str] = {
     "UTC": "datetime",
     "datetime": "datetime",
@@ -66,10 +62,51 @@ HELPERS: dict[str, str] = {
 TABLES_MODULE_NAMES = frozenset({"SCHEMA", "annotations"})
 
 
-def local_names(taken: Iterable[str]) -> dict[str, str]:
-    """The name each helper goes by in a module that binds `taken` for the schema."""
-    used = set(taken)
-    return {name: f"_{name}" if name in used else name for name in HELPERS}
+class Scope:
+    """How one generated module refers to the names it uses but does not define.
+
+    A helper (`Final`, `datetime`, `codecs`) that a schema name in the module matches (a
+    model named `Final`, a column named `datetime`, a query named `list`) is imported as
+    `_<name>`, which no schema name can be (they start with a letter). A class or
+    constant of the package's other modules that the module also has under that name
+    (model `T1` next to table constant `T1`) is used as `_models.T1`. So generated code
+    is immune to such names, and reads as usual for every other schema.
+    """
+
+    def __init__(
+        self, package: str, imported: dict[str, list[str]], defined: Iterable[str]
+    ) -> None:
+        self.package = package
+        local = set(defined)
+        taken = local.union(*imported.values())
+        self.helpers = {name: f"_{name}" if name in taken else name for name in HELPERS}
+        self.refs = {
+            (module, name): (
+                f"_{module}.{name}"
+                if name in local or any(name in n for m, n in imported.items() if m != module)
+                else name
+            )
+            for module, names in imported.items()
+            for name in names
+        }
+
+    def ref(self, module: str, name: str) -> str:
+        """How the module writes `name` of the package's module `module`."""
+        return self.refs[(module, name)]
+
+    def imports(self, used: set[str]) -> list[str]:
+        """The import lines for the names in `used` (ruff sorts them)."""
+        lines = []
+        for name, module in HELPERS.items():
+            local = self.helpers[name]
+            if local in used and not (module == "builtins" and local == name):
+                lines.append(f"from {module} import {name}" + (f" as {local}" * (local != name)))
+        for (module, name), local in self.refs.items():
+            if local == name and name in used:
+                lines.append(f"from {self.package}.{module} import {name}")
+            elif local != name and f"_{module}" in used:
+                lines.append(f"from {self.package} import {module} as _{module}")
+        return list(dict.fromkeys(lines))
 
 
 @cache

@@ -16,7 +16,7 @@ import jinja2
 from codegen.ddl import schema_ddl, schema_sql_file
 from codegen.ir import KINDS, ColumnIR, QueryIR, SchemaIR, TableIR
 from codegen.models import render_models
-from codegen.names import HELPERS, local_names
+from codegen.names import Scope
 from codegen.sql import render_query, table_sql
 from libsqlkit import codecs
 
@@ -51,30 +51,32 @@ _environment.filters["pydict"] = lambda pairs: (
 )
 
 
-def _value_type(column: ColumnIR, n: dict[str, str]) -> str:
-    """The Python type of a non-null value, in a module whose helper names are `n`."""
+def _value_type(column: ColumnIR, scope: Scope) -> str:
+    """The Python type of a non-null value, as the module of `scope` writes it."""
     if column.enum is not None:
-        return f"{n['Literal']}[" + ", ".join(repr(v) for v in column.enum) + "]"
+        return f"{scope.helpers['Literal']}[" + ", ".join(repr(v) for v in column.enum) + "]"
     if column.json_model is not None:
-        return column.json_model
-    return n[KINDS[(column.sql_type, column.mode)][1]]
+        return scope.ref("models", column.json_model)
+    return scope.helpers[KINDS[(column.sql_type, column.mode)][1]]
 
 
-def _select_type(column: ColumnIR, n: dict[str, str]) -> str:
-    value = _value_type(column, n)
+def _select_type(column: ColumnIR, scope: Scope) -> str:
+    value = _value_type(column, scope)
     return value if column.not_null else f"{value} | None"
 
 
-def _column_type(table: TableIR, column: ColumnIR, n: dict[str, str]) -> str:
-    return f"{n['Column']}[{_select_type(column, n)}, {table.model}]"
+def _column_type(table: TableIR, column: ColumnIR, scope: Scope) -> str:
+    model = scope.ref("models", table.model)
+    return f"{scope.helpers['Column']}[{_select_type(column, scope)}, {model}]"
 
 
 _environment.globals["column_type"] = _column_type
 
 
-def _column_args(table: TableIR, column: ColumnIR, n: dict[str, str]) -> str:
+def _column_args(table: TableIR, column: ColumnIR, scope: Scope) -> str:
     """Arguments of libsqlkit.Column for this column, defaults left out."""
-    args = [json.dumps(table.name), json.dumps(column.name), f"{n['codecs']}.{column.codec}"]
+    codec = f"{scope.helpers['codecs']}.{column.codec}"
+    args = [json.dumps(table.name), json.dumps(column.name), codec]
     flags = {
         "not_null": column.not_null,
         "primary_key": column.primary_key,
@@ -107,10 +109,10 @@ def _docstring(text: str) -> str:
     return re.sub(r'"(?="|\Z)', r'\\"', escaped)
 
 
-def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:
+def _encoded(table: TableIR, column: ColumnIR, expression: str, scope: Scope) -> str:
     if getattr(codecs, column.codec).encode is None:
         return expression
-    return f"{table.table_class}.{column.name}.encode({expression})"
+    return f"{scope.ref('tables', table.table_class)}.{column.name}.encode({expression})"
 
 
 # The one local variable of a generated query method: the underscore keeps it apart
@@ -118,21 +120,22 @@ def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:
 _NOW = "_now"
 
 
-def _query_context(table: TableIR, query: QueryIR, n: dict[str, str]) -> dict[str, Any]:
+def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, Any]:
     rendered = render_query(table, query)
-    arguments = [f"{c}: {_value_type(table.column(c), n)}" for c in query.where]
-    arguments += [f"{c}: {_select_type(table.column(c), n)}" for c in query.set]
+    arguments = [f"{c}: {_value_type(table.column(c), scope)}" for c in query.where]
+    arguments += [f"{c}: {_select_type(table.column(c), scope)}" for c in query.set]
     arguments += [
-        f"{c}: {_value_type(table.column(c), n)} | None = None" for c in query.set_if_given
+        f"{c}: {_value_type(table.column(c), scope)} | None = None" for c in query.set_if_given
     ]
     values = [
-        _encoded(table, p.column, p.column.name if p.source == "arg" else _NOW)
+        _encoded(table, p.column, p.column.name if p.source == "arg" else _NOW, scope)
         for p in rendered.params
     ]
+    model = scope.ref("models", table.model)
     if query.kind == "many":
-        returns, fetch = f"{n['list']}[{table.model}]", "_fetch_all"
+        returns, fetch = f"{scope.helpers['list']}[{model}]", "_fetch_all"
     else:
-        returns, fetch = f"{table.model} | None", "_fetch_one"
+        returns, fetch = f"{model} | None", "_fetch_one"
     validated = [*query.set, *query.set_if_given]
     return {
         "ir": query,
@@ -153,30 +156,18 @@ def query_constant(query: QueryIR) -> str:
     return f"_{query.name.upper()}_SQL"
 
 
-def _imports(body: str, n: dict[str, str], schema_names: list[tuple[str, str]]) -> list[str]:
-    """Import lines for the helpers and schema names `body` uses (ruff sorts them)."""
-    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
-    lines = []
-    for name, module in HELPERS.items():
-        local = n[name]
-        if local not in used or (module == "builtins" and local == name):
-            continue
-        lines.append(f"from {module} import {name}" + (f" as {local}" if local != name else ""))
-    lines += [f"from {module} import {name}" for module, name in schema_names if name in used]
-    return lines
-
-
 _IMPORTS = "#@imports@#"
 
 
-def _with_imports(
-    template: str, n: dict[str, str], schema_names: list[tuple[str, str]], **context: Any
-) -> str:
+def _with_imports(template: str, scope: Scope, **context: Any) -> str:
     """Render once, then put in the imports of exactly the names the text uses."""
-    text = _environment.get_template(template).render(imports=[_IMPORTS], n=n, **context)
+    text = _environment.get_template(template).render(
+        imports=[_IMPORTS], n=scope.helpers, ref=scope.ref, scope=scope, **context
+    )
     before, _, after = text.partition(_IMPORTS + "\n")
-    lines = _imports(before + after, n, schema_names)
-    return before + "".join(f"{line}\n" for line in lines) + after
+    body = before + after
+    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    return before + "".join(f"{line}\n" for line in scope.imports(used)) + after
 
 
 def _class_names(table: TableIR) -> list[str]:
@@ -192,22 +183,16 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         ]
         checks += [(name, ()) for name, _ in table.checks]
         tables.append({"ir": table, "sql": table_sql(table), "checks": checks})
-    models = [name for t in schema.tables for name in _class_names(t)]
-    taken = [
-        *models,
-        *(name for t in schema.tables for name in (t.name, t.constant, t.table_class)),
-        *(c.name for t in schema.tables for c in t.columns),
-    ]
-    exports = sorted(
-        [t.constant for t in schema.tables]
-        + [t.table_class for t in schema.tables]
-        + [t.name for t in schema.tables]
-        + ["SCHEMA"]
+    defined = [name for t in schema.tables for name in (t.name, t.constant, t.table_class)]
+    exports = sorted([*defined, "SCHEMA"])
+    scope = Scope(
+        package,
+        {"models": [name for t in schema.tables for name in _class_names(t)]},
+        [*defined, *(c.name for t in schema.tables for c in t.columns)],
     )
     return _with_imports(
         "tables.py.jinja",
-        local_names(taken),
-        [(f"{package}.models", name) for name in models],
+        scope,
         header=header,
         tables=tables,
         ddl=schema_ddl(schema),
@@ -217,30 +202,21 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
 
 
 def _repository_py(table: TableIR, header: str, package: str) -> str:
-    taken = [
-        *_class_names(table),
-        table.constant,
-        table.table_class,
-        table.repository,
-        *(c.name for c in table.columns),
-        *(q.name for q in table.queries),
-    ]
-    n = local_names(taken)
-    queries = [_query_context(table, query, n) for query in table.queries]
+    scope = Scope(
+        package,
+        {"models": _class_names(table), "tables": [table.constant, table.table_class]},
+        [table.repository, *(c.name for c in table.columns), *(q.name for q in table.queries)],
+    )
+    queries = [_query_context(table, query, scope) for query in table.queries]
     base = "SoftDeleteRepository" if table.soft_delete else "Repository"
-    schema_names = [(f"{package}.models", name) for name in _class_names(table)]
-    schema_names += [
-        (f"{package}.tables", table.constant),
-        (f"{package}.tables", table.table_class),
-    ]
     return _with_imports(
         "repository.py.jinja",
-        n,
-        schema_names,
+        scope,
         header=header,
         t=table,
         queries=queries,
-        base=n[base],
+        base=scope.helpers[base],
+        key_type=_value_type(table.primary_key, scope),
     )
 
 

@@ -637,39 +637,42 @@ class _Builder:
         self.generated_names(tables)
 
     def generated_names(self, tables: tuple[TableIR, ...]) -> None:
-        """The names the generated modules bind for the schema must be distinct: tables.py
-        imports every model and defines every table class, constant and alias next to
-        its own constants; the repository modules add the repository classes."""
-        owners: dict[str, str] = {name: "a name tables.py defines" for name in TABLES_MODULE_NAMES}
+        """What one generated module defines for the schema must be distinct: tables.py
+        its table aliases, constants and table classes (next to SCHEMA), models.py its
+        models, the repositories package its repositories. A name a module imports from
+        another may match one it defines (model T1 and constant T1): see names.Scope."""
+        tables_py = dict.fromkeys(TABLES_MODULE_NAMES, "a name tables.py defines")
+        models_py: dict[str, str] = {}
+        repositories: dict[str, str] = {}
         for table in tables:
             of = f"of table {table.name!r}"
             by_table = "rename the table"
             by_model = "set 'model:' to another name"
             named = [
-                (table.name, f"the query-builder alias {of}", by_table),
-                (table.constant, f"the metadata constant {of}", by_table),
-                (table.table_class, f"the table class {of}", by_table),
-                (table.model, f"the model {of}", by_model),
-                (table.insert_model, f"the insert model {of}", by_model),
-                (table.update_model, f"the update model {of}", by_model),
-                (table.repository, f"the repository {of}", by_model),
+                (tables_py, table.name, f"the query-builder alias {of}", by_table),
+                (tables_py, table.constant, f"the metadata constant {of}", by_table),
+                (tables_py, table.table_class, f"the table class {of}", by_table),
+                (models_py, table.model, f"the model {of}", by_model),
+                (models_py, table.insert_model, f"the insert model {of}", by_model),
+                (models_py, table.update_model, f"the update model {of}", by_model),
+                (repositories, table.repository, f"the repository {of}", by_model),
                 *(
-                    (c.json_model, f"the JSON model of {table.name}.{c.name}", by_model)
+                    (models_py, c.json_model, f"the JSON model of {table.name}.{c.name}", by_model)
                     for c in table.columns
                     if c.json_model
                 ),
             ]
-            for name, what, fix in named:
-                if name in owners:
+            for module, name, what, fix in named:
+                if name in module:
                     loc: Loc = ("tables", table.name)
                     at_model = fix == by_model and self.tables[table.name].model is not None
                     self.fail(
                         (*loc, "model") if at_model else loc,
-                        f"the generated name {name!r} is {what} and {owners[name]}; {fix}",
+                        f"the generated name {name!r} is {what} and {module[name]}; {fix}",
                         at_key=not at_model,
                     )
                     break
-                owners[name] = what
+                module[name] = what
 
 
 def _kind(spec: ColumnSpec) -> str:
