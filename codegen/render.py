@@ -109,10 +109,17 @@ def _docstring(text: str) -> str:
     return re.sub(r'"(?="|\Z)', r'\\"', escaped)
 
 
-def _encoded(table: TableIR, column: ColumnIR, expression: str, scope: Scope) -> str:
+def _encoded(
+    table: TableIR, column: ColumnIR, expression: str, scope: Scope, *, optional: bool = False
+) -> str:
+    """`expression` as stored; `optional`: it may be None though the column is NOT NULL
+    (an update_if_given argument), which the column's encode() is not typed to take."""
     if getattr(codecs, column.codec).encode is None:
         return expression
-    return f"{scope.ref('tables', table.table_class)}.{column.name}.encode({expression})"
+    encoded = f"{scope.ref('tables', table.table_class)}.{column.name}.encode({expression})"
+    if optional and column.not_null:
+        return f"(None if {expression} is None else {encoded})"
+    return encoded
 
 
 # The one local variable of a generated query method: the underscore keeps it apart
@@ -128,7 +135,11 @@ def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, An
         f"{c}: {_value_type(table.column(c), scope)} | None = None" for c in query.set_if_given
     ]
     values = [
-        _encoded(table, p.column, p.column.name if p.source == "arg" else _NOW, scope)
+        _encoded(table, p.column, _NOW, scope)
+        if p.source == "now"
+        else _encoded(
+            table, p.column, p.column.name, scope, optional=p.column.name in query.set_if_given
+        )
         for p in rendered.params
     ]
     model = scope.ref("models", table.model)

@@ -11,6 +11,7 @@ import importlib
 import inspect
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,36 @@ tables:
         changed = events.relabel(7, "seen")
         assert changed is not None and changed.label == "seen"
         assert events.get("e").label == "seen"
+
+
+def test_update_if_given_on_not_null_columns_with_a_codec(tmp_path: Path) -> None:
+    """None means "leave unchanged": encoding it must type-check and store nothing."""
+    schema = """\
+version: 1
+tables:
+  accounts:
+    columns:
+      id: {type: text, primary_key: true}
+      label: {type: text}
+      amount: {type: numeric, not_null: true, default: "0"}
+      seen_at: {type: integer, mode: timestamp, not_null: true, default_sql: unixepoch()}
+    queries:
+      adjust: {update: [label], update_if_given: [amount, seen_at], where: [id]}
+"""
+    assert generate(schema, tmp_path, "given") == Outcome(0, "")
+    import_and_create(tmp_path, "given")
+    checked = mypy_strict(tmp_path, ["given"])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    models = importlib.import_module("given.models")
+    client = importlib.import_module("given.client")
+    with client.create_db_client(f"file:{tmp_path / 'given.db'}") as db:
+        accounts = importlib.import_module("given.repositories").AccountsRepository(db)
+        before = accounts.create(models.NewAccounts(id="a"))
+        kept = accounts.adjust("a", "kept")
+        assert (kept.amount, kept.seen_at) == (before.amount, before.seen_at)
+        moment = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+        changed = accounts.adjust("a", "changed", "12.5", moment)
+        assert (changed.label, changed.amount, changed.seen_at) == ("changed", "12.5", moment)
 
 
 DESCRIPTIONS = [
