@@ -149,7 +149,7 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
                 column.json_model not in classes or column.json_model in imported
             ):
                 taken(table, column.name, column.json_model)
-    table_classes = {n for t in schema.tables for n in (t.model, t.insert_model, t.update_model)}
+    table_classes = {n for t in schema.tables for n in _classes_of(t)}
     for name, node in classes.items():
         if name in table_classes:
             continue
@@ -168,4 +168,39 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
                                 "model: datamodel-code-generator renames it",
                             )
                         )
+    for name, node in classes.items():
+        for field in _hiding_fields(node):
+            if name in table_classes:
+                table = next(t for t in schema.tables if name in _classes_of(t))
+                clashes.append(
+                    ModelClash(table.name, field, None, f"column name {field!r} {_HIDES}")
+                )
+            elif (owner := _json_owner(schema, field)) is not None:
+                message = f"property {field!r} {_HIDES}"
+                clashes.append(ModelClash(owner[0].name, owner[1], field, message))
     return list(dict.fromkeys(clashes))
+
+
+_HIDES = "would hide the type of that name, which the generated model uses; choose another name"
+
+
+def _classes_of(table: TableIR) -> tuple[str, str, str]:
+    return table.model, table.insert_model, table.update_model
+
+
+def _hiding_fields(node: ast.ClassDef) -> list[str]:
+    """Fields of a class named like a name that their own or a later statement reads,
+    such as a field `list` and a field typed `list[str]`: in the class body that name is
+    the field, for mypy and for pydantic alike."""
+    fields: list[str] = []
+    hiding: list[str] = []
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            fields.append(statement.target.id)
+        read = {
+            name.id
+            for name in ast.walk(statement)
+            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
+        }
+        hiding += [field for field in fields if field in read and field not in hiding]
+    return hiding

@@ -365,7 +365,7 @@ class _Builder:
             ("integer", None): (int,),
             ("integer", "boolean"): (bool,),
             ("real", None): (int, float),
-            ("numeric", None): (str, int, float),
+            ("numeric", None): (str,),  # its Python type is str: write '1.5'
             ("numeric", "number"): (int, float),
             ("numeric", "bigint"): (int,),
             ("blob", "bigint"): (int,),
@@ -377,10 +377,8 @@ class _Builder:
                 "use default_sql (e.g. '(unixepoch())') or client_default",
             )
         elif isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
-            self.fail(
-                where,
-                f"default {value!r} does not fit {_kind(spec)}",
-            )
+            hint = f": its values are text, write {str(value)!r}" if expected == (str,) else ""
+            self.fail(where, f"default {value!r} does not fit {_kind(spec)}{hint}")
         elif isinstance(value, float) and not math.isfinite(value):
             self.fail(where, "default must be a finite number")
         elif isinstance(value, str) and "\x00" in value:
