@@ -49,6 +49,22 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def yaml_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar: any text, lone surrogates and NUL included."""
+    return '"' + "".join(_escaped(character) for character in text) + '"'
+
+
+def _escaped(character: str) -> str:
+    if character in '"\\':
+        return "\\" + character
+    if character.isprintable() and not "\ud800" <= character <= "\udfff":
+        return character
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def schema_path(folder: Path, package: str) -> Path:
     return folder / "schemas" / package / "schema.yaml"
 

@@ -36,6 +36,7 @@ from tests.schema_kit import (
     mypy_strict,
     schema_path,
     time_limit,
+    yaml_quoted,
 )
 
 LONG_RUN = "SCHEMA_FUZZ_EXAMPLES" in os.environ
@@ -444,22 +445,7 @@ def _scalar(value: object) -> str:
     text = str(value)
     if PLAIN.fullmatch(text) and text.lower() not in YAML_WORDS:
         return text
-    return '"' + "".join(_escape(character) for character in text) + '"'
-
-
-def _escape(character: str) -> str:
-    if character in '"\\':
-        return "\\" + character
-    if character.isprintable() and not "\ud800" <= character <= "\udfff":
-        return character
-    code = ord(character)
-    return (
-        f"\\x{code:02x}"
-        if code < 0x100
-        else f"\\u{code:04x}"
-        if code < 0x10000
-        else f"\\U{code:08x}"
-    )
+    return yaml_quoted(text)
 
 
 class _Writer:

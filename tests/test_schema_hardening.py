@@ -30,6 +30,7 @@ from tests.schema_kit import (
     import_and_create,
     mypy_strict,
     schema_path,
+    yaml_quoted,
 )
 from tests.sqld import Sqld
 
@@ -178,7 +179,7 @@ DESCRIPTIONS = [
 
 def test_query_descriptions_become_docstrings_that_read_back_as_written(tmp_path: Path) -> None:
     queries = "\n".join(
-        f"      q{i}: {{select: one, where: [id], description: {_yaml_string(text)}}}"
+        f"      q{i}: {{select: one, where: [id], description: {yaml_quoted(text)}}}"
         for i, text in enumerate(DESCRIPTIONS)
     )
     schema = (
@@ -190,19 +191,6 @@ def test_query_descriptions_become_docstrings_that_read_back_as_written(tmp_path
     repository = importlib.import_module("docs.repositories").NotesRepository
     for i, text in enumerate(DESCRIPTIONS):
         assert inspect.getdoc(getattr(repository, f"q{i}")) == inspect.cleandoc(text)
-
-
-def _yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
-    return (
-        '"' + "".join(c if c.isprintable() and c not in '"\\' else _escape(c) for c in text) + '"'
-    )
-
-
-def _escape(character: str) -> str:
-    return {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}.get(
-        character, f"\\u{ord(character):04x}"
-    )
 
 
 MINIMAL = "version: 1\ntables:\n  items:\n    columns:\n      id: {type: text, primary_key: true}\n"
