@@ -40,7 +40,7 @@ from tests.schema_kit import (
 )
 
 LONG_RUN = "SCHEMA_FUZZ_EXAMPLES" in os.environ
-EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "60"))
 MYPY_BATCH = 150  # packages per mypy call in long runs
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -62,7 +62,7 @@ WILD_TABLES = [
     "sqlite_x", "x" * 63, "x" * 64, "Items", "1a", "é", "builtins", "typing", "os",
 ]  # fmt: skip
 TAME_TABLES = [
-    "items", "final", "literal", "utc", "datetime", "codecs", "annotations", "list", "now",
+    "items", "t1", "a", "final", "literal", "utc", "datetime", "codecs", "list", "now",
     "str", "dict", "typing", "os", "pydantic", "libsqlkit",
 ]  # fmt: skip
 WILD_MODELS = [
@@ -73,7 +73,7 @@ WILD_MODELS = [
 ]  # fmt: skip
 TAME_MODELS = [
     "Repository", "SoftDeleteRepository", "Column", "Schema", "Final", "TableRef", "Table",
-    "TableSql", "Item", "Datetime", "Codecs",
+    "TableSql", "Item", "Datetime", "Codecs", "FooTable", "ItemsTable", "T1",
 ]  # fmt: skip
 WILD_COLUMNS = [
     "id", "codecs", "datetime", "now", "self", "str", "int", "float", "bool", "bytes",
@@ -83,7 +83,7 @@ WILD_COLUMNS = [
 ]  # fmt: skip
 TAME_COLUMNS = [
     "codecs", "datetime", "now", "value", "final", "literal", "utc", "annotations", "date",
-    "field", "list", "dict", "name", "type", "created_at", "uuid", "any",
+    "field", "list", "name", "type", "created_at", "uuid", "any", "self_", "table_",
 ]  # fmt: skip
 WILD_QUERIES = [
     "select_model", "get", "db", "create", "table", "find", "update", "list", "datetime",
@@ -323,10 +323,12 @@ def column_specs(draw: st.DrawFn, pools: Pools, tables: list[str]) -> dict[str, 
         with_default = draw(st.booleans())
         if members and with_default:
             spec["default"] = draw(st.sampled_from(members))
-    else:
+    elif pools.wild or (sql_type, mode) != ("blob", None):  # tame: defaults that fit
         optional["default"] = _defaults(pools, sql_type, mode)
     extra = draw(st.fixed_dictionaries({}, optional=optional))
     spec.update(dict(itertools.islice(extra.items(), 3)))
+    if not pools.wild and "json_schema" in spec:
+        spec.pop("default", None)
     if spec.get("client_default") and "default" in spec:
         del spec["default"]
     if pools.wild and draw(st.integers(0, 9)) == 0:
@@ -354,6 +356,8 @@ def tables(draw: st.DrawFn, pools: Pools, name: str, names: list[str]) -> dict[s
     table: dict[str, Any] = {"columns": columns}
     if draw(st.integers(0, 2)) == 0:
         table["model"] = draw(pools.models)
+        if not wild:  # tame: one model name per table
+            table["model"] += name.capitalize().replace("_", "")
     if draw(st.integers(0, 3)) == 0:
         table["description"] = draw(pools.texts)
     if draw(st.integers(0, 4)) == 0:
@@ -406,7 +410,7 @@ def queries(draw: st.DrawFn, pools: Pools, columns: list[str]) -> dict[str, Any]
 
 @st.composite
 def documents(draw: st.DrawFn) -> dict[str, Any]:
-    pools = draw(st.sampled_from([WILD, TAME, TAME]))
+    pools = draw(st.sampled_from([WILD, TAME, TAME, TAME]))
     names = draw(st.lists(pools.tables, min_size=1, max_size=3, unique=True))
     version = draw(st.sampled_from([1, 1, 1, 1, 2, "1"])) if pools.wild else 1
     document: dict[str, Any] = {"version": version}
@@ -514,7 +518,7 @@ BOMB = "".join(
 
 @st.composite
 def mutated(draw: st.DrawFn, text: str) -> str | bytes:
-    kind = draw(st.sampled_from(["none"] * 6 + ["nul", "deep", "bomb", "insert", "delete", "cut"]))
+    kind = draw(st.sampled_from(["none"] * 9 + ["nul", "deep", "bomb", "insert", "delete", "cut"]))
     at = draw(st.integers(0, len(text)))
     if kind == "nul":
         return (text[:at] + "\x00" + text[at:]).encode("utf-8", "surrogatepass")
