@@ -76,34 +76,58 @@ class ModelClash:
     message: str
 
 
-def _json_owner(schema: SchemaIR, prop: str) -> tuple[TableIR, str] | None:
-    """The json column whose json_schema has a property named `prop`."""
+def _json_owner(schema: SchemaIR, class_name: str, prop: str) -> tuple[str, str]:
+    """(table, column) of the json column a payload class with property `prop` comes
+    from: the columns whose model name starts the class name first, longest first."""
 
     def has(node: object) -> bool:
-        if isinstance(node, dict):
-            properties = node.get("properties")
-            return (isinstance(properties, dict) and prop in properties) or any(
-                has(value) for value in node.values()
-            )
-        return False
+        if not isinstance(node, dict):
+            return False
+        properties = node.get("properties")
+        return (isinstance(properties, dict) and prop in properties) or any(
+            has(value) for value in node.values()
+        )
 
-    for table in schema.tables:
-        for column in table.columns:
-            if column.json_schema is not None and has(column.json_schema):
-                return table, column.name
-    return None
+    def closeness(owner: tuple[str, str, str]) -> int:
+        return -len(owner[2]) if class_name.startswith(owner[2]) else 0
+
+    owners = sorted(
+        (
+            (table.name, column.name, column.json_model)
+            for table in schema.tables
+            for column in table.columns
+            if column.json_model is not None
+        ),
+        key=closeness,
+    )
+    schemas = {(t.name, c.name): c.json_schema for t in schema.tables for c in t.columns}
+    table, column, _ = next((o for o in owners if has(schemas[o[:2]])), owners[0])
+    return table, column
 
 
-def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
-    """Every class or field of the generated models.py (`text`) that is not the schema's."""
-    tree = ast.parse(text)
-    imported = {
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Each name the module imports, with the module it comes from."""
+    return {
         alias.asname or alias.name: (node.module if isinstance(node, ast.ImportFrom) else None)
         or alias.name
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }
+
+
+def _fields(node: ast.ClassDef) -> list[str]:
+    return [
+        statement.target.id
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+    ]
+
+
+def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
+    """Every class or field of the generated models.py (`text`) that is not the schema's."""
+    tree = ast.parse(text)
+    imported = _imports(tree)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     clashes = []
 
@@ -113,79 +137,61 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
         else:
             why = "a class datamodel-code-generator makes from a json_schema"
         fix = "set 'model:' to another name" if column is None else "rename the column"
-        clashes.append(
-            ModelClash(
-                table.name, column, None, f"the generated class {name!r} clashes with {why}; {fix}"
-            )
-        )
+        message = f"the generated class {name!r} clashes with {why}; {fix}"
+        clashes.append(ModelClash(table.name, column, None, message))
 
     for table in schema.tables:
-        for name, base in zip(
-            (table.model, table.insert_model, table.update_model), _BASES, strict=True
-        ):
+        for name, base in zip(_classes_of(table), _BASES, strict=True):
             node = classes.get(name)
             bases = [b.id for b in node.bases if isinstance(b, ast.Name)] if node else []
             if node is None or bases != [base] or name in imported:
                 taken(table, None, name)
                 continue
-            fields = [
-                statement.target.id
-                for statement in node.body
-                if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-            ]
-            for column, field in zip(table.columns, fields, strict=False):
+            for column, field in zip(table.columns, _fields(node), strict=False):
                 if column.name != field:
-                    clashes.append(
-                        ModelClash(
-                            table.name,
-                            column.name,
-                            None,
-                            f"column name {column.name!r} cannot be a field of the generated "
-                            f"models: datamodel-code-generator renames it to {field!r}",
-                        )
+                    message = (
+                        f"column name {column.name!r} cannot be a field of the generated "
+                        f"models: datamodel-code-generator renames it to {field!r}"
                     )
+                    clashes.append(ModelClash(table.name, column.name, None, message))
         for column in table.columns:
-            if column.json_model is not None and (
-                column.json_model not in classes or column.json_model in imported
-            ):
-                taken(table, column.name, column.json_model)
-    table_classes = {n for t in schema.tables for n in _classes_of(t)}
+            json_model = column.json_model
+            if json_model is not None and (json_model not in classes or json_model in imported):
+                taken(table, column.name, json_model)
+    owners = {name: t for t in schema.tables for name in _classes_of(t)}
     for name, node in classes.items():
-        if name in table_classes:
-            continue
-        for call in ast.walk(node):
-            for keyword in call.keywords if isinstance(call, ast.Call) else ():
-                if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant):
-                    prop = str(keyword.value.value)
-                    owner = _json_owner(schema, prop)
-                    if owner is not None:
-                        clashes.append(
-                            ModelClash(
-                                owner[0].name,
-                                owner[1],
-                                prop,
-                                f"property {prop!r} cannot be a field name of the generated "
-                                "model: datamodel-code-generator renames it",
-                            )
-                        )
-    for name, node in classes.items():
-        for field in _hiding_fields(node):
-            if name in table_classes:
-                table = next(t for t in schema.tables if name in _classes_of(t))
+        renamed = [] if name in owners else _renamed_fields(node)
+        for prop, message in [
+            *((p, _RENAMED) for p in renamed),
+            *((f, _HIDES) for f in _hiding_fields(node)),
+        ]:
+            if name in owners:
                 clashes.append(
-                    ModelClash(table.name, field, None, f"column name {field!r} {_HIDES}")
+                    ModelClash(owners[name].name, prop, None, f"column name {prop!r} {message}")
                 )
-            elif (owner := _json_owner(schema, field)) is not None:
-                message = f"property {field!r} {_HIDES}"
-                clashes.append(ModelClash(owner[0].name, owner[1], field, message))
+            else:
+                owner = _json_owner(schema, name, prop)
+                clashes.append(ModelClash(*owner, prop, f"property {prop!r} {message}"))
     return list(dict.fromkeys(clashes))
 
 
+_RENAMED = "cannot be a field name of the generated model: datamodel-code-generator renames it"
 _HIDES = "would hide the type of that name, which the generated model uses; choose another name"
 
 
 def _classes_of(table: TableIR) -> tuple[str, str, str]:
     return table.model, table.insert_model, table.update_model
+
+
+def _renamed_fields(node: ast.ClassDef) -> list[str]:
+    """The properties a payload class keeps only as aliases (`Field(alias="str")`)."""
+    return [
+        str(keyword.value.value)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        for keyword in call.keywords
+        if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant)
+    ]
 
 
 def _hiding_fields(node: ast.ClassDef) -> list[str]:

@@ -1,11 +1,14 @@
-"""The names the generated classes already have, derived from the classes they extend.
+"""Names in the generated code: the ones schema.yaml may not take, and how the
+generated modules keep clear of the others.
 
-A name from schema.yaml must not take one of them: a query named like a repository
-method (`get`, `select_model`, `db`) would hide it, a column named like a model or table
-attribute (`json`, `model_config`, `table`) would shadow it. The sets are read from the
-classes themselves: their attributes, their annotations, and the attributes their
-methods assign to `self` (`self.db = db`), so adding a base class (say an
-AsyncRepository) is one line here and needs no list of names.
+A name from schema.yaml must not take an attribute the generated classes already have:
+a query named like a repository method (`get`, `select_model`, `db`) would hide it, a
+column named like a model or table attribute (`json`, `model_config`, `table`) would
+shadow it. Those sets are read from the classes themselves: their attributes, their
+annotations, and the attributes their methods assign to `self` (`self.db = db`), so
+adding a base class (say an AsyncRepository) is one line here and needs no list of
+names. Every other name is usable: `Scope` decides how a module refers to what it
+imports when a schema name matches it.
 """
 
 from __future__ import annotations
