@@ -70,6 +70,11 @@ def json_schema_problems(spec: JsonSchemaSpec, loc: Loc) -> Iterator[tuple[Loc, 
                 f"{word} needs type: {' or '.join(wanted)} (a single type)",
                 True,
             )
+    if spec.format is not None:
+        # The value becomes a date, time or UUID: constraints on text would be dropped.
+        for word in ("minLength", "maxLength", "pattern", "enum"):
+            if word in _aliases(spec):
+                yield (*loc, word), f"{word} cannot be combined with format: {spec.format}", True
     if spec.enum is not None and types:
         if len(types) != 1 or types[0] not in _FITS:
             yield (
