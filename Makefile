@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 # The embedded default database; override with TURSO_DATABASE_URL=... make generate
 export TURSO_DATABASE_URL ?= file:./data/local.db
 
-.PHONY: install browser generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test bench clean
+.PHONY: install browser generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test fuzz bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ browser:
 ## test: lint, mypy --strict, the generated/ check, then the test suite
 test: lint typecheck check-generated browser
 	$(PY) -m pytest
+
+## fuzz [EXAMPLES=n]: the schema.yaml fuzzer, long and random (make test runs a short fixed sample)
+fuzz: $(INSTALLED)
+	SCHEMA_FUZZ_EXAMPLES=$(or $(EXAMPLES),2000) $(PY) -m pytest tests/test_schema_fuzz.py -q
 
 ## bench: run the benchmarks in bench/ and write bench/results/
 bench: $(INSTALLED)

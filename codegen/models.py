@@ -1,8 +1,17 @@
-"""generated/models.py, produced by datamodel-code-generator in a single call."""
+"""generated/models.py, produced by datamodel-code-generator in a single call.
+
+The generator names classes and fields its own way when a name is taken (a model named
+like one of its imports, a column named like a type it writes), and the rest of the
+generated code would then import a class or set a field that does not exist.
+`model_clashes` reads the module it made and says where it departed from the schema.
+"""
 
 from __future__ import annotations
 
+import ast
 import json
+from dataclasses import dataclass
+from functools import lru_cache
 
 from datamodel_code_generator import (
     DatetimeClassType,
@@ -15,14 +24,21 @@ from datamodel_code_generator import (
 from datamodel_code_generator.enums import DataModelType
 from datamodel_code_generator.format import Formatter
 
-from codegen.ir import SchemaIR
+from codegen.ir import SchemaIR, TableIR
 from codegen.jsonschema import models_document
 
-__all__ = ["render_models"]
+__all__ = ["ModelClash", "model_clashes", "render_models"]
+
+_BASES = ("SelectModel", "InsertModel", "UpdateModel")
 
 
 def render_models(schema: SchemaIR, header: str) -> str:
-    document = json.dumps(models_document(schema), sort_keys=False)
+    return _generate(json.dumps(models_document(schema), sort_keys=False), header)
+
+
+@lru_cache(maxsize=4)
+def _generate(document: str, header: str) -> str:
+    """One generator call per document: validation and rendering both need the module."""
     output = generate(
         document,
         input_file_type=InputFileType.OpenAPI,
@@ -47,3 +63,150 @@ def render_models(schema: SchemaIR, header: str) -> str:
     if not isinstance(output, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     return output
+
+
+@dataclass(frozen=True)
+class ModelClash:
+    """Where models.py departs from the schema: a table's classes, a column, or a
+    property of a column's json_schema."""
+
+    table: str
+    column: str | None
+    json_property: str | None
+    message: str
+
+
+def _json_owner(schema: SchemaIR, class_name: str, prop: str) -> tuple[str, str]:
+    """(table, column) of the json column a payload class with property `prop` comes
+    from: the columns whose model name starts the class name first, longest first."""
+
+    def has(node: object) -> bool:
+        if not isinstance(node, dict):
+            return False
+        properties = node.get("properties")
+        return (isinstance(properties, dict) and prop in properties) or any(
+            has(value) for value in node.values()
+        )
+
+    def closeness(owner: tuple[str, str, str]) -> int:
+        return -len(owner[2]) if class_name.startswith(owner[2]) else 0
+
+    owners = sorted(
+        (
+            (table.name, column.name, column.json_model)
+            for table in schema.tables
+            for column in table.columns
+            if column.json_model is not None
+        ),
+        key=closeness,
+    )
+    schemas = {(t.name, c.name): c.json_schema for t in schema.tables for c in t.columns}
+    table, column, _ = next((o for o in owners if has(schemas[o[:2]])), owners[0])
+    return table, column
+
+
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Each name the module imports, with the module it comes from."""
+    return {
+        alias.asname or alias.name: (node.module if isinstance(node, ast.ImportFrom) else None)
+        or alias.name
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+def _fields(node: ast.ClassDef) -> list[str]:
+    return [
+        statement.target.id
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+    ]
+
+
+def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
+    """Every class or field of the generated models.py (`text`) that is not the schema's."""
+    tree = ast.parse(text)
+    imported = _imports(tree)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    clashes = []
+
+    def taken(table: TableIR, column: str | None, name: str) -> None:
+        if name in imported:
+            why = f"{name!r}, which models.py imports from {imported[name]}"
+        else:
+            why = "a class datamodel-code-generator makes from a json_schema"
+        fix = "set 'model:' to another name" if column is None else "rename the column"
+        message = f"the generated class {name!r} clashes with {why}; {fix}"
+        clashes.append(ModelClash(table.name, column, None, message))
+
+    for table in schema.tables:
+        for name, base in zip(_classes_of(table), _BASES, strict=True):
+            node = classes.get(name)
+            bases = [b.id for b in node.bases if isinstance(b, ast.Name)] if node else []
+            if node is None or bases != [base] or name in imported:
+                taken(table, None, name)
+                continue
+            for column, field in zip(table.columns, _fields(node), strict=False):
+                if column.name != field:
+                    message = (
+                        f"column name {column.name!r} cannot be a field of the generated "
+                        f"models: datamodel-code-generator renames it to {field!r}"
+                    )
+                    clashes.append(ModelClash(table.name, column.name, None, message))
+        for column in table.columns:
+            json_model = column.json_model
+            if json_model is not None and (json_model not in classes or json_model in imported):
+                taken(table, column.name, json_model)
+    owners = {name: t for t in schema.tables for name in _classes_of(t)}
+    for name, node in classes.items():
+        renamed = [] if name in owners else _renamed_fields(node)
+        for prop, message in [
+            *((p, _RENAMED) for p in renamed),
+            *((f, _HIDES) for f in _hiding_fields(node)),
+        ]:
+            if name in owners:
+                clashes.append(
+                    ModelClash(owners[name].name, prop, None, f"column name {prop!r} {message}")
+                )
+            else:
+                owner = _json_owner(schema, name, prop)
+                clashes.append(ModelClash(*owner, prop, f"property {prop!r} {message}"))
+    return list(dict.fromkeys(clashes))
+
+
+_RENAMED = "cannot be a field name of the generated model: datamodel-code-generator renames it"
+_HIDES = "would hide the type of that name, which the generated model uses; choose another name"
+
+
+def _classes_of(table: TableIR) -> tuple[str, str, str]:
+    return table.model, table.insert_model, table.update_model
+
+
+def _renamed_fields(node: ast.ClassDef) -> list[str]:
+    """The properties a payload class keeps only as aliases (`Field(alias="str")`)."""
+    return [
+        str(keyword.value.value)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        for keyword in call.keywords
+        if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant)
+    ]
+
+
+def _hiding_fields(node: ast.ClassDef) -> list[str]:
+    """Fields of a class named like a name that their own or a later statement reads,
+    such as a field `list` and a field typed `list[str]`: in the class body that name is
+    the field, for mypy and for pydantic alike."""
+    fields: list[str] = []
+    hiding: list[str] = []
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            fields.append(statement.target.id)
+        read = {
+            name.id
+            for name in ast.walk(statement)
+            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
+        }
+        hiding += [field for field in fields if field in read and field not in hiding]
+    return hiding

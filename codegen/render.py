@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -13,12 +14,13 @@ from typing import Any
 import jinja2
 
 from codegen.ddl import schema_ddl, schema_sql_file
-from codegen.ir import ColumnIR, QueryIR, SchemaIR, TableIR
+from codegen.ir import KINDS, ColumnIR, QueryIR, SchemaIR, TableIR
 from codegen.models import render_models
+from codegen.names import Scope
 from codegen.sql import render_query, table_sql
 from libsqlkit import codecs
 
-__all__ = ["HEADER", "render_all"]
+__all__ = ["HEADER", "query_constant", "render_all"]
 
 HEADER = "generated from schema.yaml — do not edit"
 FIRST_PARTY = ["libsqlkit", "generated", "codegen"]
@@ -49,16 +51,32 @@ _environment.filters["pydict"] = lambda pairs: (
 )
 
 
-def _column_type(table: TableIR, column: ColumnIR) -> str:
-    return f"Column[{column.select_type}, {table.model}]"
+def _value_type(column: ColumnIR, scope: Scope) -> str:
+    """The Python type of a non-null value, as the module of `scope` writes it."""
+    if column.enum is not None:
+        return f"{scope.helpers['Literal']}[" + ", ".join(repr(v) for v in column.enum) + "]"
+    if column.json_model is not None:
+        return scope.ref("models", column.json_model)
+    return scope.helpers[KINDS[(column.sql_type, column.mode)][1]]
+
+
+def _select_type(column: ColumnIR, scope: Scope) -> str:
+    value = _value_type(column, scope)
+    return value if column.not_null else f"{value} | None"
+
+
+def _column_type(table: TableIR, column: ColumnIR, scope: Scope) -> str:
+    model = scope.ref("models", table.model)
+    return f"{scope.helpers['Column']}[{_select_type(column, scope)}, {model}]"
 
 
 _environment.globals["column_type"] = _column_type
 
 
-def _column_args(table: TableIR, column: ColumnIR) -> str:
+def _column_args(table: TableIR, column: ColumnIR, scope: Scope) -> str:
     """Arguments of libsqlkit.Column for this column, defaults left out."""
-    args = [json.dumps(table.name), json.dumps(column.name), f"codecs.{column.codec}"]
+    codec = f"{scope.helpers['codecs']}.{column.codec}"
+    args = [json.dumps(table.name), json.dumps(column.name), codec]
     flags = {
         "not_null": column.not_null,
         "primary_key": column.primary_key,
@@ -76,76 +94,96 @@ def _column_args(table: TableIR, column: ColumnIR) -> str:
 _environment.globals["column_args"] = _column_args
 
 
-def _encoded(table: TableIR, column: ColumnIR, expression: str) -> str:
+def _docstring(text: str) -> str:
+    """`text` as the inside of a triple-quoted docstring that reads back as `text`.
+
+    Backslashes and characters that are not printable are escaped; quotes only where
+    they could end the docstring (those followed by a quote, and one at the very end).
+    """
+    escaped = "".join(
+        character
+        if character == "\n" or character.isprintable()
+        else character.encode("unicode_escape").decode("ascii")
+        for character in text.replace("\\", "\\\\")
+    )
+    return re.sub(r'"(?="|\Z)', r'\\"', escaped)
+
+
+def _encoded(
+    table: TableIR, column: ColumnIR, expression: str, scope: Scope, *, optional: bool = False
+) -> str:
+    """`expression` as stored; `optional`: it may be None though the column is NOT NULL
+    (an update_if_given argument), which the column's encode() is not typed to take."""
     if getattr(codecs, column.codec).encode is None:
         return expression
-    return f"{table.table_class}.{column.name}.encode({expression})"
+    encoded = f"{scope.ref('tables', table.table_class)}.{column.name}.encode({expression})"
+    if optional and column.not_null:
+        return f"(None if {expression} is None else {encoded})"
+    return encoded
 
 
-def _query_context(table: TableIR, query: QueryIR) -> dict[str, Any]:
+# The one local variable of a generated query method: the underscore keeps it apart
+# from the parameters, which are column names.
+_NOW = "_now"
+
+
+def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, Any]:
     rendered = render_query(table, query)
-    arguments = [f"{c}: {table.column(c).py_type}" for c in query.where]
-    arguments += [f"{c}: {table.column(c).select_type}" for c in query.set]
-    arguments += [f"{c}: {table.column(c).py_type} | None = None" for c in query.set_if_given]
+    arguments = [f"{c}: {_value_type(table.column(c), scope)}" for c in query.where]
+    arguments += [f"{c}: {_select_type(table.column(c), scope)}" for c in query.set]
+    arguments += [
+        f"{c}: {_value_type(table.column(c), scope)} | None = None" for c in query.set_if_given
+    ]
     values = [
-        _encoded(table, p.column, p.column.name if p.source == "arg" else "now")
+        _encoded(table, p.column, _NOW, scope)
+        if p.source == "now"
+        else _encoded(
+            table, p.column, p.column.name, scope, optional=p.column.name in query.set_if_given
+        )
         for p in rendered.params
     ]
+    model = scope.ref("models", table.model)
     if query.kind == "many":
-        returns, fetch = f"list[{table.model}]", "_fetch_all"
+        returns, fetch = f"{scope.helpers['list']}[{model}]", "_fetch_all"
     else:
-        returns, fetch = f"{table.model} | None", "_fetch_one"
+        returns, fetch = f"{model} | None", "_fetch_one"
     validated = [*query.set, *query.set_if_given]
     return {
         "ir": query,
+        "constant": query_constant(query),
         "rendered": rendered,
         "signature": ", ".join(arguments),
         "returns": returns,
         "fetch": fetch,
         "args": ", ".join(values) + ("," if len(values) == 1 else ""),
         "validate": ", ".join(f"{c}={c}" for c in validated),
-        "uses_now": any(p.source == "now" for p in rendered.params),
-        "doc": (query.description or f"Declared in schema.yaml as {query.name}.").replace(
-            '"""', "'''"
-        ),
+        "now": _NOW if any(p.source == "now" for p in rendered.params) else None,
+        "doc": _docstring(query.description or f"Declared in schema.yaml as {query.name}."),
     }
 
 
-def _imports(body: str, candidates: list[tuple[str, str, str]]) -> list[str]:
-    """`from M import a, b` lines for the names that `body` uses, grouped as isort wants."""
-    groups: dict[str, dict[str, set[str]]] = {"std": {}, "third": {}, "first": {}}
-    used = set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", body))  # names not after a dot
-    for group, module, name in candidates:
-        if name in used:
-            groups[group].setdefault(module, set()).add(name)
-    lines: list[str] = []
-    for group in ("std", "third", "first"):
-        if groups[group]:
-            lines += [
-                f"from {module} import {', '.join(sorted(names, key=lambda n: (not n.isupper(), n.lower())))}"
-                for module, names in sorted(groups[group].items())
-            ]
-            lines.append("")
-    return lines
-
-
-_COMMON = [
-    ("std", "datetime", "UTC"),
-    ("std", "datetime", "datetime"),
-    ("std", "typing", "Final"),
-    ("std", "typing", "Literal"),
-    ("third", "pydantic", "JsonValue"),
-]
+def query_constant(query: QueryIR) -> str:
+    """The module constant holding a query's SQL (private, so it never meets a schema name)."""
+    return f"_{query.name.upper()}_SQL"
 
 
 _IMPORTS = "#@imports@#"
 
 
-def _with_imports(template: str, candidates: list[tuple[str, str, str]], **context: Any) -> str:
+def _with_imports(template: str, scope: Scope, **context: Any) -> str:
     """Render once, then put in the imports of exactly the names the text uses."""
-    text = _environment.get_template(template).render(imports=[_IMPORTS], **context)
+    text = _environment.get_template(template).render(
+        imports=[_IMPORTS], n=scope.helpers, ref=scope.ref, scope=scope, **context
+    )
     before, _, after = text.partition(_IMPORTS + "\n")
-    return before + "".join(f"{line}\n" for line in _imports(before + after, candidates)) + after
+    body = before + after
+    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    return before + "".join(f"{line}\n" for line in scope.imports(used)) + after
+
+
+def _class_names(table: TableIR) -> list[str]:
+    json_models = [c.json_model for c in table.columns if c.json_model]
+    return [table.model, table.insert_model, table.update_model, *json_models]
 
 
 def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
@@ -156,28 +194,16 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         ]
         checks += [(name, ()) for name, _ in table.checks]
         tables.append({"ir": table, "sql": table_sql(table), "checks": checks})
-    json_models = [c.json_model for t in schema.tables for c in t.columns if c.json_model]
-    candidates = [
-        *_COMMON,
-        ("first", "libsqlkit", "Column"),
-        ("first", "libsqlkit", "Schema"),
-        ("first", "libsqlkit", "Table"),
-        ("first", "libsqlkit", "TableSql"),
-        ("first", "libsqlkit", "TableRef"),
-        ("first", "libsqlkit", "codecs"),
-        *[("first", f"{package}.models", name) for name in json_models],
-    ]
-    models = [name for t in schema.tables for name in (t.model, t.insert_model, t.update_model)]
-    candidates += [("first", f"{package}.models", name) for name in models]
-    exports = sorted(
-        [t.constant for t in schema.tables]
-        + [t.table_class for t in schema.tables]
-        + [t.name for t in schema.tables]
-        + ["SCHEMA"]
+    defined = [name for t in schema.tables for name in (t.name, t.constant, t.table_class)]
+    exports = sorted([*defined, "SCHEMA"])
+    scope = Scope(
+        package,
+        {"models": [name for t in schema.tables for name in _class_names(t)]},
+        [*defined, *(c.name for t in schema.tables for c in t.columns)],
     )
     return _with_imports(
         "tables.py.jinja",
-        candidates,
+        scope,
         header=header,
         tables=tables,
         ddl=schema_ddl(schema),
@@ -187,21 +213,21 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
 
 
 def _repository_py(table: TableIR, header: str, package: str) -> str:
-    queries = [_query_context(table, query) for query in table.queries]
+    scope = Scope(
+        package,
+        {"models": _class_names(table), "tables": [table.constant, table.table_class]},
+        [table.repository, *(c.name for c in table.columns), *(q.name for q in table.queries)],
+    )
+    queries = [_query_context(table, query, scope) for query in table.queries]
     base = "SoftDeleteRepository" if table.soft_delete else "Repository"
-    json_models = [c.json_model for c in table.columns if c.json_model]
-    candidates = [
-        *_COMMON,
-        ("first", "libsqlkit", base),
-        *[
-            ("first", f"{package}.models", name)
-            for name in [table.insert_model, table.model, table.update_model, *json_models]
-        ],
-        ("first", f"{package}.tables", table.constant),
-        ("first", f"{package}.tables", table.table_class),
-    ]
     return _with_imports(
-        "repository.py.jinja", candidates, header=header, t=table, queries=queries, base=base
+        "repository.py.jinja",
+        scope,
+        header=header,
+        t=table,
+        queries=queries,
+        base=scope.helpers[base],
+        key_type=_value_type(table.primary_key, scope),
     )
 
 

@@ -1,18 +1,47 @@
-"""Reading schema.yaml while keeping the line and column of every key and value."""
+"""Reading schema.yaml while keeping the line and column of every key and value.
+
+A hostile file must end in a located error, never a hang, a crash or a traceback, so
+the file is first read as a stream of YAML events (the parser keeps no Python stack):
+nesting deeper than MAX_DEPTH and aliases that would expand to more than
+MAX_ALIAS_NODES nodes (the "billion laughs" file) are refused there, before anything is
+built from them. The built document is then reduced to plain JSON-like values: YAML
+types schema.yaml has no use for (`!!binary`, dates, sets, custom tags), keys that are
+not text, NUL characters and lone surrogates are refused with their position.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    ScalarEvent,
+)
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scalarbool import ScalarBoolean
 
 from codegen.problems import Loc, Problem, SchemaError
 
-__all__ = ["SchemaSource", "load_source"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "SchemaSource", "load_source"]
+
+# Mappings and sequences inside each other, aliases expanded. schema.yaml itself needs
+# 5 levels (tables > table > columns > column > json_schema); the rest is for json_schema.
+MAX_DEPTH = 64
+# Nodes that aliases add once expanded: plenty for reusing column specs, and a bound on
+# the work every later step does with the expanded document.
+MAX_ALIAS_NODES = 100_000
+# Text that cannot reach Python source, SQL or a UTF-8 file intact.
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class SchemaSource:
@@ -48,8 +77,131 @@ class SchemaSource:
         return Problem(line, column, message)
 
 
+def _at(event: Event, message: str) -> Problem:
+    mark = event.start_mark
+    return Problem(mark.line + 1, mark.column + 1, message)
+
+
+def _bounds_problem(events: Iterator[Event]) -> Problem | None:
+    """The first place where nesting or alias expansion goes past its bound, if any.
+
+    Every finished anchored node records its size and height; an alias adds them where
+    it stands, so nested aliases are counted as expanded without expanding anything.
+    """
+    finished: dict[str, tuple[int, int]] = {}  # anchor -> (nodes, height)
+    open_nodes: list[list[Any]] = []  # per open collection: [anchor, nodes, height]
+    borrowed = 0
+    for event in events:
+        if isinstance(event, CollectionStartEvent):
+            open_nodes.append([event.anchor, 1, 1])
+            if len(open_nodes) > MAX_DEPTH:
+                return _at(event, f"nesting deeper than {MAX_DEPTH} levels")
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, nodes, height = open_nodes.pop()
+        elif isinstance(event, AliasEvent):
+            if event.anchor not in finished:
+                if any(node[0] == event.anchor for node in open_nodes):
+                    return _at(event, f"alias *{event.anchor} refers to a node that contains it")
+                continue  # an undefined alias: the YAML loader reports it
+            anchor, (nodes, height) = None, finished[event.anchor]
+            borrowed += nodes
+            if borrowed > MAX_ALIAS_NODES:
+                return _at(
+                    event,
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; write the values out",
+                )
+            if len(open_nodes) + height > MAX_DEPTH:
+                return _at(
+                    event, f"nesting deeper than {MAX_DEPTH} levels (through *{event.anchor})"
+                )
+        elif isinstance(event, ScalarEvent):
+            anchor, nodes, height = event.anchor, 1, 0
+        else:
+            continue
+        if anchor is not None:
+            finished[anchor] = (nodes, height)
+        if open_nodes:
+            parent = open_nodes[-1]
+            parent[1] += nodes
+            parent[2] = max(parent[2], height + 1)
+    return None
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, TaggedScalar):
+        return f"a value tagged {value.tag}"
+    kinds = {bytes: "binary data (!!binary)", date: "a date", datetime: "a timestamp"}
+    kinds |= {CommentedSet: "a set (!!set)", list: "a list of pairs (!!pairs)"}
+    return next(
+        (what for kind, what in kinds.items() if isinstance(value, kind)),
+        f"a YAML {type(value).__name__}",
+    )
+
+
+def _plain(value: Any, line: int, column: int, problems: list[Problem]) -> Any:
+    """`value` as a plain JSON-like value, reporting what schema.yaml cannot hold.
+
+    Mappings and sequences are cleaned in place, so their positions stay.
+    """
+    if isinstance(value, CommentedMap):
+        for key in list(value):
+            key_line, key_column = value.lc.key(key)
+            if not isinstance(key, str):
+                problems.append(
+                    Problem(key_line + 1, key_column + 1, f"keys must be text, not {key!r}")
+                )
+            elif _UNWRITABLE.search(key):
+                problems.append(Problem(key_line + 1, key_column + 1, _unwritable(key)))
+            value_line, value_column = value.lc.value(key)
+            value[key] = _plain(value[key], value_line + 1, value_column + 1, problems)
+        return value
+    if isinstance(value, CommentedSeq):
+        for index, item in enumerate(value):
+            item_line, item_column = value.lc.item(index)
+            value[index] = _plain(item, item_line + 1, item_column + 1, problems)
+        return value
+    if isinstance(value, str):
+        if _UNWRITABLE.search(value):
+            problems.append(Problem(line, column, _unwritable(value)))
+        return str(value)
+    if isinstance(value, ScalarBoolean):  # an anchored true/false
+        return bool(value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    problems.append(
+        Problem(
+            line,
+            column,
+            f"{_describe(value)} cannot be used in schema.yaml: use text, numbers, "
+            "booleans, null, lists and mappings",
+        )
+    )
+    return None
+
+
+def _unwritable(text: str) -> str:
+    found = _UNWRITABLE.search(text)
+    code = f"U+{ord(found.group()):04X}" if found else "?"
+    what = "a NUL character" if code == "U+0000" else f"a lone surrogate ({code})"
+    return f"text may not contain {what}"
+
+
+def _reader_problem(text: str, error: ReaderError) -> Problem:
+    position = min(max(error.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = error.character
+    code = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+    return Problem(line, column, f"the character {code} is not allowed in a YAML file")
+
+
 def load_source(path: Path) -> SchemaSource:
-    """Parse the file; YAML syntax errors and duplicate keys become SchemaErrors."""
+    """Parse the file; every problem reading it becomes a SchemaError with a position."""
     file_name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -61,6 +213,9 @@ def load_source(path: Path) -> SchemaSource:
         raise SchemaError(file_name, [Problem(1, 1, "the schema is not valid UTF-8")]) from None
     yaml = YAML(typ="rt")
     try:
+        bounds = _bounds_problem(yaml.parse(text))
+        if bounds is not None:
+            raise SchemaError(file_name, [bounds])
         document = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -70,8 +225,16 @@ def load_source(path: Path) -> SchemaSource:
         if duplicate:
             what = f"duplicate key {duplicate.group(1)!r}: each key may appear only once here"
         raise SchemaError(file_name, [Problem(line, column, what or "invalid YAML")]) from None
+    except ReaderError as exc:
+        raise SchemaError(file_name, [_reader_problem(text, exc)]) from None
+    except YAMLError as exc:
+        raise SchemaError(file_name, [Problem(1, 1, f"invalid YAML: {exc}")]) from None
     if not isinstance(document, CommentedMap):
         raise SchemaError(
             file_name, [Problem(1, 1, "the schema must be a mapping with a 'tables' key")]
         )
+    problems: list[Problem] = []
+    _plain(document, 1, 1, problems)
+    if problems:
+        raise SchemaError(file_name, problems)
     return SchemaSource(file_name, document)

@@ -12,7 +12,7 @@ from typing import Literal
 from codegen.ir import ColumnIR, QueryIR, TableIR
 from codegen.sqltext import literal, quote
 
-__all__ = ["Param", "RenderedQuery", "render_query", "table_sql"]
+__all__ = ["Param", "RenderedQuery", "most_parameters", "render_query", "table_sql"]
 
 
 def _columns(table: TableIR) -> str:
@@ -23,15 +23,27 @@ def _alive(table: TableIR, prefix: str) -> str:
     return f"{prefix}{quote(table.soft_delete)} IS NULL" if table.soft_delete else ""
 
 
-def _insert_value(column: ColumnIR) -> str:
-    if (
+def _defaulted_per_row(column: ColumnIR) -> bool:
+    """A column whose database default is chosen per row when no value is given."""
+    return (
         column.default_sql is not None
         and column.client_default is None
         and column.on_update is None
-    ):
+    )
+
+
+def _insert_value(column: ColumnIR) -> str:
+    if _defaulted_per_row(column):
         # First parameter: 1 = "not given, use the database default".
         return f"CASE WHEN ? THEN ({column.default_sql}) ELSE ? END"
     return "?"
+
+
+def most_parameters(table: TableIR) -> int:
+    """The most parameters one of the table's generic statements binds: the INSERT (two
+    for a column defaulted per row) or an UPDATE of every column by key."""
+    insert = sum(2 if _defaulted_per_row(column) else 1 for column in table.columns)
+    return max(insert, len(table.columns) + 1)
 
 
 def table_sql(table: TableIR) -> dict[str, str | dict[str, str] | None]:

@@ -21,14 +21,6 @@ __all__ = [
 ]
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
-# Attributes pydantic models already have: a column with one of these names would shadow them.
-_MODEL_ATTRIBUTES = frozenset(
-    {"copy", "dict", "json", "schema", "schema_json", "construct", "validate", "fields", "self"}
-    # and what the generated table classes define next to their columns
-    | {"table", "model", "insert_model", "update_model"}
-)
-# Names of the generated tables.py that a table's lowercase alias would shadow.
-_MODULE_NAMES = frozenset({"datetime", "codecs"})
 
 
 @cache
@@ -42,7 +34,11 @@ def sqlite_keywords() -> frozenset[str]:
 
 
 def identifier_problem(name: object, what: str, *, python_name: bool = False) -> str | None:
-    """Why `name` cannot be a table/column/index name, or None if it can."""
+    """Why `name` cannot be a table/column/index name, or None if it can.
+
+    Names that would clash with the generated classes' own attributes are refused in
+    `validate`, from the sets `codegen.names` derives.
+    """
     if not isinstance(name, str) or not IDENTIFIER.fullmatch(name):
         return (
             f"{what} {name!r} is not a plain SQL name: use lowercase letters, digits and "
@@ -54,11 +50,7 @@ def identifier_problem(name: object, what: str, *, python_name: bool = False) ->
         return f"{what} {name!r}: names starting with 'sqlite_' are reserved by SQLite"
     if python_name and (keyword.iskeyword(name) or keyword.issoftkeyword(name)):
         return f"{what} {name!r} is a Python keyword and cannot be a field or argument name"
-    if python_name and (name.startswith("model_") or name in _MODEL_ATTRIBUTES):
-        return f"{what} {name!r} would shadow an attribute of the generated classes; choose another name"
-    if what == "table name" and (
-        keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _MODULE_NAMES
-    ):
+    if what == "table name" and (keyword.iskeyword(name) or keyword.issoftkeyword(name)):
         return f"table name {name!r} cannot be a Python name in the generated code; choose another name"
     return None
 

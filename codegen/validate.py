@@ -1,4 +1,10 @@
-"""schema.yaml -> SchemaIR, or a SchemaError listing every problem with its position."""
+"""schema.yaml -> SchemaIR, or a SchemaError listing every problem with its position.
+
+Every independent problem is reported in one run: each table's structure is checked on
+its own, the tables that pass are checked for meaning, and the checks across tables run
+on those. Only a schema without problems is handed to datamodel-code-generator, whose
+module is then read for names it had to change.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +12,35 @@ import difflib
 import keyword
 import math
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from codegen.ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
+from codegen.limits import sqlite_limits
+from codegen.models import model_clashes, render_models
+from codegen.names import TABLES_MODULE_NAMES, column_attributes, query_attributes
+from codegen.payloads import json_schema_problems, json_value_problem
 from codegen.problems import Loc, Problem, SchemaError
+from codegen.render import HEADER
 from codegen.source import SchemaSource
-from codegen.spec import ColumnSpec, IndexSpec, QuerySpec, ReferenceSpec, SchemaSpec, TableSpec
+from codegen.spec import (
+    ColumnSpec,
+    IndexSpec,
+    JsonSchemaSpec,
+    QuerySpec,
+    ReferenceSpec,
+    SchemaSpec,
+    TableSpec,
+)
+from codegen.sql import most_parameters
 from codegen.sqltext import expression_problem, identifier_problem
 
 __all__ = ["build_schema"]
 
+SpecT = TypeVar("SpecT", SchemaSpec, TableSpec)
 MODEL_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,62}")
 ORDER_TERM = re.compile(r"(?P<column>\S+)(?:\s+(?P<direction>asc|desc))?", re.IGNORECASE)
-# Methods and attributes of the repository base classes: a declared query may not hide them.
-RESERVED_METHODS = frozenset(
-    {
-        "create",
-        "create_many",
-        "get",
-        "find_many",
-        "count",
-        "update",
-        "delete",
-        "soft_delete",
-        "restore",
-        "db",
-        "table",
-    }
-)
 ALLOWED_MODES = {
     "text": ("json",),
     "integer": ("timestamp", "timestamp_ms", "boolean"),
@@ -49,10 +54,37 @@ def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
-def _spec_problems(source: SchemaSource, error: ValidationError) -> list[Problem]:
+def _shown(value: object) -> str:
+    """` (got 'x')` for a short scalar, else nothing: a message stays one readable line."""
+    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 60:
+        return f" (got {value!r})"
+    return ""
+
+
+def _in_document(source: SchemaSource, loc: Loc) -> tuple[Loc, bool]:
+    """`loc` without the steps that are not in the document, and whether there were any:
+    pydantic puts the member of a union (`bool`, `list[...]`) into the location."""
+    node: Any = source.document
+    kept: list[str | int] = []
+    for step in loc:
+        present = (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        )
+        if present:
+            node = node[step]
+            kept.append(step)
+    return tuple(kept), len(kept) != len(loc)
+
+
+def _name(loc: Loc) -> str:
+    return next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
+
+
+def _spec_problems(source: SchemaSource, error: ValidationError, prefix: Loc) -> list[Problem]:
     problems = []
+    unions: dict[Loc, list[Any]] = {}
     for item in error.errors():
-        loc: Loc = tuple(item["loc"])
+        loc: Loc = (*prefix, *item["loc"])
         kind = item["type"]
         if kind == "extra_forbidden":
             known = _known_keys(loc[:-1])
@@ -63,19 +95,32 @@ def _spec_problems(source: SchemaSource, error: ValidationError) -> list[Problem
             problems.append(
                 source.problem(loc, f"unknown key {loc[-1]!r}{suggestion}", at_key=True)
             )
-        elif kind == "missing":
+            continue
+        if kind == "missing":
             problems.append(source.problem(loc[:-1], f"missing required key {loc[-1]!r}"))
+            continue
+        where, member = _in_document(source, loc)
+        if member:
+            unions.setdefault(where, []).append(item)
         elif kind == "literal_error":
-            where = f" for {loc[-1]!r}" if isinstance(loc[-1], str) else ""
-            value = item["input"]
+            name = f" for {loc[-1]!r}" if isinstance(loc[-1], str) else ""
             problems.append(
-                source.problem(loc, f"unknown value {value!r}{where}: {item['msg'].lower()}")
+                source.problem(loc, f"unknown value {item['input']!r}{name}: {item['msg'].lower()}")
             )
+        elif kind in ("model_type", "dict_type"):
+            problems.append(source.problem(loc, f"{_name(loc)}: should be a mapping"))
         else:
-            name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "value")
-            got = item["input"]
-            shown = f" (got {got!r})" if isinstance(got, str | int | float | bool) else ""
-            problems.append(source.problem(loc, f"{name}: {item['msg'].lower()}{shown}"))
+            message = f"{_name(loc)}: {item['msg'].lower()}{_shown(item['input'])}"
+            problems.append(source.problem(loc, message))
+    for where, items in unions.items():
+        wanted = []
+        for item in items:
+            if item["type"] in ("model_type", "dict_type"):
+                wanted.append("a mapping")
+            else:
+                wanted.append(item["msg"].lower().removeprefix("input should be "))
+        message = f"{_name(where)}: input should be {' or '.join(dict.fromkeys(wanted))}"
+        problems.append(source.problem(where, message + _shown(items[0]["input"])))
     return problems
 
 
@@ -83,6 +128,9 @@ def _known_keys(parent: Loc) -> list[str]:
     """The keys allowed at `parent` (for 'did you mean' hints)."""
     depth = len(parent)
     model: type[Any]
+    if depth > 4 and parent[2] == "columns" and parent[4] == "json_schema":
+        fields = JsonSchemaSpec.model_fields
+        return [field.alias or name for name, field in fields.items()]
     if depth == 0:
         model = SchemaSpec
     elif depth == 2:
@@ -101,9 +149,23 @@ def _known_keys(parent: Loc) -> list[str]:
 
 
 class _Builder:
-    def __init__(self, source: SchemaSource, spec: SchemaSpec) -> None:
+    """The IR of the tables whose structure is valid, and the problems of their meaning.
+
+    `broken` names the tables left out for structural problems: the checks across
+    tables say nothing about them, as those problems are reported already.
+    """
+
+    def __init__(
+        self,
+        source: SchemaSource,
+        tables: dict[str, TableSpec],
+        broken: set[str],
+        sync_metadata: str | None,
+    ) -> None:
         self.source = source
-        self.spec = spec
+        self.tables = tables
+        self.broken = broken
+        self.sync_metadata_name = sync_metadata
         self.problems: list[Problem] = []
 
     def fail(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
@@ -115,17 +177,15 @@ class _Builder:
             self.fail(loc, problem, at_key=True)
 
     def build(self) -> SchemaIR:
-        tables = tuple(self.table(name, spec) for name, spec in self.spec.tables.items())
+        tables = tuple(self.table(name, spec) for name, spec in self.tables.items())
         self.cross_checks(tables)
         self.sync_metadata(tables)
-        if self.problems:
-            raise SchemaError(self.source.file_name, self.problems)
-        return SchemaIR(tables=tables, sync_metadata=self.spec.sync_metadata)
+        return SchemaIR(tables=tables, sync_metadata=self.sync_metadata_name)
 
     def sync_metadata(self, tables: tuple[TableIR, ...]) -> None:
         """The metadata table gets one row per synced table, written by the runtime."""
-        name = self.spec.sync_metadata
-        if name is None:
+        name = self.sync_metadata_name
+        if name is None or name in self.broken:
             return
         loc: Loc = ("sync_metadata",)
         table = next((t for t in tables if t.name == name), None)
@@ -137,7 +197,7 @@ class _Builder:
                 ("tables", name, "sync"),
                 f"the sync_metadata table {name!r} is per device; it cannot be synced",
             )
-        if not any(t.sync for t in tables):
+        if not any(t.sync for t in tables) and not self.broken:
             self.fail(loc, "sync_metadata needs at least one table with sync: true")
         wanted = {
             "table_name": "a text column",
@@ -179,6 +239,15 @@ class _Builder:
 
     def column(self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc) -> ColumnIR:
         self.name(loc, name, "column name", python_name=True)
+        if identifier_problem(name, "column name") is None and (
+            name in column_attributes() or name.startswith("model_")
+        ):
+            self.fail(
+                loc,
+                f"column name {name!r} would shadow an attribute of the generated table class "
+                "or models; choose another name",
+                at_key=True,
+            )
         if spec.renamed_from is not None:
             self.name((*loc, "renamed_from"), spec.renamed_from, "renamed_from")
         if spec.mode is not None and spec.mode not in ALLOWED_MODES[spec.type]:
@@ -197,21 +266,27 @@ class _Builder:
                 self.fail((*loc, "enum"), "enum values must be distinct")
             if any("\x00" in v for v in enum):
                 self.fail((*loc, "enum"), "enum values may not contain NUL characters")
-        json_model = None
+        json_model = json_schema = None
         if spec.json_schema is not None:
+            where: Loc = (*loc, "json_schema")
+            fine = True
+            for problem_loc, message, at_key in json_schema_problems(spec.json_schema, where):
+                self.fail(problem_loc, message, at_key=at_key)
+                fine = False
             if spec.mode != "json":
-                self.fail((*loc, "json_schema"), "json_schema needs mode: json")
-            elif _has_ref(spec.json_schema):
+                self.fail(where, "json_schema needs mode: json")
+            elif spec.json_schema.type != "object":
+                self.fail(where, "json_schema must describe an object (type: object)")
+            elif "default" in spec.model_fields_set:
+                # datamodel-code-generator writes it as a dict where the model is expected.
                 self.fail(
-                    (*loc, "json_schema"),
-                    "json_schema may not use $ref or $defs: write nested objects inline",
+                    (*loc, "default"),
+                    "a column with json_schema cannot have a literal default (the generated "
+                    "model's default would not type-check); use default_sql or leave it out",
                 )
-            elif spec.json_schema.get("type") != "object":
-                self.fail(
-                    (*loc, "json_schema"), "json_schema must describe an object (type: object)"
-                )
-            else:
+            elif fine:
                 json_model = model + _pascal(name)
+                json_schema = spec.json_schema.model_dump(by_alias=True, exclude_unset=True)
         not_null = spec.not_null or spec.primary_key
         if spec.autoincrement and not (
             spec.primary_key and spec.type == "integer" and spec.mode is None
@@ -240,7 +315,7 @@ class _Builder:
             sql_type=spec.type,
             mode=spec.mode,
             enum=enum,
-            json_schema=spec.json_schema,
+            json_schema=json_schema,
             json_model=json_model,
             primary_key=spec.primary_key,
             autoincrement=spec.autoincrement,
@@ -275,6 +350,9 @@ class _Builder:
             return
         kind = (spec.type, spec.mode)
         if spec.mode == "json":
+            problem = json_value_problem(value)
+            if problem:
+                self.fail(where, f"default is not JSON: {problem}")
             return
         if spec.enum is not None:
             if value not in spec.enum:
@@ -287,7 +365,7 @@ class _Builder:
             ("integer", None): (int,),
             ("integer", "boolean"): (bool,),
             ("real", None): (int, float),
-            ("numeric", None): (str, int, float),
+            ("numeric", None): (str,),  # its Python type is str: write '1.5'
             ("numeric", "number"): (int, float),
             ("numeric", "bigint"): (int,),
             ("blob", "bigint"): (int,),
@@ -299,10 +377,8 @@ class _Builder:
                 "use default_sql (e.g. '(unixepoch())') or client_default",
             )
         elif isinstance(value, bool) != (bool in expected) or not isinstance(value, expected):
-            self.fail(
-                where,
-                f"default {value!r} does not fit {_kind(spec)}",
-            )
+            hint = f": its values are text, write {str(value)!r}" if expected == (str,) else ""
+            self.fail(where, f"default {value!r} does not fit {_kind(spec)}{hint}")
         elif isinstance(value, float) and not math.isfinite(value):
             self.fail(where, "default must be a finite number")
         elif isinstance(value, str) and "\x00" in value:
@@ -393,18 +469,41 @@ class _Builder:
             renamed_from=spec.renamed_from,
             description=spec.description,
         )
+        self.limits(table, loc)
         queries = tuple(
             self.query(table, qname, q, (*loc, "queries", qname))
             for qname, q in spec.queries.items()
         )
         return TableIR(**{**table.__dict__, "queries": queries})
 
+    def limits(self, table: TableIR, loc: Loc) -> None:
+        """SQLite's limits, so that create_schema and every statement work at run time.
+
+        Declared queries bind at most two parameters per column (a value and the time),
+        as the generic INSERT does, so the generic statements bound them too.
+        """
+        limits = sqlite_limits()
+        if len(table.columns) > limits.columns:
+            self.fail(
+                (*loc, "columns"),
+                f"table {table.name!r} has {len(table.columns)} columns; SQLite allows at most "
+                f"{limits.columns}",
+                at_key=True,
+            )
+        elif most_parameters(table) > limits.variables:
+            self.fail(
+                (*loc, "columns"),
+                f"table {table.name!r} needs {most_parameters(table)} parameters in one "
+                f"statement; SQLite allows at most {limits.variables}",
+                at_key=True,
+            )
+
     def query(self, table: TableIR, name: str, spec: QuerySpec, loc: Loc) -> QueryIR:
         self.name(loc, name, "query name", python_name=True)
-        if name in RESERVED_METHODS:
+        if identifier_problem(name, "query name") is None and name in query_attributes():
             self.fail(
                 loc,
-                f"query {name!r} would hide the generic repository method of that name",
+                f"query {name!r} would hide the repository attribute of that name",
                 at_key=True,
             )
         names = {c.name for c in table.columns}
@@ -415,6 +514,8 @@ class _Builder:
                 if column not in names:
                     self.fail((*loc, key, i), f"{column!r} is not a column of {table.name!r}")
         params = [*spec.where, *(spec.update or ()), *spec.update_if_given]
+        if "self" in params:
+            self.fail(loc, "a column named 'self' cannot be an argument of a method")
         if len(set(params)) != len(params):
             self.fail(
                 loc, f"query {name!r} names a column twice among where/update/update_if_given"
@@ -504,6 +605,8 @@ class _Builder:
                     continue
                 loc = ("tables", table.name, "columns", column.name, "references")
                 target = by_name.get(ref.table)
+                if ref.table in self.broken:
+                    continue  # its own problems are reported
                 if target is None:
                     self.fail(
                         (*loc, "table"),
@@ -529,34 +632,118 @@ class _Builder:
                     )
                 if ref.on_delete == "set null" and column.not_null:
                     self.fail((*loc, "on_delete"), "on_delete 'set null' needs a nullable column")
-        classes: dict[str, Loc] = {}
+        self.generated_names(tables)
+
+    def generated_names(self, tables: tuple[TableIR, ...]) -> None:
+        """What one generated module defines for the schema must be distinct: tables.py
+        its table aliases, constants and table classes (next to SCHEMA), models.py its
+        models, the repositories package its repositories. A name a module imports from
+        another may match one it defines (model T1 and constant T1): see names.Scope."""
+        tables_py = dict.fromkeys(TABLES_MODULE_NAMES, "a name tables.py defines")
+        models_py: dict[str, str] = {}
+        repositories: dict[str, str] = {}
         for table in tables:
-            derived = [table.model, table.insert_model, table.update_model, table.repository]
-            derived += [c.json_model for c in table.columns if c.json_model]
-            clash = next((name for name in derived if name in classes), None)
-            if clash is not None:
-                self.fail(
-                    ("tables", table.name, "model"),
-                    f"generated class name {clash!r} is used twice; set 'model:' to tell them apart",
-                )
-            classes.update(dict.fromkeys(derived, ("tables", table.name)))
+            of = f"of table {table.name!r}"
+            by_table = "rename the table"
+            by_model = "set 'model:' to another name"
+            named = [
+                (tables_py, table.name, f"the query-builder alias {of}", by_table),
+                (tables_py, table.constant, f"the metadata constant {of}", by_table),
+                (tables_py, table.table_class, f"the table class {of}", by_table),
+                (models_py, table.model, f"the model {of}", by_model),
+                (models_py, table.insert_model, f"the insert model {of}", by_model),
+                (models_py, table.update_model, f"the update model {of}", by_model),
+                (repositories, table.repository, f"the repository {of}", by_model),
+                *(
+                    (models_py, c.json_model, f"the JSON model of {table.name}.{c.name}", by_model)
+                    for c in table.columns
+                    if c.json_model
+                ),
+            ]
+            for module, name, what, fix in named:
+                if name in module:
+                    loc: Loc = ("tables", table.name)
+                    at_model = fix == by_model and self.tables[table.name].model is not None
+                    self.fail(
+                        (*loc, "model") if at_model else loc,
+                        f"the generated name {name!r} is {what} and {module[name]}; {fix}",
+                        at_key=not at_model,
+                    )
+                    break
+                module[name] = what
 
 
 def _kind(spec: ColumnSpec) -> str:
     return f"type {spec.type}" + (f", mode {spec.mode}" if spec.mode else "")
 
 
-def _has_ref(schema: object) -> bool:
-    if isinstance(schema, dict):
-        return any(k in ("$ref", "$defs", "definitions") or _has_ref(v) for k, v in schema.items())
-    if isinstance(schema, list):
-        return any(_has_ref(v) for v in schema)
-    return False
+def _validated(
+    source: SchemaSource, model: type[SpecT], value: object, loc: Loc, problems: list[Problem]
+) -> SpecT | None:
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        problems.extend(_spec_problems(source, error, loc))
+        return None
 
 
 def build_schema(source: SchemaSource) -> SchemaIR:
-    try:
-        spec = SchemaSpec.model_validate(source.document)
-    except ValidationError as error:
-        raise SchemaError(source.file_name, _spec_problems(source, error)) from None
-    return _Builder(source, spec).build()
+    problems: list[Problem] = []
+    spec = _validated(source, SchemaSpec, source.document, (), problems)
+    raw_tables = source.document.get("tables")
+    tables: dict[str, TableSpec] = {}
+    broken: set[str] = set()
+    if isinstance(raw_tables, dict):
+        for name, raw in raw_tables.items():
+            table = _validated(source, TableSpec, raw, ("tables", name), problems)
+            if table is None:
+                broken.add(name)
+            else:
+                tables[name] = table
+    builder = _Builder(source, tables, broken, spec.sync_metadata if spec else None)
+    schema = builder.build()
+    problems += builder.problems
+    if not problems:
+        problems += _model_problems(source, schema, tables)
+    if problems:
+        raise SchemaError(source.file_name, problems)
+    return schema
+
+
+def _model_problems(
+    source: SchemaSource, schema: SchemaIR, tables: dict[str, TableSpec]
+) -> list[Problem]:
+    """Names datamodel-code-generator had to change in models.py, located in schema.yaml."""
+    problems = []
+    for clash in model_clashes(schema, render_models(schema, f"# {HEADER}\n")):
+        loc: Loc = ("tables", clash.table)
+        if clash.column is None:
+            at_key = tables[clash.table].model is None
+            loc = loc if at_key else (*loc, "model")
+        else:
+            at_key = True
+            loc = (*loc, "columns", clash.column)
+            if clash.json_property is not None:
+                column = tables[clash.table].columns[clash.column].json_schema
+                loc = (*loc, "json_schema", *_property_path(column, clash.json_property))
+        problems.append(source.problem(loc, clash.message, at_key=at_key))
+    return problems
+
+
+def _property_path(spec: JsonSchemaSpec | None, name: str) -> Loc:
+    """Where in `spec` a property called `name` is defined (empty if nowhere)."""
+    if spec is None:
+        return ()
+    if spec.properties and name in spec.properties:
+        return ("properties", name)
+    nested: list[tuple[Loc, JsonSchemaSpec | None]] = [
+        *((("properties", key), value) for key, value in (spec.properties or {}).items()),
+        (("items",), spec.items),
+    ]
+    if isinstance(spec.additional_properties, JsonSchemaSpec):
+        nested.append((("additionalProperties",), spec.additional_properties))
+    for prefix, child in nested:
+        found = _property_path(child, name)
+        if found:
+            return (*prefix, *found)
+    return ()

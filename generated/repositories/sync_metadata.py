@@ -12,7 +12,7 @@ from libsqlkit import Repository
 
 __all__ = ["SyncMetadataRepository"]
 
-_FIND_BY_TABLE_NAME: Final = "SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` WHERE `table_name` = ?1 ORDER BY `id` ASC"
+_FIND_BY_TABLE_NAME_SQL: Final = "SELECT `id`, `table_name`, `last_sync_at`, `sync_status` FROM `sync_metadata` WHERE `table_name` = ?1 ORDER BY `id` ASC"
 
 
 class SyncMetadataRepository(Repository[SyncMetadata, NewSyncMetadata, SyncMetadataUpdate, str]):
@@ -25,4 +25,4 @@ class SyncMetadataRepository(Repository[SyncMetadata, NewSyncMetadata, SyncMetad
 
     def find_by_table_name(self, table_name: str) -> list[SyncMetadata]:
         """The sync rows of one table."""
-        return self._fetch_all(_FIND_BY_TABLE_NAME, (table_name,))
+        return self._fetch_all(_FIND_BY_TABLE_NAME_SQL, (table_name,))

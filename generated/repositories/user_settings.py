@@ -12,7 +12,7 @@ from libsqlkit import Repository
 
 __all__ = ["UserSettingsRepository"]
 
-_FIND_BY_USER_ID: Final = "SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` WHERE `user_id` = ?1 LIMIT 1"
+_FIND_BY_USER_ID_SQL: Final = "SELECT `id`, `user_id`, `preferences`, `created_at`, `updated_at` FROM `user_settings` WHERE `user_id` = ?1 LIMIT 1"
 
 
 class UserSettingsRepository(Repository[UserSettings, NewUserSettings, UserSettingsUpdate, str]):
@@ -25,4 +25,4 @@ class UserSettingsRepository(Repository[UserSettings, NewUserSettings, UserSetti
 
     def find_by_user_id(self, user_id: str) -> UserSettings | None:
         """The settings of this user, if any."""
-        return self._fetch_one(_FIND_BY_USER_ID, (user_id,))
+        return self._fetch_one(_FIND_BY_USER_ID_SQL, (user_id,))

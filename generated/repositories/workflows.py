@@ -13,9 +13,9 @@ from libsqlkit import SoftDeleteRepository
 
 __all__ = ["WorkflowRepository"]
 
-_FIND_BY_ID: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?1 AND `deleted_at` IS NULL LIMIT 1"
-_FIND_BY_USER_ID: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `user_id` = ?1 AND `deleted_at` IS NULL ORDER BY `created_at` DESC, `id` ASC"
-_UPDATE_STATUS: Final = "UPDATE `workflows` SET `status` = ?1, `error_log` = COALESCE(?2, `error_log`), `updated_at` = ?4, `completed_at` = CASE WHEN ?1 = 'COMPLETED' THEN ?5 ELSE `completed_at` END WHERE `id` = ?3 AND `deleted_at` IS NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`"
+_FIND_BY_ID_SQL: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?1 AND `deleted_at` IS NULL LIMIT 1"
+_FIND_BY_USER_ID_SQL: Final = "SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `user_id` = ?1 AND `deleted_at` IS NULL ORDER BY `created_at` DESC, `id` ASC"
+_UPDATE_STATUS_SQL: Final = "UPDATE `workflows` SET `status` = ?1, `error_log` = COALESCE(?2, `error_log`), `updated_at` = ?4, `completed_at` = CASE WHEN ?1 = 'COMPLETED' THEN ?5 ELSE `completed_at` END WHERE `id` = ?3 AND `deleted_at` IS NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`"
 
 
 class WorkflowRepository(SoftDeleteRepository[Workflow, NewWorkflow, WorkflowUpdate, str]):
@@ -28,11 +28,11 @@ class WorkflowRepository(SoftDeleteRepository[Workflow, NewWorkflow, WorkflowUpd
 
     def find_by_id(self, id: str) -> Workflow | None:
         """The workflow with this id, unless soft-deleted."""
-        return self._fetch_one(_FIND_BY_ID, (id,))
+        return self._fetch_one(_FIND_BY_ID_SQL, (id,))
 
     def find_by_user_id(self, user_id: str) -> list[Workflow]:
         """A user's workflows, newest first (ties by id), soft-deleted excluded."""
-        return self._fetch_all(_FIND_BY_USER_ID, (user_id,))
+        return self._fetch_all(_FIND_BY_USER_ID_SQL, (user_id,))
 
     def update_status(
         self,
@@ -43,14 +43,14 @@ class WorkflowRepository(SoftDeleteRepository[Workflow, NewWorkflow, WorkflowUpd
         """Set the status (and the error log when given); refresh updated_at; set completed_at when the status becomes COMPLETED. None if there is no such row."""
         # pydantic rejects bad values before any SQL runs.
         WorkflowUpdate(status=status, error_log=error_log)
-        now = datetime.now(UTC)
+        _now = datetime.now(UTC)
         return self._fetch_one(
-            _UPDATE_STATUS,
+            _UPDATE_STATUS_SQL,
             (
                 status,
                 error_log,
                 id,
-                WorkflowsTable.updated_at.encode(now),
-                WorkflowsTable.completed_at.encode(now),
+                WorkflowsTable.updated_at.encode(_now),
+                WorkflowsTable.completed_at.encode(_now),
             ),
         )

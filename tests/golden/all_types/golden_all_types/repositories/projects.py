@@ -12,8 +12,8 @@ from libsqlkit import Repository
 
 __all__ = ["ProjectRepository"]
 
-_FIND_BY_SLUG: Final = "SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `slug` = ?1 LIMIT 1"
-_LIST_ARCHIVED: Final = "SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `archived` = ?1 ORDER BY `title` DESC LIMIT 50"
+_FIND_BY_SLUG_SQL: Final = "SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `slug` = ?1 LIMIT 1"
+_LIST_ARCHIVED_SQL: Final = "SELECT `id`, `slug`, `title`, `archived`, `budget`, `price`, `ratio`, `big_counter`, `logo`, `settings`, `serial`, `tags`, `started_at`, `imported_at`, `revision` FROM `projects` WHERE `archived` = ?1 ORDER BY `title` DESC LIMIT 50"
 
 
 class ProjectRepository(Repository[Project, NewProject, ProjectUpdate, int]):
@@ -26,8 +26,8 @@ class ProjectRepository(Repository[Project, NewProject, ProjectUpdate, int]):
 
     def find_by_slug(self, slug: str) -> Project | None:
         """Declared in schema.yaml as find_by_slug."""
-        return self._fetch_one(_FIND_BY_SLUG, (slug,))
+        return self._fetch_one(_FIND_BY_SLUG_SQL, (slug,))
 
     def list_archived(self, archived: bool) -> list[Project]:
         """Declared in schema.yaml as list_archived."""
-        return self._fetch_all(_LIST_ARCHIVED, (ProjectsTable.archived.encode(archived),))
+        return self._fetch_all(_LIST_ARCHIVED_SQL, (ProjectsTable.archived.encode(archived),))

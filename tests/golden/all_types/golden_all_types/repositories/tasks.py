@@ -13,9 +13,9 @@ from libsqlkit import SoftDeleteRepository
 
 __all__ = ["TaskRepository"]
 
-_FIND_BY_PROJECT: Final = "SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `project_id` = ?1 AND `removed_at` IS NULL ORDER BY `created_at` DESC, `id` ASC"
-_FIND_ANY_BY_PROJECT: Final = "SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `project_id` = ?1"
-_MOVE: Final = "UPDATE `tasks` SET `state` = ?1, `notes` = COALESCE(?2, `notes`), `updated_at` = ?4, `done_at` = CASE WHEN ?1 = 'done' THEN ?5 ELSE `done_at` END WHERE `id` = ?3 AND `removed_at` IS NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`"
+_FIND_BY_PROJECT_SQL: Final = "SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `project_id` = ?1 AND `removed_at` IS NULL ORDER BY `created_at` DESC, `id` ASC"
+_FIND_ANY_BY_PROJECT_SQL: Final = "SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `project_id` = ?1"
+_MOVE_SQL: Final = "UPDATE `tasks` SET `state` = ?1, `notes` = COALESCE(?2, `notes`), `updated_at` = ?4, `done_at` = CASE WHEN ?1 = 'done' THEN ?5 ELSE `done_at` END WHERE `id` = ?3 AND `removed_at` IS NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`"
 
 
 class TaskRepository(SoftDeleteRepository[Task, NewTask, TaskUpdate, str]):
@@ -28,11 +28,11 @@ class TaskRepository(SoftDeleteRepository[Task, NewTask, TaskUpdate, str]):
 
     def find_by_project(self, project_id: int) -> list[Task]:
         """Declared in schema.yaml as find_by_project."""
-        return self._fetch_all(_FIND_BY_PROJECT, (project_id,))
+        return self._fetch_all(_FIND_BY_PROJECT_SQL, (project_id,))
 
     def find_any_by_project(self, project_id: int) -> list[Task]:
         """Declared in schema.yaml as find_any_by_project."""
-        return self._fetch_all(_FIND_ANY_BY_PROJECT, (project_id,))
+        return self._fetch_all(_FIND_ANY_BY_PROJECT_SQL, (project_id,))
 
     def move(
         self, id: str, state: Literal["todo", "doing", "won't do", "done"], notes: str | None = None
@@ -40,8 +40,8 @@ class TaskRepository(SoftDeleteRepository[Task, NewTask, TaskUpdate, str]):
         """Declared in schema.yaml as move."""
         # pydantic rejects bad values before any SQL runs.
         TaskUpdate(state=state, notes=notes)
-        now = datetime.now(UTC)
+        _now = datetime.now(UTC)
         return self._fetch_one(
-            _MOVE,
-            (state, notes, id, TasksTable.updated_at.encode(now), TasksTable.done_at.encode(now)),
+            _MOVE_SQL,
+            (state, notes, id, TasksTable.updated_at.encode(_now), TasksTable.done_at.encode(_now)),
         )
