@@ -149,6 +149,10 @@ class TableIR:
         return f"{self.model}Repository"
 
     @property
+    def async_repository(self) -> str:
+        return f"Async{self.model}Repository"
+
+    @property
     def constant(self) -> str:
         return self.name.upper()
 

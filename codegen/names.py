@@ -22,6 +22,8 @@ from functools import cache
 from pydantic import BaseModel
 
 from libsqlkit import (
+    AsyncRepository,
+    AsyncSoftDeleteRepository,
     InsertModel,
     Repository,
     SelectModel,
@@ -44,7 +46,12 @@ __all__ = [
 
 # The classes generated code subclasses: repositories, table classes, pydantic models
 # (the JSON payload models of `json_schema` are plain BaseModels).
-REPOSITORY_BASES: tuple[type, ...] = (Repository, SoftDeleteRepository)
+REPOSITORY_BASES: tuple[type, ...] = (
+    Repository,
+    SoftDeleteRepository,
+    AsyncRepository,
+    AsyncSoftDeleteRepository,
+)
 TABLE_BASES: tuple[type, ...] = (TableRef,)
 MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, BaseModel)
 
@@ -56,7 +63,10 @@ HELPERS: dict[str, str] = {
     "Final": "typing",
     "Literal": "typing",
     "JsonValue": "pydantic",
-    **dict.fromkeys(["Column", "Schema", "Table", "TableSql", "TableRef", "codecs"], "libsqlkit"),
+    **dict.fromkeys(
+        ["Column", "Schema", "Table", "TableSql", "TableRef", "codecs", "Plan"], "libsqlkit"
+    ),
+    **dict.fromkeys(["fetch_one", "fetch_all"], "libsqlkit"),
     **{base.__name__: "libsqlkit" for base in REPOSITORY_BASES},
     **dict.fromkeys(["str", "int", "float", "bool", "bytes", "list"], "builtins"),
 }

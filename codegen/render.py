@@ -19,10 +19,17 @@ from codegen.models import render_models
 from codegen.names import Scope
 from codegen.sql import render_query, table_sql
 from libsqlkit import codecs
+from libsqlkit._connect import DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_S
 
 __all__ = ["HEADER", "query_constant", "render_all"]
 
 HEADER = "generated from schema.yaml — do not edit"
+# The generated factories' defaults are the runtime's own.
+CLIENT_DEFAULTS = {
+    "timeout": DEFAULT_TIMEOUT_S,
+    "busy_timeout_ms": DEFAULT_BUSY_TIMEOUT_MS,
+    "pool_size": DEFAULT_POOL_SIZE,
+}
 FIRST_PARTY = ["libsqlkit", "generated", "codegen"]
 
 _environment = jinja2.Environment(
@@ -41,6 +48,7 @@ _environment.filters["pytuple"] = lambda items: (
     "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 )
 _environment.filters["prefix"] = lambda value, prefix: f"{prefix}{value}"
+_environment.filters["sum_with"] = lambda items, more: [*items, *more]
 _environment.filters["pydict"] = lambda pairs: (
     "{"
     + ", ".join(
@@ -144,17 +152,21 @@ def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, An
     ]
     model = scope.ref("models", table.model)
     if query.kind == "many":
-        returns, fetch = f"{scope.helpers['list']}[{model}]", "_fetch_all"
+        returns, fetch = f"{scope.helpers['list']}[{model}]", scope.helpers["fetch_all"]
     else:
-        returns, fetch = f"{model} | None", "_fetch_one"
+        returns, fetch = f"{model} | None", scope.helpers["fetch_one"]
     validated = [*query.set, *query.set_if_given]
+    names = [*query.where, *query.set, *query.set_if_given]
     return {
         "ir": query,
         "constant": query_constant(query),
+        "plan": query_plan(query),
         "rendered": rendered,
         "signature": ", ".join(arguments),
+        "call": ", ".join(names),
         "returns": returns,
         "fetch": fetch,
+        "write": query.kind == "update",
         "args": ", ".join(values) + ("," if len(values) == 1 else ""),
         "validate": ", ".join(f"{c}={c}" for c in validated),
         "now": _NOW if any(p.source == "now" for p in rendered.params) else None,
@@ -165,6 +177,12 @@ def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, An
 def query_constant(query: QueryIR) -> str:
     """The module constant holding a query's SQL (private, so it never meets a schema name)."""
     return f"_{query.name.upper()}_SQL"
+
+
+def query_plan(query: QueryIR) -> str:
+    """The module function building a query's plan, which both repositories run (private,
+    and with a suffix no helper alias `_<name>` has)."""
+    return f"_{query.name}_plan"
 
 
 _IMPORTS = "#@imports@#"
@@ -193,7 +211,21 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
             (name, (column.name,)) for name, column in table.enum_checks
         ]
         checks += [(name, ()) for name, _ in table.checks]
-        tables.append({"ir": table, "sql": table_sql(table), "checks": checks})
+        references = {
+            c.name: (c.references.table, c.references.column)
+            for c in table.columns
+            if c.references is not None
+        }
+        tables.append(
+            {
+                "ir": table,
+                "sql": table_sql(table),
+                "checks": checks,
+                "references": json.dumps(references).replace("[", "(").replace("]", ")")
+                if references
+                else "",
+            }
+        )
     defined = [name for t in schema.tables for name in (t.name, t.constant, t.table_class)]
     exports = sorted([*defined, "SCHEMA"])
     scope = Scope(
@@ -216,7 +248,12 @@ def _repository_py(table: TableIR, header: str, package: str) -> str:
     scope = Scope(
         package,
         {"models": _class_names(table), "tables": [table.constant, table.table_class]},
-        [table.repository, *(c.name for c in table.columns), *(q.name for q in table.queries)],
+        [
+            table.repository,
+            table.async_repository,
+            *(c.name for c in table.columns),
+            *(q.name for q in table.queries),
+        ],
     )
     queries = [_query_context(table, query, scope) for query in table.queries]
     base = "SoftDeleteRepository" if table.soft_delete else "Repository"
@@ -227,6 +264,7 @@ def _repository_py(table: TableIR, header: str, package: str) -> str:
         t=table,
         queries=queries,
         base=scope.helpers[base],
+        async_base=scope.helpers[f"Async{base}"],
         key_type=_value_type(table.primary_key, scope),
     )
 
@@ -270,7 +308,7 @@ def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
         "models.py": render_models(schema, py_header),
         "tables.py": _tables_py(schema, py_header, package),
         "client.py": _environment.get_template("client.py.jinja").render(
-            header=py_header, package=package
+            header=py_header, package=package, defaults=CLIENT_DEFAULTS
         ),
         "repositories/__init__.py": _environment.get_template("repositories_init.py.jinja").render(
             header=py_header, tables=schema.tables, package=package

@@ -66,7 +66,10 @@ def table_sql(table: TableIR) -> dict[str, str | dict[str, str] | None]:
         deleted = quote(table.soft_delete)
         touched = "".join(f", {quote(c.name)} = ?" for c in table.touched)
         sql.update(
-            soft_delete=f"UPDATE {name} SET {deleted} = ?{touched} WHERE {key} = ? AND {deleted} IS NULL",
+            soft_delete=(
+                f"UPDATE {name} SET {deleted} = ?{touched} WHERE {key} = ? AND {deleted} IS NULL "
+                f"RETURNING {key}"
+            ),
             restore=(
                 f"UPDATE {name} SET {deleted} = NULL{touched} WHERE {key} = ? AND {deleted} IS NOT NULL "
                 f"RETURNING {cols}"

@@ -119,7 +119,7 @@ class WorkflowsTable(TableRef[Workflow, NewWorkflow, WorkflowUpdate]):
                 "completed_at": "`completed_at` = ?",
                 "deleted_at": "`deleted_at` = ?",
             },
-            soft_delete="UPDATE `workflows` SET `deleted_at` = ?, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NULL",
+            soft_delete="UPDATE `workflows` SET `deleted_at` = ?, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NULL RETURNING `id`",
             restore="UPDATE `workflows` SET `deleted_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `deleted_at` IS NOT NULL RETURNING `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at`",
             select_by_key_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` WHERE `id` = ?",
             select_page_all="SELECT `id`, `type`, `user_id`, `status`, `input_payload`, `output_payload`, `error_log`, `retry_count`, `created_at`, `updated_at`, `completed_at`, `deleted_at` FROM `workflows` ORDER BY `id` LIMIT ? OFFSET ?",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypedDict
 
 from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._database import Database
@@ -53,6 +53,15 @@ DEFAULT_POOL_SIZE = 8  # reader connections of a file, kept-alive HTTP connectio
 DEFAULT_OFFLINE_SYNC_INTERVAL_S = 60.0  # the design's background sync period
 
 SyncMode = Literal["replica", "offline"]
+
+
+class ServerSettings(TypedDict):
+    token: str | None
+    timeout: float
+    pool_size: int
+    busy_s: float
+
+
 Mode = Literal["local", "remote", "replica", "offline"]
 
 
@@ -84,6 +93,15 @@ class Target:
             wal=self.wal,
             pool_size=self.pool_size,
         )
+
+    def server(self) -> ServerSettings:
+        """What a remote engine takes: the token, the bounds, the pool."""
+        return {
+            "token": self.token,
+            "timeout": self.timeout,
+            "pool_size": self.pool_size,
+            "busy_s": self.busy_timeout_ms / 1000,
+        }
 
     def replica(self) -> ReplicaSettings:
         assert self.sync_url is not None
@@ -220,9 +238,7 @@ def connect(
         pool_size=pool_size,
     )
     if target.mode == "remote":
-        engine = RemoteEngine(
-            target.url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
-        )
+        engine = RemoteEngine(target.url, **target.server())
         return Database(engine, schema, target.url)
     if target.mode == "replica":
         replica = ReplicaEngine(target.replica())
@@ -233,9 +249,7 @@ def connect(
     from libsqlkit._sync import Syncer
 
     assert target.sync_url is not None
-    server = RemoteEngine(
-        target.sync_url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
-    )
+    server = RemoteEngine(target.sync_url, **target.server())
     syncer = Syncer(Database(server, schema, target.sync_url), schema)
     return Database(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
 
@@ -271,9 +285,7 @@ def connect_async(
         pool_size=pool_size,
     )
     if target.mode == "remote":
-        engine = AsyncRemoteEngine(
-            target.url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
-        )
+        engine = AsyncRemoteEngine(target.url, **target.server())
         return AsyncDatabase(engine, schema, target.url)
     if target.mode == "replica":
         replica = AsyncReplicaEngine(target.replica())
@@ -284,9 +296,7 @@ def connect_async(
     from libsqlkit._sync import AsyncSyncer
 
     assert target.sync_url is not None
-    server = AsyncRemoteEngine(
-        target.sync_url, token=target.token, timeout=target.timeout, pool_size=target.pool_size
-    )
+    server = AsyncRemoteEngine(target.sync_url, **target.server())
     syncer = AsyncSyncer(AsyncDatabase(server, schema, target.sync_url), schema)
     return AsyncDatabase(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
 

@@ -45,9 +45,12 @@ class DriverError(DatabaseError):
     The database shells translate it into the typed errors; it is a DatabaseError itself
     so that nothing a driver raises falls outside the library's error hierarchy."""
 
-    def __init__(self, message: str, *, integrity: bool) -> None:
+    def __init__(self, message: str, *, integrity: bool, retryable: bool = False) -> None:
         super().__init__(message)
         self.integrity = integrity
+        # Nothing of the statements was done and the same request may be sent again: a
+        # lock the server could not take yet (SQLITE_BUSY before any write).
+        self.retryable = retryable
 
 
 class LocalConnection:

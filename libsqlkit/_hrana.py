@@ -25,6 +25,7 @@ from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
 
 __all__ = [
+    "BUSY",
     "NON_FINITE",
     "PIPELINE",
     "Exchange",
@@ -215,14 +216,23 @@ def _batch(stmts: list[dict[str, Any]], *, transaction: str) -> dict[str, Any]:
     return {"type": "batch", "batch": {"steps": steps}}
 
 
+BUSY = "database is locked"
+
+
 def _batch_rows(result: dict[str, Any], count: int, *, transaction: str) -> list[list[Row]]:
-    """Rows of the caller's statements; raise the first error any step produced."""
+    """Rows of the caller's statements; raise the first error any step produced.
+
+    A busy lock is retryable where nothing was done: anywhere in an `own` batch (its
+    ROLLBACK undid it) and at the BEGIN of a `begin` batch (the rest never ran)."""
     if result["type"] == "error":
         raise _fail(result["error"])
     batch = result["response"]["result"]
-    for error in batch["step_errors"]:
+    for step, error in enumerate(batch["step_errors"]):
         if error is not None:
-            raise _fail(error)
+            failure = _fail(error)
+            busy = BUSY in str(failure)
+            failure.retryable = busy and (transaction == "own" or step == 0)
+            raise failure
     first = 0 if transaction == "inside" else 1  # after BEGIN
     return [_rows(r) for r in batch["step_results"][first : first + count]]
 
@@ -244,11 +254,15 @@ def _split(statements: Sequence[Statement], results: list[list[Row]]) -> list[li
     return out
 
 
-def one_shot(statements: Sequence[Statement]) -> Exchange[list[list[Row]]]:
-    """An autocommit call on a stream of its own, closed by the same request: one
-    statement as is, several as one atomic batch."""
+def one_shot(statements: Sequence[Statement], *, write: bool) -> Exchange[list[list[Row]]]:
+    """An autocommit call on a stream of its own, closed by the same request: a read as
+    is, a write (or several statements) as one atomic batch that starts with BEGIN
+    IMMEDIATE. A plain autocommit write would take the write lock only when it first
+    writes, and fail at once with "database is locked" if another stream committed in
+    between (SQLite's busy snapshot, which no busy timeout waits out); BEGIN IMMEDIATE
+    waits for the lock instead."""
     stmts = _stmts(statements)
-    if len(stmts) == 1:
+    if len(stmts) == 1 and not write:
         body = {"baton": None, "requests": [{"type": "execute", "stmt": stmts[0]}, CLOSE]}
         return body, lambda reply: _split(statements, _execute_rows(reply["results"][0]))
 
@@ -317,7 +331,12 @@ class StreamState:
             (result,) = self._results(reply, skip, 1)
             if mode == "single":
                 return _split(statements, _execute_rows(result))
-            return _split(statements, _batch_rows(result, len(stmts), transaction=mode))
+            try:
+                return _split(statements, _batch_rows(result, len(stmts), transaction=mode))
+            except DriverError as failure:
+                if mode == "begin" and failure.retryable:
+                    self.begin_pending = True  # BEGIN travels again with the retry
+                raise
 
         return body, read
 

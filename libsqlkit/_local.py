@@ -25,7 +25,7 @@ from libsqlkit._drivers import (
     LocalDriverName,
     open_local,
 )
-from libsqlkit._errors import Busy, WouldBlock
+from libsqlkit._errors import Busy, ConfigurationError, WouldBlock
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
 from libsqlkit._values import check_params
@@ -205,6 +205,7 @@ class _Worker:
         self._thread = threading.Thread(
             target=self._serve, args=(open_connection, ready), name="libsqlkit-sqlite", daemon=True
         )
+        self._stopped = False
         self._thread.start()
         opened = ready.get()
         if isinstance(opened, BaseException):
@@ -231,12 +232,16 @@ class _Worker:
                 future.get_loop().call_soon_threadsafe(_settle, future, result, None)
 
     def call(self, work: Callable[[], T]) -> Awaitable[T]:
+        if self._stopped:
+            raise ConfigurationError("this database client is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._jobs.put((work, future))
         return future
 
     def stop(self) -> None:
-        """Finish the queued work, close the connection, end the thread."""
+        """Finish the queued work, close the connection, end the thread; later calls are
+        refused rather than queued where no thread will run them."""
+        self._stopped = True
         self._jobs.put(None)
         self._thread.join()
         self.connection.close()

@@ -118,6 +118,7 @@ class ReplicaEngine:
             token=settings.token,
             timeout=settings.timeout,
             pool_size=settings.pool_size,
+            busy_s=settings.busy_timeout_ms / 1000,
         )
         self.remote.check()
         self.local = ReplicaConnection(settings)
@@ -175,7 +176,7 @@ class ReplicaEngine:
         return results
 
     def session(self) -> RemoteSession:
-        return _CheckedSession(self.remote.pool, self._pull_after_write)
+        return _CheckedSession(self.remote.pool, self.remote.busy_s, self._pull_after_write)
 
     def sync(self) -> None:
         """Pull the primary's changes now (bounded probe first)."""
@@ -193,8 +194,8 @@ class ReplicaEngine:
 class _CheckedSession(RemoteSession):
     """A session on the primary whose committed writes the replica pulls."""
 
-    def __init__(self, pool: HttpPool, wrote: Callable[[], None]) -> None:
-        super().__init__(pool)
+    def __init__(self, pool: HttpPool, busy_s: float, wrote: Callable[[], None]) -> None:
+        super().__init__(pool, busy_s)
         self._wrote = wrote
 
     def execute(self, statements: Sequence[Statement]) -> Results:
@@ -210,8 +211,10 @@ class _CheckedSession(RemoteSession):
 
 
 class _AsyncCheckedSession(AsyncRemoteSession):
-    def __init__(self, pool: AsyncHttpPool, wrote: Callable[[], Awaitable[None]]) -> None:
-        super().__init__(pool)
+    def __init__(
+        self, pool: AsyncHttpPool, busy_s: float, wrote: Callable[[], Awaitable[None]]
+    ) -> None:
+        super().__init__(pool, busy_s)
         self._wrote = wrote
 
     async def execute(self, statements: Sequence[Statement]) -> Results:
@@ -237,9 +240,10 @@ class AsyncReplicaEngine:
             token=settings.token,
             timeout=settings.timeout,
             pool_size=settings.pool_size,
+            busy_s=settings.busy_timeout_ms / 1000,
         )
         self._probe = RemoteEngine(
-            settings.sync_url, token=settings.token, timeout=settings.timeout, pool_size=1
+            settings.sync_url, token=settings.token, timeout=settings.timeout, pool_size=1, busy_s=0
         )
         self._probe.check()
         self.local = _Worker(functools.partial(_opened_and_pulled, settings))
@@ -296,7 +300,7 @@ class AsyncReplicaEngine:
         return results
 
     async def session(self) -> AsyncRemoteSession:
-        return _AsyncCheckedSession(self.remote.pool, self._pull_after_write)
+        return _AsyncCheckedSession(self.remote.pool, self.remote.busy_s, self._pull_after_write)
 
     async def sync(self) -> None:
         await self.remote.check()

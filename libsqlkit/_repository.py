@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, over
 from libsqlkit._database import Database
 from libsqlkit._errors import InvalidValue
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._plan import Plan, Statement, is_write
+from libsqlkit._plan import Plan, Statement
 from libsqlkit._rows import (
     Row,
     column_names,
@@ -287,12 +287,6 @@ class Repository(_Plans[SelectT, InsertT, UpdateT, KeyT]):
     def delete(self, key: KeyT) -> bool:
         """Delete the row for good (even if soft-deleted); True if there was one."""
         return self.db.run(self._plan_delete(key))
-
-    def _fetch_one(self, sql: str, params: Sequence[Any]) -> SelectT | None:
-        return self.db.run(self._one(sql, params, write=is_write(sql)))
-
-    def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[SelectT]:
-        return self.db.run(self._all(sql, params))
 
 
 class SoftDeleteRepository(Repository[SelectT, InsertT, UpdateT, KeyT]):

@@ -35,7 +35,9 @@ HOLD = 1.0  # how long a writer keeps its transaction open
 PROMPT = 0.5  # a read that waited for it would take longer than this
 
 
-def _arguments(mode: str, folder: Path, request: pytest.FixtureRequest) -> tuple[str, dict[str, object]]:
+def _arguments(
+    mode: str, folder: Path, request: pytest.FixtureRequest
+) -> tuple[str, dict[str, object]]:
     """The URL and options of a client in `mode` (a fresh file or an emptied server)."""
     if mode in ("sqlite3", "libsql"):
         return f"file:{folder / 'app.db'}", {"driver": mode}
@@ -44,7 +46,10 @@ def _arguments(mode: str, folder: Path, request: pytest.FixtureRequest) -> tuple
     if mode == "remote":
         return server.url, {"auth_token": server.token()}
     if mode == "replica":
-        return f"file:{folder / 'replica.db'}", {"sync_url": server.url, "auth_token": server.token()}
+        return f"file:{folder / 'replica.db'}", {
+            "sync_url": server.url,
+            "auth_token": server.token(),
+        }
     return f"file:{folder / 'device.db'}", {
         "sync_url": server.url,
         "auth_token": server.token(),

@@ -1,17 +1,34 @@
 # generated from schema.yaml — do not edit
 
-"""The client factory of this schema: `create_db_client()` and the `DbClient` type."""
+"""The client factories of this schema: `create_db_client()` (sync) and
+`create_async_db_client()` (asyncio), and their types."""
 
 from __future__ import annotations
 
 from typing import TypeAlias
 
 from golden_all_types.tables import SCHEMA
-from libsqlkit import Database, LocalDriverName, SyncMode, app_database_url, connect
+from libsqlkit import (
+    AsyncDatabase,
+    Database,
+    LocalDriverName,
+    SyncMode,
+    app_database_url,
+    connect,
+    connect_async,
+)
 
-__all__ = ["SCHEMA", "DbClient", "app_database_url", "create_db_client"]
+__all__ = [
+    "SCHEMA",
+    "AsyncDbClient",
+    "DbClient",
+    "app_database_url",
+    "create_async_db_client",
+    "create_db_client",
+]
 
 DbClient: TypeAlias = Database
+AsyncDbClient: TypeAlias = AsyncDatabase
 
 
 def create_db_client(
@@ -25,6 +42,7 @@ def create_db_client(
     timeout: float = 10.0,
     busy_timeout_ms: int = 5000,
     wal: bool = True,
+    pool_size: int = 8,
 ) -> DbClient:
     """Open the database; arguments override the environment.
 
@@ -37,7 +55,12 @@ def create_db_client(
       (last write wins); both sync every `sync_interval` seconds (`TURSO_SYNC_INTERVAL`;
       offline default 60, 0 = off) and on `sync()`;
     - `driver`: the local driver, sqlite3 (default) or libsql;
-    - `timeout`: the bound, in seconds, of every remote call.
+    - `timeout`: the bound, in seconds, of every remote call;
+    - `pool_size`: reader connections of a local file (they read in parallel with the
+      one writer), or kept-alive HTTP connections (concurrent calls) to a server.
+
+    The client is safe to share between threads; a transaction belongs to the thread or
+    task that opened it.
     """
     return connect(
         SCHEMA,
@@ -50,4 +73,40 @@ def create_db_client(
         timeout=timeout,
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
+        pool_size=pool_size,
+    )
+
+
+def create_async_db_client(
+    url: str | None = None,
+    *,
+    auth_token: str | None = None,
+    driver: LocalDriverName | None = None,
+    sync_url: str | None = None,
+    sync_mode: SyncMode | None = None,
+    sync_interval: float | None = None,
+    timeout: float = 10.0,
+    busy_timeout_ms: int = 5000,
+    wal: bool = True,
+    pool_size: int = 8,
+) -> AsyncDbClient:
+    """The asyncio client: the same arguments and environment as `create_db_client`.
+
+    Open one per process (e.g. in a FastAPI lifespan) and share it between requests;
+    `async with` or `await db.close()` ends it. Local files run on threads of their own
+    and remote calls on asyncio, so the event loop never blocks; a transaction
+    (`async with db.transaction()`) belongs to the task that opened it.
+    """
+    return connect_async(
+        SCHEMA,
+        url,
+        auth_token=auth_token,
+        driver=driver,
+        sync_url=sync_url,
+        sync_mode=sync_mode,
+        sync_interval=sync_interval,
+        timeout=timeout,
+        busy_timeout_ms=busy_timeout_ms,
+        wal=wal,
+        pool_size=pool_size,
     )

@@ -178,6 +178,7 @@ class TasksTable(TableRef[Task, NewTask, TaskUpdate]):
         primary_key="id",
         soft_delete="removed_at",
         checks={"tasks_state_enum": ("state",)},
+        references={"project_id": ("projects", "id")},
         sql=TableSql(
             insert="INSERT INTO `tasks` (`id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
             select_by_key="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ? AND `removed_at` IS NULL",
@@ -197,7 +198,7 @@ class TasksTable(TableRef[Task, NewTask, TaskUpdate]):
                 "updated_at": "`updated_at` = ?",
                 "removed_at": "`removed_at` = ?",
             },
-            soft_delete="UPDATE `tasks` SET `removed_at` = ?, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NULL",
+            soft_delete="UPDATE `tasks` SET `removed_at` = ?, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NULL RETURNING `id`",
             restore="UPDATE `tasks` SET `removed_at` = NULL, `updated_at` = ? WHERE `id` = ? AND `removed_at` IS NOT NULL RETURNING `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at`",
             select_by_key_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` WHERE `id` = ?",
             select_page_all="SELECT `id`, `project_id`, `state`, `spec`, `notes`, `done_at`, `created_at`, `updated_at`, `removed_at` FROM `tasks` ORDER BY `id` LIMIT ? OFFSET ?",
@@ -266,6 +267,7 @@ class DocumentsTable(TableRef[Document, NewDocument, DocumentUpdate]):
         soft_delete=None,
         checks={},
         sync=True,
+        references={"folder_id": ("folders", "id")},
         sql=TableSql(
             insert="INSERT INTO `documents` (`id`, `folder_id`, `body`) VALUES (?, ?, ?) RETURNING `id`, `folder_id`, `body`",
             select_by_key="SELECT `id`, `folder_id`, `body` FROM `documents` WHERE `id` = ?",
