@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -146,6 +147,15 @@ class Sqld:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"sqld did not start: see {self.folder / 'sqld.log'}")
             time.sleep(0.05)
+
+    def pause(self) -> None:
+        """SIGSTOP: the server neither answers nor (a replica) follows its primary."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """SIGKILL: the server dies at once, as in a crash (nothing is shut down cleanly)."""
