@@ -171,6 +171,9 @@ def run(rounds: int, quick: bool) -> Report:
         "has not shown it yet; sqld makes the read wait for it. A client that has not "
         "written sends nothing.",
         "Misses: reads that did not find the row written just before by the same client.",
+        "One Hrana stream: raw INSERT and SELECT on one stream of the replica (no "
+        "repository), so its time is not comparable; its misses are the point: sqld "
+        "does not make a stream wait for its own forwarded write.",
         "Lag: from the primary's answer to a write until a read on the replica reports "
         "the write's position (polled back to back, so it includes one round trip).",
     ]
