@@ -3,7 +3,8 @@
 sqld replicas (`--primary-grpc-url`) serve reads and forward writes. This engine sends
 writes and transactions to the write URL (the primary, or a replica that forwards) and
 autocommit reads to the first read URL that answers (list the nearest first), with the
-client's session index, so that it reads its own writes whichever server answers.
+client's session positions (`_consistency.Session`), so that it reads its own writes
+whichever server answers.
 
 Monotonic reads, measured: a replica's `replication_index` can lag the data its read
 saw (the read saw a commit the replica had applied but not yet announced: 95 of 3,000
