@@ -8,6 +8,7 @@ from libsqlkit import _codecs as codecs
 from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._codecs import Codec, dump_json, js_number
 from libsqlkit._connect import SyncMode, connect, connect_async
+from libsqlkit._consistency import Consistency, consistency
 from libsqlkit._database import Database
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
@@ -43,8 +44,10 @@ from libsqlkit._repository import (
 from libsqlkit._schema import Column, Schema, Table, TableSql
 from libsqlkit._sync_report import Conflict, SyncReport
 from libsqlkit._url import app_database_url
+from libsqlkit._usage import FREE_TIER, Usage, UsageBudget
 
 __all__ = [
+    "FREE_TIER",
     "AsyncDatabase",
     "AsyncRepository",
     "AsyncSoftDeleteRepository",
@@ -56,6 +59,7 @@ __all__ = [
     "Condition",
     "ConfigurationError",
     "Conflict",
+    "Consistency",
     "ConstraintViolation",
     "Database",
     "DatabaseError",
@@ -85,12 +89,15 @@ __all__ = [
     "Unavailable",
     "UniqueViolation",
     "UpdateModel",
+    "Usage",
+    "UsageBudget",
     "WouldBlock",
     "and_",
     "app_database_url",
     "codecs",
     "connect",
     "connect_async",
+    "consistency",
     "count",
     "delete",
     "dump_json",

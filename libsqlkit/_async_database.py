@@ -29,6 +29,7 @@ from libsqlkit._plan import Plan, Statement, is_write, rows_plan
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
 from libsqlkit._sync_report import SyncReport
+from libsqlkit._usage import STORAGE, Usage
 
 __all__ = ["AsyncDatabase", "AsyncEngine", "AsyncSession", "AsyncSyncBackend"]
 
@@ -117,6 +118,18 @@ class AsyncDatabase(Shell):
 
     def __repr__(self) -> str:
         return f"AsyncDatabase(url={self.url!r}, driver={self.driver!r})"
+
+    async def usage(self) -> Usage:
+        """Rows this client read and wrote this month, as the server reported them, and
+        the bytes the database takes now (one round trip); remote servers only."""
+        usage = getattr(self._engine, "usage", None)
+        if usage is None:
+            raise self._usage_refusal(self.driver)
+        try:
+            found: Usage = await usage()
+        except DriverError as exc:
+            raise self._translate(exc, STORAGE) from exc
+        return found
 
     # -- running ---------------------------------------------------------------------
 

@@ -7,15 +7,18 @@ One resolution serves `connect()` (the sync `Database`) and `connect_async()` (t
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, TypedDict
 
 from libsqlkit._async_database import AsyncDatabase
+from libsqlkit._cluster import async_remote_engine, remote_engine
+from libsqlkit._consistency import Consistency, check_level
 from libsqlkit._database import Database
 from libsqlkit._drivers import LocalDriverName
 from libsqlkit._errors import ConfigurationError
+from libsqlkit._hrana import http_base_url
 from libsqlkit._local import AsyncLocalEngine, LocalEngine, _Connections
-from libsqlkit._remote import AsyncRemoteEngine, RemoteEngine
 from libsqlkit._replica import (
     AsyncReplicaEngine,
     AsyncReplicaPull,
@@ -34,6 +37,7 @@ from libsqlkit._url import (
     file_path,
     url_scheme,
 )
+from libsqlkit._usage import UsageBudget, parse_budget
 
 __all__ = [
     "DEFAULT_BUSY_TIMEOUT_MS",
@@ -51,8 +55,12 @@ DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_POOL_SIZE = 8  # reader connections of a file, kept-alive HTTP connections of a server
 DEFAULT_OFFLINE_SYNC_INTERVAL_S = 60.0  # the design's background sync period
+READ_URL_VARIABLE = "TURSO_READ_URL"  # read replicas of the remote URL, comma-separated
+CONSISTENCY_VARIABLE = "TURSO_CONSISTENCY"  # session (default), eventual or primary
+USAGE_BUDGET_VARIABLE = "TURSO_USAGE_BUDGET"  # free, or rows_read=N,rows_written=N,...
 
 SyncMode = Literal["replica", "offline"]
+Mode = Literal["local", "remote", "replica", "offline"]
 
 
 class ServerSettings(TypedDict):
@@ -60,9 +68,8 @@ class ServerSettings(TypedDict):
     timeout: float
     pool_size: int
     busy_s: float
-
-
-Mode = Literal["local", "remote", "replica", "offline"]
+    consistency: Consistency
+    budget: UsageBudget | None
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,12 @@ class Target:
     busy_timeout_ms: int
     wal: bool
     pool_size: int
+    read_urls: tuple[str, ...] = ()
+    consistency: Consistency = "session"
+    budget: UsageBudget | None = None
 
     def __repr__(self) -> str:  # the token stays out of every repr
-        return f"Target(mode={self.mode!r}, url={self.url!r})"
+        return f"Target(mode={self.mode!r}, url={self.url!r}, read_urls={self.read_urls!r})"
 
     def files(self) -> _Connections:
         return _Connections(
@@ -95,13 +105,15 @@ class Target:
         )
 
     def server(self) -> ServerSettings:
-        """What a remote engine takes: the token, the bounds, the pool."""
-        return {
-            "token": self.token,
-            "timeout": self.timeout,
-            "pool_size": self.pool_size,
-            "busy_s": self.busy_timeout_ms / 1000,
-        }
+        """How to reach a server: what every remote engine of this client shares."""
+        return ServerSettings(
+            token=self.token,
+            timeout=self.timeout,
+            pool_size=self.pool_size,
+            busy_s=self.busy_timeout_ms / 1000,
+            consistency=self.consistency,
+            budget=self.budget,
+        )
 
     def replica(self) -> ReplicaSettings:
         assert self.sync_url is not None
@@ -129,6 +141,9 @@ def resolve(
     busy_timeout_ms: int,
     wal: bool,
     pool_size: int,
+    read_url: str | Sequence[str] | None = None,
+    consistency: Consistency | None = None,
+    usage_budget: UsageBudget | Literal["free"] | None = None,
 ) -> Target:
     """Which mode the arguments and the environment ask for (arguments win).
 
@@ -136,7 +151,10 @@ def resolve(
     - `file:` URL plus a sync URL (`TURSO_SYNC_URL`), by `sync_mode` (`TURSO_SYNC_MODE`):
       `replica` (default), an embedded replica of that primary; `offline`, a local file
       that works offline and syncs with the server (when the schema has synced tables);
-    - `libsql://` (TLS), `https://`, `http://` → the remote server itself.
+    - `libsql://` (TLS), `https://`, `http://` → the remote server itself: a primary, or
+      a replica that forwards writes; with read URLs (`TURSO_READ_URL`), a cluster whose
+      autocommit reads go to those replicas at the `consistency` level
+      (`TURSO_CONSISTENCY`, default `session`).
     """
     url = database_url(url)
     scheme = url_scheme(url)
@@ -149,6 +167,12 @@ def resolve(
         if remote
         else None
     )
+    reads = _read_urls(read_url)
+    level = check_level(
+        consistency or os.environ.get(CONSISTENCY_VARIABLE) or "session",
+        source=f"consistency ({CONSISTENCY_VARIABLE})",
+    )
+    budget = _budget(usage_budget)
     if timeout <= 0:
         raise ConfigurationError(f"timeout must be positive, got {timeout}")
     if pool_size < 1:
@@ -165,6 +189,8 @@ def resolve(
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
         pool_size=pool_size,
+        consistency=level,
+        budget=budget,
     )
     if scheme != "file":
         if sync_url is not None:
@@ -175,7 +201,16 @@ def resolve(
             raise ConfigurationError(
                 "driver= chooses the local driver; a remote URL always uses HTTP"
             )
-        return replace(common, mode="remote")
+        if http_base_url(url) in {http_base_url(u) for u in reads}:
+            raise ConfigurationError(
+                "the read URL list repeats the remote URL: list only its read replicas"
+            )
+        return replace(common, mode="remote", read_urls=tuple(reads))
+    if reads:
+        raise ConfigurationError(
+            f"read URLs ({READ_URL_VARIABLE}) are replicas of a remote URL (a libsql://, "
+            "https:// or http:// primary), not of a file: URL"
+        )
     path = file_path(url)
     mode = _sync_mode(sync_mode) if sync_url is not None else None
     if mode == "replica":
@@ -217,12 +252,23 @@ def connect(
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     wal: bool = True,
     pool_size: int = DEFAULT_POOL_SIZE,
+    read_url: str | Sequence[str] | None = None,
+    consistency: Consistency | None = None,
+    usage_budget: UsageBudget | Literal["free"] | None = None,
 ) -> Database:
     """Open the database for `schema` (see `resolve` for the modes).
 
     `sync_url=""` means no sync URL, whatever the environment says. The auth token
     (`TURSO_AUTH_TOKEN`) is sent only to remote servers, never for a plain `file:` URL.
     Every remote call is bounded by `timeout` seconds.
+
+    A remote client reads its own writes (`consistency="session"`, the default), also
+    through a replica that forwards writes. `read_url` (`TURSO_READ_URL`, one URL or
+    several, comma-separated) names read replicas of a remote `url`: autocommit reads go
+    to them in turn, writes and transactions to `url`. `consistency` (`TURSO_CONSISTENCY`)
+    is the client's level: `session`, `eventual` or `primary`; `libsqlkit.consistency()`
+    changes it for a block. `usage_budget` (`TURSO_USAGE_BUDGET`): "free" (Turso's free
+    tier) or a `UsageBudget`; a warning is logged on "libsqlkit.usage" near its limits.
     """
     target = resolve(
         url,
@@ -236,10 +282,14 @@ def connect(
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
         pool_size=pool_size,
+        read_url=read_url,
+        consistency=consistency,
+        usage_budget=usage_budget,
     )
     if target.mode == "remote":
-        engine = RemoteEngine(target.url, **target.server())
-        return Database(engine, schema, target.url)
+        return Database(
+            remote_engine(target.url, target.read_urls, **target.server()), schema, target.url
+        )
     if target.mode == "replica":
         replica = ReplicaEngine(target.replica())
         return Database(replica, schema, target.url, sync=ReplicaPull(replica))
@@ -249,7 +299,7 @@ def connect(
     from libsqlkit._sync import Syncer
 
     assert target.sync_url is not None
-    server = RemoteEngine(target.sync_url, **target.server())
+    server = remote_engine(target.sync_url, (), **target.server())
     syncer = Syncer(Database(server, schema, target.sync_url), schema)
     return Database(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
 
@@ -267,6 +317,9 @@ def connect_async(
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     wal: bool = True,
     pool_size: int = DEFAULT_POOL_SIZE,
+    read_url: str | Sequence[str] | None = None,
+    consistency: Consistency | None = None,
+    usage_budget: UsageBudget | Literal["free"] | None = None,
 ) -> AsyncDatabase:
     """The `AsyncDatabase` for `schema`: the same arguments, environment and modes as
     `connect`. Opening is quick and synchronous (a local file is opened, a replica
@@ -283,9 +336,12 @@ def connect_async(
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
         pool_size=pool_size,
+        read_url=read_url,
+        consistency=consistency,
+        usage_budget=usage_budget,
     )
     if target.mode == "remote":
-        engine = AsyncRemoteEngine(target.url, **target.server())
+        engine = async_remote_engine(target.url, target.read_urls, **target.server())
         return AsyncDatabase(engine, schema, target.url)
     if target.mode == "replica":
         replica = AsyncReplicaEngine(target.replica())
@@ -296,7 +352,7 @@ def connect_async(
     from libsqlkit._sync import AsyncSyncer
 
     assert target.sync_url is not None
-    server = AsyncRemoteEngine(target.sync_url, **target.server())
+    server = async_remote_engine(target.sync_url, (), **target.server())
     syncer = AsyncSyncer(AsyncDatabase(server, schema, target.sync_url), schema)
     return AsyncDatabase(local, schema, target.url, sync=syncer, sync_interval=target.sync_interval)
 
@@ -327,3 +383,28 @@ def _sync_interval(value: float | None, *, default: float | None) -> float | Non
     if value < 0 or value != value:
         raise ConfigurationError(f"the sync interval must be 0 (off) or positive, got {value}")
     return value or None
+
+
+def _read_urls(value: str | Sequence[str] | None) -> list[str]:
+    """Read replica URLs: the argument (a URL, several comma-separated, or a list), else
+    `TURSO_READ_URL`; each a remote URL, none twice."""
+    if value is None:
+        value = os.environ.get(READ_URL_VARIABLE) or ""
+    urls = [u.strip() for u in value.split(",")] if isinstance(value, str) else list(value)
+    urls = [u for u in urls if u]
+    seen: set[str] = set()
+    for url in urls:
+        base = http_base_url(url)  # a ConfigurationError for anything but a server URL
+        if base in seen:
+            raise ConfigurationError(f"read URL {base} is listed twice")
+        seen.add(base)
+    return urls
+
+
+def _budget(value: UsageBudget | Literal["free"] | None) -> UsageBudget | None:
+    if isinstance(value, UsageBudget):
+        return value
+    text = value if value is not None else os.environ.get(USAGE_BUDGET_VARIABLE)
+    if not text:
+        return None
+    return parse_budget(text, source=f"usage budget ({USAGE_BUDGET_VARIABLE})")

@@ -21,6 +21,7 @@ from libsqlkit._plan import Plan, Statement, is_write, rows_plan
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
 from libsqlkit._sync_report import SyncReport
+from libsqlkit._usage import STORAGE, Usage
 from libsqlkit._values import check_params
 
 __all__ = [
@@ -178,6 +179,11 @@ class Shell:
             )
         return True
 
+    def _usage_refusal(self, kind: str) -> ConfigurationError:
+        return ConfigurationError(
+            f"usage() adds up what a libSQL server reports (remote URLs); this database is {kind}"
+        )
+
     def _sync_refusal(self, kind: str) -> ConfigurationError:
         return ConfigurationError(
             "sync() needs a sync URL (TURSO_SYNC_URL) with a file: URL, and in offline "
@@ -239,6 +245,18 @@ class Database(Shell):
 
     def __repr__(self) -> str:
         return f"Database(url={self.url!r}, driver={self.driver!r})"
+
+    def usage(self) -> Usage:
+        """Rows this client read and wrote this month, as the server reported them, and
+        the bytes the database takes now (one round trip); remote servers only."""
+        usage = getattr(self._engine, "usage", None)
+        if usage is None:
+            raise self._usage_refusal(self.driver)
+        try:
+            found: Usage = usage()
+        except DriverError as exc:
+            raise self._translate(exc, STORAGE) from exc
+        return found
 
     # -- running ---------------------------------------------------------------------
 

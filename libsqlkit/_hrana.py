@@ -15,6 +15,7 @@ import base64
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -29,9 +30,12 @@ __all__ = [
     "NON_FINITE",
     "PIPELINE",
     "Exchange",
+    "ReplyFacts",
     "StreamState",
     "http_base_url",
     "one_shot",
+    "primary_read",
+    "reply_facts",
     "status_error",
 ]
 
@@ -254,23 +258,101 @@ def _split(statements: Sequence[Statement], results: list[list[Row]]) -> list[li
     return out
 
 
-def one_shot(statements: Sequence[Statement], *, write: bool) -> Exchange[list[list[Row]]]:
+def one_shot(
+    statements: Sequence[Statement], *, write: bool, replication_index: int | None = None
+) -> Exchange[list[list[Row]]]:
     """An autocommit call on a stream of its own, closed by the same request: a read as
     is, a write (or several statements) as one atomic batch that starts with BEGIN
     IMMEDIATE. A plain autocommit write would take the write lock only when it first
     writes, and fail at once with "database is locked" if another stream committed in
     between (SQLite's busy snapshot, which no busy timeout waits out); BEGIN IMMEDIATE
-    waits for the lock instead."""
+    waits for the lock instead, and a busy batch is retryable as a whole.
+
+    With `replication_index`, a replica runs it only once it has applied the primary's
+    log up to that index (sqld waits for it; a primary has every index).
+    """
     stmts = _stmts(statements)
+    wait = {} if replication_index is None else {"replication_index": str(replication_index)}
     if len(stmts) == 1 and not write:
-        body = {"baton": None, "requests": [{"type": "execute", "stmt": stmts[0]}, CLOSE]}
+        request = {"type": "execute", "stmt": {**stmts[0], **wait}}
+        body = {"baton": None, "requests": [request, CLOSE]}
         return body, lambda reply: _split(statements, _execute_rows(reply["results"][0]))
 
     def read(reply: Body) -> list[list[Row]]:
         return _split(statements, _batch_rows(reply["results"][0], len(stmts), transaction="own"))
 
-    body = {"baton": None, "requests": [_batch(stmts, transaction="own"), CLOSE]}
+    batch = _batch(stmts, transaction="own")
+    batch["batch"].update(wait)
+    body = {"baton": None, "requests": [batch, CLOSE]}
     return body, read
+
+
+def primary_read(statements: Sequence[Statement]) -> Exchange[list[list[Row]]]:
+    """A read that runs on the primary even when sent to a replica, in one round trip.
+
+    A sqld replica runs a read-only request itself unless it leaves a transaction open:
+    then it rolls it back and forwards it, and the rest of that stream, to its primary.
+    So a lone deferred BEGIN moves the stream to the primary; the statements and COMMIT
+    follow it there. On the primary itself this is an ordinary read transaction (no
+    write lock, unlike BEGIN IMMEDIATE).
+    """
+    stmts = _stmts(statements)
+    begin = {"type": "execute", "stmt": _stmt("BEGIN", ())}
+    commit = {"type": "execute", "stmt": _stmt("COMMIT", ())}
+    work = (
+        {"type": "execute", "stmt": stmts[0]}
+        if len(stmts) == 1
+        else _batch(stmts, transaction="inside")
+    )
+
+    def read(reply: Body) -> list[list[Row]]:
+        opened, result, _ = reply["results"][:3]
+        if opened["type"] == "error":
+            raise _fail(opened["error"])
+        if len(stmts) == 1:
+            return _split(statements, _execute_rows(result))
+        return _split(statements, _batch_rows(result, len(stmts), transaction="inside"))
+
+    return {"baton": None, "requests": [begin, work, commit, CLOSE]}, read
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyFacts:
+    """What a reply says besides rows: the highest replication index any of its results
+    carried, and the rows its statements read and wrote, as the server counted them.
+
+    sqld reports 0 rows read and written for a statement a replica forwarded to its
+    primary; its changed rows (`affected_row_count`) are counted as written instead.
+    """
+
+    replication_index: int | None
+    rows_read: int
+    rows_written: int
+
+
+def reply_facts(reply: Body) -> ReplyFacts:
+    index: int | None = None
+    rows_read = rows_written = 0
+    for result in reply.get("results", ()):
+        if result.get("type") != "ok":
+            continue
+        response = result["response"]
+        if response["type"] == "execute":
+            outcome, found = response["result"], [response["result"]]
+        elif response["type"] == "batch":
+            outcome = response["result"]
+            found = [step for step in outcome["step_results"] if step is not None]
+        else:
+            continue
+        for candidate in (outcome, *found):
+            text = candidate.get("replication_index")
+            if text is not None and (index is None or int(text) > index):
+                index = int(text)
+        for step in found:
+            rows_read += int(step.get("rows_read") or 0)
+            written = int(step.get("rows_written") or 0)
+            rows_written += max(written, int(step.get("affected_row_count") or 0))
+    return ReplyFacts(index, rows_read, rows_written)
 
 
 CLOSE = {"type": "close"}
@@ -350,10 +432,14 @@ class StreamState:
         self.foreign_keys = enabled
 
     def finish(self, sql: str) -> Exchange[None] | None:
-        """COMMIT or ROLLBACK, or None when nothing was sent since BEGIN (nothing to end)."""
+        """COMMIT or ROLLBACK, or None when there is nothing to end: nothing was sent since
+        BEGIN, or (ROLLBACK) the stream was lost, and the server drops a lost stream with
+        its transaction; the caller's own error (Unavailable, Timeout) is the one to see."""
         self.in_transaction = False
         if self.begin_pending:
             self.begin_pending = False
+            return None
+        if self.baton is None and sql == "ROLLBACK":
             return None
         if self.baton is None:
             raise DriverError(

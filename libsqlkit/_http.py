@@ -6,6 +6,12 @@ server busy), `AuthError` (401/403). Independent calls run in parallel, each on 
 connection of its own, at most `size` at once (sqld answers 429 past its own limit of
 concurrent requests); idle connections are kept for reuse (keep-alive).
 
+A request is sent again only when that cannot apply it twice: an idle connection the
+server has closed is dropped before anything is written to it, and a request that was
+written and then lost (reset, closed, no answer in time) is sent again only when the
+caller says it is `idempotent` (an autocommit read). A write is never sent twice: its
+error says that it may have been applied.
+
 Hand-written on the standard library rather than httpx: on loopback sqld (`make bench`,
 "HTTP transports") httpx took 2-3× as long per call, sync and async, and its async
 client served a small fraction of the requests per second at 50 concurrent callers.
@@ -17,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import select
 import ssl
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,12 +37,17 @@ __all__ = ["AsyncHttpPool", "HttpPool"]
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024 * 1024  # sqld refuses responses over 10 MB; a bound all the same
+MAYBE_APPLIED = "it may have been applied, so it was not sent again"
+
+Observer = Callable[[dict[str, Any]], None]
 
 
 class _Target:
     """Where requests go and with which headers (the token is only ever in `headers`)."""
 
-    def __init__(self, base_url: str, token: str | None, timeout: float) -> None:
+    def __init__(
+        self, base_url: str, token: str | None, timeout: float, observe: Observer | None
+    ) -> None:
         parts = urlsplit(base_url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
@@ -47,27 +60,67 @@ class _Target:
         self.with_token = token is not None
         self.sent = 0  # requests, for the round-trip counts of reports and benchmarks
         self._counting = threading.Lock()
+        self._observe = observe
 
     def payload(self, body: dict[str, Any]) -> bytes:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def count(self) -> None:
+        """A request goes out on an open connection (a refused connection sends none)."""
         with self._counting:
             self.sent += 1
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
     def reply(self, status: int, text: bytes) -> dict[str, Any]:
         if status != 200:
             raise status_error(status, text, with_token=self.with_token)
         decoded: dict[str, Any] = json.loads(text)
+        if self._observe is not None:
+            self._observe(decoded)
         return decoded
+
+    def lost(self, problem: str, *, idempotent: bool) -> str:
+        """The message for a request written and then lost: a write may have landed."""
+        return problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
 
 
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
+def _closed_while_idle(connection: http.client.HTTPConnection) -> bool:
+    """An idle kept-alive socket with something to read has been closed by the server
+    (or holds bytes nobody asked for): never write a request to it."""
+    sock = connection.sock
+    if sock is None:
+        return True
+    readable, _, _ = select.select([sock], [], [], 0)
+    return bool(readable)
+
+
+def _connect(connection: http.client.HTTPConnection, target: _Target) -> None:
+    """Open a new connection: nothing has been sent yet, whatever goes wrong here."""
+    try:
+        connection.connect()
+    except TimeoutError:
+        connection.close()
+        raise Timeout(f"could not connect to {target.where} within {target.timeout:g} s") from None
+    except OSError as exc:
+        connection.close()
+        raise Unavailable(f"cannot reach {target.where}: {exc.strerror or exc}") from None
+
+
 class HttpPool:
     """Sync transport: one `http.client` connection per concurrent caller, kept alive."""
 
-    def __init__(self, base_url: str, token: str | None, *, timeout: float, size: int) -> None:
-        self._target = _Target(base_url, token, timeout)
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout: float,
+        size: int,
+        observe: Observer | None = None,
+    ) -> None:
+        self._target = _Target(base_url, token, timeout, observe)
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
@@ -88,47 +141,57 @@ class HttpPool:
         return http.client.HTTPConnection(t.host, t.port, timeout=t.timeout)
 
     def _take(self) -> tuple[http.client.HTTPConnection, bool]:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop(), True
-        return self._new(), False
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return self._new(), False
+                connection = self._idle.pop()
+            if not _closed_while_idle(connection):
+                return connection, True
+            connection.close()
 
     def _give(self, connection: http.client.HTTPConnection) -> None:
         with self._lock:
             self._idle.append(connection)
 
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
+        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice."""
         t = self._target
         if not self._slots.acquire(timeout=t.timeout):
             raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s")
         try:
-            return self._post(t.payload(body))
+            return self._post(t.payload(body), idempotent)
         finally:
             self._slots.release()
 
-    def _post(self, payload: bytes) -> dict[str, Any]:
+    def _post(self, payload: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
         for attempt in (1, 2):
             connection, reused = self._take()
+            if not reused:
+                _connect(connection, t)
+            t.count()
             try:
                 connection.request("POST", PIPELINE, body=payload, headers=t.headers)
                 response = connection.getresponse()
                 text = response.read()
             except TimeoutError:
                 connection.close()
-                raise Timeout(f"{t.where} did not answer within {t.timeout:g} s") from None
+                problem = f"{t.where} did not answer within {t.timeout:g} s"
+                raise Timeout(t.lost(problem, idempotent=idempotent)) from None
             except _STALE as exc:
                 connection.close()
-                # Most often a kept-alive connection the server closed while idle, before it
-                # read this request: sent once more on a new connection. (A server dying
-                # after running it would look the same; its retry then fails as Unavailable,
-                # or as a unique violation for an insert that did land.)
-                if reused and attempt == 1:
+                # A kept-alive connection closed in the instant between the check and the
+                # request, or a server that died while running it: a read is sent once
+                # more on a new connection, a write is not (it may have been applied).
+                if reused and attempt == 1 and idempotent:
                     continue
-                raise Unavailable(f"{t.where} closed the connection: {exc}") from None
+                problem = f"{t.where} closed the connection: {exc}"
+                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
             except OSError as exc:
                 connection.close()
-                raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
+                problem = f"lost the connection to {t.where}: {exc.strerror or exc}"
+                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
             if response.will_close:
                 connection.close()
             else:
@@ -150,8 +213,16 @@ class _Closed(Exception):
 class AsyncHttpPool:
     """Async transport: the same, on asyncio streams; a wait never blocks the loop."""
 
-    def __init__(self, base_url: str, token: str | None, *, timeout: float, size: int) -> None:
-        self._target = _Target(base_url, token, timeout)
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout: float,
+        size: int,
+        observe: Observer | None = None,
+    ) -> None:
+        self._target = _Target(base_url, token, timeout, observe)
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(size)
         t = self._target
@@ -167,31 +238,49 @@ class AsyncHttpPool:
         return self._target.sent
 
     async def _new(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Open a new connection: nothing has been sent yet, whatever goes wrong here."""
         t = self._target
         context = ssl.create_default_context() if t.https else None
-        return await asyncio.open_connection(
-            t.host, t.port, ssl=context, server_hostname=t.host if t.https else None
-        )
+        try:
+            async with asyncio.timeout(t.timeout):
+                return await asyncio.open_connection(
+                    t.host, t.port, ssl=context, server_hostname=t.host if t.https else None
+                )
+        except TimeoutError:
+            raise Timeout(f"could not connect to {t.where} within {t.timeout:g} s") from None
+        except OSError as exc:
+            raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
 
-    async def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    async def post(self, body: dict[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
+        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice."""
         t = self._target
         try:
             await asyncio.wait_for(self._slots.acquire(), t.timeout)
         except TimeoutError:
             raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s") from None
         try:
-            return await self._post(t.payload(body))
+            return await self._post(t.payload(body), idempotent)
         finally:
             self._slots.release()
 
-    async def _post(self, payload: bytes) -> dict[str, Any]:
+    def _take_idle(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        """A kept-alive connection the server has not closed, if there is one."""
+        while self._idle:
+            reader, writer = self._idle.pop()
+            if not (reader.at_eof() or writer.is_closing()):
+                return reader, writer
+            writer.close()
+        return None
+
+    async def _post(self, payload: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
         request = self._head + b"%d\r\n\r\n" % len(payload) + payload
         for attempt in (1, 2):
-            reused = bool(self._idle)
+            idle = self._take_idle()
+            reader, writer = idle if idle is not None else await self._new()
+            t.count()
             try:
                 async with asyncio.timeout(t.timeout):
-                    reader, writer = self._idle.pop() if reused else await self._new()
                     try:
                         writer.write(request)
                         status, text, keep = await _response(reader)
@@ -199,13 +288,16 @@ class AsyncHttpPool:
                         writer.close()
                         raise
             except TimeoutError:
-                raise Timeout(f"{t.where} did not answer within {t.timeout:g} s") from None
+                problem = f"{t.where} did not answer within {t.timeout:g} s"
+                raise Timeout(t.lost(problem, idempotent=idempotent)) from None
             except (_Closed, ConnectionResetError, BrokenPipeError) as exc:
-                if reused and attempt == 1:
-                    continue  # a kept-alive connection the server closed while idle
-                raise Unavailable(f"{t.where} closed the connection: {exc}") from None
+                if idle is not None and attempt == 1 and idempotent:
+                    continue  # see HttpPool._post
+                problem = f"{t.where} closed the connection: {exc}"
+                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
             except OSError as exc:
-                raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
+                problem = f"lost the connection to {t.where}: {exc.strerror or exc}"
+                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
             if keep:
                 self._idle.append((reader, writer))
             else:

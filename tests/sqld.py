@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -66,9 +67,16 @@ def sqld_binary() -> Path:
 
 
 class Sqld:
-    """One sqld process serving one database folder on a loopback port."""
+    """One sqld process serving one database folder on a loopback port.
 
-    def __init__(self, folder: Path, *, auth: bool) -> None:
+    `grpc=True` makes it a primary that replicas can follow (its inter-node port is
+    `grpc_port`); `primary=` makes it a read replica of that primary: it replicates the
+    primary's log and forwards writes to it, and accepts the primary's tokens.
+    """
+
+    def __init__(
+        self, folder: Path, *, auth: bool, grpc: bool = False, primary: Sqld | None = None
+    ) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -76,7 +84,13 @@ class Sqld:
         self.process: subprocess.Popen[bytes] | None = None
         self._key: Ed25519PrivateKey | None = None
         self.key_file: Path | None = None
-        if auth:
+        self.grpc_port = free_port() if grpc else None
+        self.primary = primary
+        if primary is not None:
+            if primary.grpc_port is None:
+                raise RuntimeError("a replica needs a primary started with grpc=True")
+            self._key, self.key_file = primary._key, primary.key_file
+        elif auth:
             self._key = Ed25519PrivateKey.generate()
             self.key_file = folder / "jwt-public.pem"
             self.key_file.write_bytes(
@@ -116,6 +130,10 @@ class Sqld:
         ]
         if self.key_file is not None:
             command += ["--auth-jwt-key-file", str(self.key_file)]
+        if self.grpc_port is not None:
+            command += ["--grpc-listen-addr", f"127.0.0.1:{self.grpc_port}"]
+        if self.primary is not None:
+            command += ["--primary-grpc-url", f"http://127.0.0.1:{self.primary.grpc_port}"]
         log = (self.folder / "sqld.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=self.folder)
         deadline = time.monotonic() + 20
@@ -129,6 +147,22 @@ class Sqld:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"sqld did not start: see {self.folder / 'sqld.log'}")
             time.sleep(0.05)
+
+    def pause(self) -> None:
+        """SIGSTOP: the server neither answers nor (a replica) follows its primary."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        """SIGKILL: the server dies at once, as in a crash (nothing is shut down cleanly)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
 
     def stop(self) -> None:
         """Stop the server; if it lingers on open connections, kill it (as a crash would)."""

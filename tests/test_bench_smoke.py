@@ -19,7 +19,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, tracking, syncing, migrating, generation = data["reports"]
+    workloads, by_mode, tracking, syncing, migrating, generation, cluster = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -64,5 +64,32 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "design schema",
         "20 tables × 15 columns",
     }
+    pairs = {
+        f["contender"]: f["median"]
+        for f in cluster["figures"]
+        if f["workload"] == "create then find_by_id: misses per 100"
+    }
+    assert set(pairs) == {
+        "primary only",
+        "replica, eventual",
+        "replica, session (positions)",
+        "replica, reads on the primary after a write",
+        "primary URL + read replica, session",
+        "replica, one Hrana stream",
+    }
+    for reads_own_writes in (
+        "primary only",
+        "replica, session (positions)",
+        "replica, reads on the primary after a write",
+        "primary URL + read replica, session",
+    ):
+        assert pairs[reads_own_writes] == 0, reads_own_writes
+    assert {f["workload"] for f in cluster["figures"]} >= {
+        "find_by_id",
+        "create then find_by_id",
+        "replication lag, median",
+        "replication lag, max",
+    }
+    assert all(f["median"] > 0 for f in cluster["figures"] if "misses" not in f["workload"])
     assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
     assert "| find_by_id |" in result.stdout

@@ -5,14 +5,17 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from collections.abc import Sequence
+from typing import Literal, TypeAlias
 
 from golden_all_types.tables import SCHEMA
 from libsqlkit import (
     AsyncDatabase,
+    Consistency,
     Database,
     LocalDriverName,
     SyncMode,
+    UsageBudget,
     app_database_url,
     connect,
     connect_async,
@@ -43,6 +46,9 @@ def create_db_client(
     busy_timeout_ms: int = 5000,
     wal: bool = True,
     pool_size: int = 8,
+    read_url: str | Sequence[str] | None = None,
+    consistency: Consistency | None = None,
+    usage_budget: UsageBudget | Literal["free"] | None = None,
 ) -> DbClient:
     """Open the database; arguments override the environment.
 
@@ -57,7 +63,14 @@ def create_db_client(
     - `driver`: the local driver, sqlite3 (default) or libsql;
     - `timeout`: the bound, in seconds, of every remote call;
     - `pool_size`: reader connections of a local file (they read in parallel with the
-      one writer), or kept-alive HTTP connections (concurrent calls) to a server.
+      one writer), or kept-alive HTTP connections (concurrent calls) to a server;
+    - a remote client reads its own writes (`consistency`, `TURSO_CONSISTENCY`:
+      `session` by default, `eventual`, `primary`), also through a replica that forwards
+      writes; `read_url` (`TURSO_READ_URL`, comma-separated) names read replicas of a
+      remote `url` (reads go there, writes and transactions to `url`);
+    - `usage_budget` (`TURSO_USAGE_BUDGET`): `"free"` (Turso's free tier) or a
+      `UsageBudget`; `db.usage()` reports rows read and written and bytes stored, and a
+      warning is logged near the budget.
 
     The client is safe to share between threads; a transaction belongs to the thread or
     task that opened it.
@@ -74,6 +87,9 @@ def create_db_client(
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
         pool_size=pool_size,
+        read_url=read_url,
+        consistency=consistency,
+        usage_budget=usage_budget,
     )
 
 
@@ -89,6 +105,9 @@ def create_async_db_client(
     busy_timeout_ms: int = 5000,
     wal: bool = True,
     pool_size: int = 8,
+    read_url: str | Sequence[str] | None = None,
+    consistency: Consistency | None = None,
+    usage_budget: UsageBudget | Literal["free"] | None = None,
 ) -> AsyncDbClient:
     """The asyncio client: the same arguments and environment as `create_db_client`.
 
@@ -109,4 +128,7 @@ def create_async_db_client(
         busy_timeout_ms=busy_timeout_ms,
         wal=wal,
         pool_size=pool_size,
+        read_url=read_url,
+        consistency=consistency,
+        usage_budget=usage_budget,
     )
