@@ -7,9 +7,11 @@ interleaved rounds; each figure is the median per operation over the rounds.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -29,7 +31,11 @@ from libsqlkit import LocalDriverName, and_, codecs, select
 
 SEED_ROWS = 10_000
 CREATE_MANY = "create_many (per row, one transaction)"
-NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
+ROOT = Path(__file__).parent.parent
+NODE_PROJECT = ROOT / "tests" / "drizzle"
+# The last commit before the concurrency rework (issue 12): its sync repository is the
+# speed that rework must keep (within 1.05x, measured in the same run).
+BEFORE_CONCURRENCY = "1fc5b97"
 USERS = 100
 COLUMNS = (
     "id, type, user_id, status, input_payload, output_payload, error_log, retry_count, "
@@ -145,6 +151,48 @@ class Drizzle:
         result = subprocess.run(
             [node, "bench.js", str(path), self.driver, json.dumps(ops)],
             cwd=NODE_PROJECT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.name} failed: {result.stderr[-2000:]}")
+        seconds: dict[str, float] = json.loads(result.stdout)
+        return seconds
+
+
+class Before:
+    """`Repositories("sqlite3")` on the runtime and generated code of an earlier commit,
+    in a process of its own (bench/before.py): what "today's" speed was, measured in the
+    same run. Its tree is extracted from git once per run."""
+
+    def __init__(self, commit: str, label: str) -> None:
+        self.commit = commit
+        self.name = f"generated repository (sqlite3), {label}"
+        self._tree: Path | None = None
+
+    def _extract(self, scratch: Path) -> Path:
+        if self._tree is None:
+            tree = scratch / f"before-{self.commit}"
+            tree.mkdir()
+            archive = subprocess.run(
+                ["git", "archive", self.commit, "libsqlkit", "generated"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+            self._tree = tree
+        return self._tree
+
+    def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
+        tree = self._extract(path.parent)
+        ids_file = path.parent / "ids.json"
+        ids_file.write_text(json.dumps(ids), encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.before", str(path), str(ids_file), json.dumps(ops)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])},
             capture_output=True,
             text=True,
             check=False,
@@ -349,6 +397,7 @@ def default_contenders() -> list[Contender]:
         RawSqlite(),
         RawSqlitePydantic(),
         Repositories("sqlite3"),
+        Before(BEFORE_CONCURRENCY, "before the concurrency rework"),
         Repositories("libsql"),
         QueryBuilder(),
         SqlAlchemyOrm(),
