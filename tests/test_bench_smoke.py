@@ -19,7 +19,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, tracking, syncing, migrating, generation, cluster = data["reports"]
+    workloads, by_mode, tracking, syncing, migrating, generation, cluster, http = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -29,12 +29,19 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "raw sqlite3 (tuples)",
         "raw sqlite3 + pydantic",
         "generated repository (sqlite3)",
+        "generated repository (sqlite3), before the concurrency rework",
         "generated repository (libsql)",
         "query builder (sqlite3)",
         "SQLAlchemy 2 ORM",
         "SQLAlchemy 2 Core",
         "Drizzle + better-sqlite3 (Node)",
         "Drizzle + libsql (Node)",
+    }
+    assert {f["contender"] for f in http["figures"]} == {
+        "sync, runtime (http.client)",
+        "sync, httpx",
+        "async, runtime (asyncio streams)",
+        "async, httpx",
     }
     names = {f["workload"] for f in workloads["figures"]}
     assert {

@@ -200,13 +200,13 @@ class SchemaChanges(RuleBasedStateMachine):
         if name is None:
             return
         column = self.tables[table]["columns"][name]
-        rows = len(self.rows[table])
+        stored = len(self.rows[table])
         # The reverse re-adds the column with its default for every row (values are gone):
         # NOT NULL without a default cannot be re-added to rows (the migrator says so),
         # and one default for several rows breaks a unique index.
-        if rows and column.get("not_null") and "default" not in column:
+        if stored and column.get("not_null") and "default" not in column:
             return
-        if column.get("unique") and "default" in column and rows > 1:
+        if column.get("unique") and "default" in column and stored > 1:
             return
         tables = copy.deepcopy(self.tables)
         del tables[table]["columns"][name]
