@@ -6,9 +6,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from generated.client import DbClient, create_db_client
+from generated.client import AsyncDbClient, DbClient, create_async_db_client, create_db_client
 from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
-from generated.repositories import UserSettingsRepository, WorkflowRepository
+from generated.repositories import (
+    AsyncWorkflowRepository,
+    UserSettingsRepository,
+    WorkflowRepository,
+)
 from generated.tables import SyncMetadataTable, UserSettingsTable, WorkflowsTable, workflows
 from libsqlkit import (
     Column,
@@ -129,3 +133,24 @@ if __name__ == "__main__":
     with create_db_client("file::memory:") as client:
         client.create_schema()
         print(run(client))
+
+
+async def serve(db: AsyncDbClient) -> list[str]:
+    """The async API: the same surface, awaited, with the same types."""
+    repo = AsyncWorkflowRepository(db)
+    async with db.transaction():
+        created: Workflow = await repo.create(NewWorkflow(type="summarize", user_id="u1"))
+        found: Workflow | None = await repo.find_by_id(created.id)
+        changed: Workflow | None = await repo.update_status(created.id, "COMPLETED")
+    mine: list[Workflow] = await repo.find_by_user_id("u1")
+    rows: list[Workflow] = await select(workflows).where(workflows.user_id == "u1").all(db)
+    first: Workflow | None = await select(workflows).first(db)
+    deleted: bool = await repo.soft_delete(created.id)
+    report: SyncReport = await db.sync()
+    print(found, changed, first, deleted, report.pushed)
+    return [w.id for w in [*mine, *rows]]
+
+
+async def open_async() -> None:
+    async with create_async_db_client("file:./data/app.db") as db:
+        await serve(db)
