@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from libsqlkit._batch_decode import BatchDecoder
 from libsqlkit._errors import DecodeError, InvalidValue
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._schema import Column, Table, located
@@ -23,6 +24,7 @@ __all__ = [
     "column_names",
     "insert_labels",
     "insert_params",
+    "row_by_row",
     "rows_to_models",
     "update_values",
 ]
@@ -81,13 +83,47 @@ def _plan(table: Table) -> _RowPlan:
     return cached
 
 
-def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
-    """Decode stored values (codecs) and validate each row as the select model.
+_JSON_CODECS = frozenset({"json", "json_blob"})
+_BATCHES: dict[tuple[int, int], tuple[Table, BatchDecoder | None]] = {}
+_UNDECODABLE = (ValueError, TypeError, ArithmeticError, RecursionError)
 
-    The hot path of every read: locals instead of attribute lookups on purpose. A value
-    that does not decode (written by another tool) raises DecodeError naming the table,
-    column and key, never the codec's or pydantic's own error.
+
+def _batch(table: Table, model: type[SelectModel]) -> BatchDecoder | None:
+    key = (id(table), id(model))
+    cached = _BATCHES.get(key)
+    if cached is None:
+        plan = _plan(table)
+        json_columns = frozenset(c.name for c in table.columns if c.codec.name in _JSON_CODECS)
+        try:
+            batch: BatchDecoder | None = BatchDecoder(
+                model, plan.names, plan.decoders, json_columns
+            )
+        except (TypeError, KeyError):
+            batch = None  # a model unlike the generated ones: row by row
+        cached = _BATCHES[key] = (table, batch)
+    return cached[1]
+
+
+def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
+    """Decode stored values (codecs) and validate the rows as the select model.
+
+    The hot path of every read: the whole result set at once in pydantic-core
+    (`_batch_decode`), and row by row when that fails, which either reads the rows or
+    raises DecodeError naming the table, column and key of the value that does not
+    decode, never the codec's or pydantic's own error.
     """
+    rows = rows if isinstance(rows, list) else list(rows)
+    batch = _batch(table, model)
+    if batch is not None:
+        try:
+            return batch.decode(rows)
+        except _UNDECODABLE:
+            pass  # row by row below: it reads them, or names the value
+    return row_by_row(table, model, rows)
+
+
+def row_by_row(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
+    """Each row decoded by its codecs, then validated by the model on its own."""
     plan = _plan(table)
     names, decoders = plan.names, plan.decoders
     validate = model.__pydantic_validator__.validate_python
@@ -103,7 +139,7 @@ def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) 
             index = -1
             # Every generated SELECT lists all columns in order: lengths always match.
             models.append(validate(dict(zip(names, values, strict=False))))
-        except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        except _UNDECODABLE as exc:
             raise _undecodable(plan, row, index, exc) from exc
     return models
 
