@@ -76,6 +76,19 @@ def _model(table: TableIR, title: str, base: str, description: str, *, kind: str
     }
 
 
+def _payload(schema: Any) -> Any:
+    """A JSON payload's schema with every object a `PayloadModel`, which refuses NaN and
+    infinity like the row models (JSON has neither: they would be written as null)."""
+    if isinstance(schema, list):
+        return [_payload(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copied = {key: _payload(value) for key, value in schema.items()}
+    if copied.get("type") == "object":
+        copied["customBasePath"] = f"{RUNTIME}.PayloadModel"
+    return copied
+
+
 def models_document(schema: SchemaIR) -> dict[str, Any]:
     components: dict[str, Any] = {}
     for table in schema.tables:
@@ -103,7 +116,7 @@ def models_document(schema: SchemaIR) -> dict[str, Any]:
         )
         for column in table.columns:
             if column.json_model is not None and column.json_schema is not None:
-                nested = dict(column.json_schema)
+                nested = _payload(column.json_schema)
                 nested.setdefault("title", column.json_model)
                 nested.setdefault("description", f"The JSON stored in {table.name}.{column.name}.")
                 components[column.json_model] = nested

@@ -25,6 +25,7 @@ from libsqlkit import (
     AsyncRepository,
     AsyncSoftDeleteRepository,
     InsertModel,
+    PayloadModel,
     Repository,
     SelectModel,
     SoftDeleteRepository,
@@ -53,7 +54,7 @@ REPOSITORY_BASES: tuple[type, ...] = (
     AsyncSoftDeleteRepository,
 )
 TABLE_BASES: tuple[type, ...] = (TableRef,)
-MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, BaseModel)
+MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, PayloadModel, BaseModel)
 
 
 # The names generated modules use that schema.yaml does not give: name -> module.

@@ -30,7 +30,7 @@ from libsqlkit._errors import (
     WouldBlock,
 )
 from libsqlkit._expr import Condition, Expr, and_, count, exists, max_, min_, not_, or_, sum_
-from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._models import InsertModel, PayloadModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement
 from libsqlkit._query import QueryError, TableRef, delete, insert, select, sql, update
 from libsqlkit._repository import (
@@ -72,6 +72,7 @@ __all__ = [
     "LibsqlKitError",
     "LocalDriverName",
     "NotNullViolation",
+    "PayloadModel",
     "Plan",
     "QueryError",
     "Repository",

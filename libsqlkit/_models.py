@@ -14,7 +14,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from typing_extensions import dataclass_transform
 
-__all__ = ["InsertModel", "SelectModel", "UpdateModel"]
+__all__ = ["InsertModel", "PayloadModel", "SelectModel", "UpdateModel"]
 
 
 @dataclass_transform(
@@ -36,3 +36,9 @@ class UpdateModel(BaseModel):
     """Changes to a row: only the fields that are set are written."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=True)
+
+
+class PayloadModel(BaseModel):
+    """A JSON payload typed by a column's `json_schema` (and each object inside it)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)

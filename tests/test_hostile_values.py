@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from golden_all_types.client import DbClient, create_db_client
-from golden_all_types.models import NewProject
+from golden_all_types.models import NewProject, NewTask, TaskSpec, TaskSpecOptions
 from golden_all_types.repositories import ProjectRepository
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -309,3 +309,14 @@ def test_a_local_infinity_written_by_sqlite3_reads_as_a_decode_error(tmp_path: P
         assert caught.value.key == project.id
         raw = ProjectRepository(db).get_raw(project.id)
         assert raw is not None and raw["ratio"] == math.inf
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_typed_payloads_refuse_nan_and_infinity_like_the_rows(value: float) -> None:
+    """JSON has neither: a typed payload would have stored null in its place."""
+    with pytest.raises(ValidationError, match="finite"):
+        TaskSpec(prompt="x", options=TaskSpecOptions(temperature=value))
+    with pytest.raises(ValidationError, match="finite"):
+        NewTask.model_validate(
+            {"project_id": 1, "spec": {"prompt": "x", "options": {"temperature": value}}}
+        )

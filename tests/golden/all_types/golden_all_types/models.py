@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, ConfigDict, Field, JsonValue
 
-from libsqlkit import InsertModel, SelectModel, UpdateModel
+from libsqlkit import InsertModel, PayloadModel, SelectModel, UpdateModel
 
 
 class Project(SelectModel):
@@ -84,11 +84,11 @@ class ProjectUpdate(UpdateModel):
     revision: int | None = None
 
 
-class TaskSpecOptions(BaseModel):
+class TaskSpecOptions(PayloadModel):
     temperature: float | None = None
 
 
-class TaskSpec(BaseModel):
+class TaskSpec(PayloadModel):
     """
     The JSON stored in tasks.spec.
     """
