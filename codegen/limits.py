@@ -4,7 +4,7 @@ Read from the sqlite3 module the generator runs with, and capped at what libSQL 
 with, since the same generated code also runs on libsql-experimental and on sqld: both
 use SQLite's default compile-time limits (2000 columns, 32766 variables), while some
 system SQLite builds raise the variable limit (Debian's: 250000).
-`tests/test_schema_limits.py` checks these numbers against libsql-experimental and sqld.
+`tests/test_schema_hardening.py` checks these numbers against libsql-experimental and sqld.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import sqlite3
 from dataclasses import dataclass
 from functools import cache
 
+from libsqlkit._limits import MAX_COLUMN, MAX_VARIABLE_NUMBER
+
 __all__ = ["LIBSQL_MAX_COLUMN", "LIBSQL_MAX_VARIABLE_NUMBER", "Limits", "sqlite_limits"]
 
-LIBSQL_MAX_COLUMN = 2000  # SQLITE_MAX_COLUMN in libSQL's build
-LIBSQL_MAX_VARIABLE_NUMBER = 32766  # SQLITE_MAX_VARIABLE_NUMBER in libSQL's build
+LIBSQL_MAX_COLUMN = MAX_COLUMN
+LIBSQL_MAX_VARIABLE_NUMBER = MAX_VARIABLE_NUMBER
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ UPDATE's SET list, joined from pre-rendered fragments once per set of changed co
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from libsqlkit._database import Database
 from libsqlkit._errors import InvalidValue
+from libsqlkit._limits import MAX_VARIABLE_NUMBER
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement
 from libsqlkit._rows import (
@@ -88,6 +90,20 @@ def fetch_all(table: Table, model: type[M], sql: str, params: Sequence[Any]) -> 
     """Every row of a statement as models (a declared `select: many`)."""
     statement = Statement(sql, params, table.name)
     return Plan((statement,), _decoders(table, model).every, write=False)
+
+
+# Rows per multi-row INSERT: past a few hundred, a longer statement saves nothing more.
+MULTI_ROW_INSERT = 500
+
+
+@functools.lru_cache(maxsize=256)
+def multi_row_insert(insert: str, rows: int, *, returning: bool) -> str:
+    """A table's one-row INSERT (as generated: `... VALUES (...) RETURNING ...`) made to
+    insert `rows` rows, with or without its RETURNING."""
+    head, _, rest = insert.partition(" VALUES ")
+    values, _, columns = rest.partition(" RETURNING ")
+    text = f"{head} VALUES {', '.join([values] * rows)}"
+    return f"{text} RETURNING {columns}" if returning else text
 
 
 def _count(results: list[list[Row]]) -> int:
@@ -169,20 +185,30 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
         return Plan((statement,), _decoders(self.table, self.select_model).first, write=True)
 
     def _plan_create_many(self, rows: Iterable[InsertT], *, returning: bool) -> Plan[Any]:
-        """All rows or none: with `returning`, one INSERT ... RETURNING per row in one
-        atomic batch; without, one executemany."""
+        """All rows or none, in one transaction (one round trip remotely): multi-row
+        INSERTs, as many rows each as the parameter limit allows, so the statement has
+        at most two shapes (full chunks and the rest) and each is prepared once. Every
+        row is validated and encoded before any SQL runs."""
+        labels = insert_labels(self.table)
+        params = [self._insert(row, self.table.sql.insert).params for row in rows]
+        per_chunk = max(1, min(MULTI_ROW_INSERT, MAX_VARIABLE_NUMBER // max(1, len(labels))))
+        statements = tuple(
+            Statement(
+                multi_row_insert(self.table.sql.insert, len(chunk), returning=returning),
+                [value for row in chunk for value in row],
+                self.table.name,
+                labels * len(chunk),
+            )
+            for chunk in (params[i : i + per_chunk] for i in range(0, len(params), per_chunk))
+        )
         if returning:
-            statements = tuple(self._insert(row, self.table.sql.insert) for row in rows)
             decoders = _decoders(self.table, self.select_model)
             return Plan(
                 statements,
                 lambda results: decoders.every([[r for rows in results for r in rows]]),
                 write=True,
             )
-        insert = self.table.sql.insert.partition(" RETURNING ")[0]
-        params = [self._insert(row, insert).params for row in rows]
-        statement = Statement(insert, (), self.table.name, insert_labels(self.table), rows=params)
-        return Plan((statement,), lambda _: len(params), write=True)
+        return Plan(statements, lambda _: len(params), write=True)
 
     def _changes_sql(self, names: tuple[str, ...]) -> str:
         """The UPDATE for this set of columns, joined from pre-rendered fragments once."""

@@ -247,3 +247,19 @@ def test_text_with_nul_characters(db: DbClient, workflows: WorkflowRepository) -
         with pytest.raises(DatabaseError, match="NUL character"):
             workflows.create(NewWorkflow(type="a\x00b", user_id="u"))
         assert _count(db, "workflows") == 0
+
+
+def test_create_many_in_multi_row_chunks_keeps_order_and_all_or_nothing(
+    workflows: WorkflowRepository,
+) -> None:
+    """1,201 rows travel as multi-row INSERTs (500 rows each at most): returned in the
+    order given, and a bad row in the last chunk leaves none of them."""
+    rows = [NewWorkflow(id=f"w{i:05d}", type="t", user_id=f"u{i % 7}") for i in range(1201)]
+    stored = workflows.create_many(rows, returning=True)
+    assert [w.id for w in stored] == [row.id for row in rows]
+    assert workflows.count() == 1201
+    again = [NewWorkflow(id=f"x{i:05d}", type="t", user_id="u") for i in range(1100)]
+    again.append(NewWorkflow(id="w00000", type="t", user_id="u"))  # a duplicate key, last
+    with pytest.raises(UniqueViolation):
+        workflows.create_many(again)
+    assert workflows.count() == 1201
