@@ -8,7 +8,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import cluster, generation, migrations, remote, sync, transports, workloads
+from bench import (
+    cluster,
+    generation,
+    migrations,
+    remote,
+    streaming,
+    sync,
+    transports,
+    workloads,
+)
 from bench.harness import machine, save
 
 RESULTS = Path(__file__).parent / "results"
@@ -28,6 +37,7 @@ def main() -> None:
         generation.run(min(args.rounds, 3), args.quick),
         cluster.run(min(args.rounds, 3), args.quick),
         transports.run(min(args.rounds, 3), args.quick),
+        streaming.run(min(args.rounds, 2), args.quick),
     ]
     print(save(reports, args.out, f"Measured on {machine()}.\n"))
 

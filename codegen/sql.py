@@ -56,6 +56,7 @@ def table_sql(table: TableIR) -> dict[str, str | dict[str, str] | None]:
         "insert": f"INSERT INTO {name} ({cols}) VALUES ({values}) RETURNING {cols}",
         "select_by_key": f"SELECT {cols} FROM {name} WHERE {key} = ?{_alive(table, ' AND ')}",
         "select_page": f"SELECT {cols} FROM {name}{_alive(table, ' WHERE ')} ORDER BY {key} LIMIT ? OFFSET ?",
+        "select_after": f"SELECT {cols} FROM {name} WHERE {key} > ?{_alive(table, ' AND ')} ORDER BY {key} LIMIT ?",
         "count": f"SELECT count(*) FROM {name}{_alive(table, ' WHERE ')}",
         "delete": f"DELETE FROM {name} WHERE {key} = ? RETURNING {key}",
         "update_prefix": f"UPDATE {name} SET ",
@@ -76,6 +77,7 @@ def table_sql(table: TableIR) -> dict[str, str | dict[str, str] | None]:
             ),
             select_by_key_all=f"SELECT {cols} FROM {name} WHERE {key} = ?",
             select_page_all=f"SELECT {cols} FROM {name} ORDER BY {key} LIMIT ? OFFSET ?",
+            select_after_all=f"SELECT {cols} FROM {name} WHERE {key} > ? ORDER BY {key} LIMIT ?",
             count_all=f"SELECT count(*) FROM {name}",
         )
     return sql

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from contextvars import Token
 from typing import Any, Protocol, TypeVar
 
@@ -25,7 +25,7 @@ from libsqlkit._database import (
 )
 from libsqlkit._drivers import DriverError, DriverName
 from libsqlkit._errors import ConfigurationError
-from libsqlkit._plan import Plan, Statement, is_write, rows_plan
+from libsqlkit._plan import Plan, Scan, Statement, all_rows, is_write, rows_plan
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
 from libsqlkit._sync_report import SyncReport
@@ -150,6 +150,30 @@ class AsyncDatabase(Shell):
         except DriverError as exc:
             raise self._translate(exc, statements) from exc
         return plan.decode(found)
+
+    async def iter(self, scan: Scan[R]) -> AsyncGenerator[R]:
+        """`Database.iter`: a local file's chunks fetched on its reader's own thread."""
+        stream: Callable[[Statement, int], AsyncGenerator[list[Row]]] | None = getattr(
+            self._engine, "stream", None
+        )
+        if stream is not None and self._current() is None:
+            check_statements((scan.whole,))
+            async with contextlib.aclosing(stream(scan.whole, scan.size)) as chunks:
+                while True:
+                    try:
+                        rows = await anext(chunks, None)
+                    except DriverError as exc:
+                        raise self._translate(exc, (scan.whole,)) from exc
+                    if rows is None:
+                        return
+                    for result in scan.decode(rows):
+                        yield result
+        page: Statement | None = scan.first
+        while page is not None:
+            rows = await self.run(Plan((page,), all_rows, write=False))
+            for result in scan.decode(rows):
+                yield result
+            page = scan.next_page(rows) if rows else None
 
     async def execute(
         self,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from contextvars import ContextVar, Token
 from typing import Any, Protocol, TypeVar
 
 from libsqlkit._drivers import DriverError, DriverName
 from libsqlkit._errors import ConfigurationError, DatabaseError, SchemaStateError, driver_failure
-from libsqlkit._plan import Plan, Statement, is_write, rows_plan
+from libsqlkit._plan import Plan, Scan, Statement, all_rows, is_write, rows_plan
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
 from libsqlkit._sync_report import SyncReport
@@ -275,6 +275,30 @@ class Database(Shell):
         except DriverError as exc:
             raise self._translate(exc, statements) from exc
         return plan.decode(found)
+
+    def iter(self, scan: Scan[R]) -> Generator[R]:
+        """A scan's results a chunk at a time (what `iter_many` and `.iter()` run): on a
+        local file one cursor over one snapshot, holding a reader while the caller
+        iterates; remotely, on a replica or inside the caller's transaction, keyset pages."""
+        stream: Callable[[Statement, int], Generator[list[Row]]] | None = getattr(
+            self._engine, "stream", None
+        )
+        if stream is not None and self._current() is None:
+            check_statements((scan.whole,))
+            with closing(stream(scan.whole, scan.size)) as chunks:
+                while True:
+                    try:
+                        rows = next(chunks, None)
+                    except DriverError as exc:
+                        raise self._translate(exc, (scan.whole,)) from exc
+                    if rows is None:
+                        return
+                    yield from scan.decode(rows)
+        page: Statement | None = scan.first
+        while page is not None:
+            rows = self.run(Plan((page,), all_rows, write=False))
+            yield from scan.decode(rows)
+            page = scan.next_page(rows) if rows else None
 
     def execute(
         self,

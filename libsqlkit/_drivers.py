@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from libsqlkit._errors import AuthError, DatabaseError, Timeout, Unavailable
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
@@ -20,6 +20,7 @@ from libsqlkit._rows import Row
 
 __all__ = [
     "MEMORY",
+    "Cursor",
     "DriverError",
     "DriverName",
     "LibsqlConnection",
@@ -53,6 +54,14 @@ class DriverError(DatabaseError):
         self.retryable = retryable
 
 
+class Cursor(Protocol):
+    """An open query: closed when done, or its connection keeps its read snapshot."""
+
+    def fetchmany(self, size: int) -> list[Row]: ...
+
+    def close(self) -> None: ...
+
+
 class LocalConnection:
     """One connection to a local file: statements, transactions, foreign keys."""
 
@@ -64,6 +73,10 @@ class LocalConnection:
             self.execute(sql, params)
 
     def close(self) -> None:
+        raise NotImplementedError
+
+    def cursor(self, sql: str, params: Sequence[Any]) -> Cursor:
+        """A query's rows, to fetch a chunk at a time (large results in bounded memory)."""
         raise NotImplementedError
 
     def run(self, statements: Sequence[Statement]) -> list[list[Row]]:
@@ -135,8 +148,28 @@ class Sqlite3Connection(LocalConnection):
         except sqlite3.Error as exc:
             raise DriverError(str(exc), integrity=False) from None
 
+    def cursor(self, sql: str, params: Sequence[Any]) -> Cursor:
+        try:
+            return _Sqlite3Cursor(self._conn.execute(sql, params))
+        except sqlite3.Error as exc:
+            raise DriverError(str(exc), integrity=False) from None
+
     def close(self) -> None:
         self._conn.close()
+
+
+class _Sqlite3Cursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def fetchmany(self, size: int) -> list[Row]:
+        try:
+            return self._cursor.fetchmany(size)
+        except sqlite3.Error as exc:
+            raise DriverError(str(exc), integrity=False) from None
+
+    def close(self) -> None:
+        self._cursor.close()
 
 
 NUL_TEXT = (
@@ -205,8 +238,30 @@ class LibsqlConnection(LocalConnection):
             raise libsql_error(str(exc)) from None
         return rows
 
+    def cursor(self, sql: str, params: Sequence[Any]) -> Cursor:
+        statement, bound = _bind_libsql(sql, params)
+        try:
+            return _LibsqlCursor(self._conn.execute(statement, bound))
+        except ValueError as exc:
+            raise libsql_error(str(exc)) from None
+
     def close(self) -> None:
         self._conn.close()
+
+
+class _LibsqlCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def fetchmany(self, size: int) -> list[Row]:
+        try:
+            rows: list[Row] = self._cursor.fetchmany(size)
+        except ValueError as exc:
+            raise libsql_error(str(exc)) from None
+        return rows
+
+    def close(self) -> None:
+        self._cursor.close()
 
 
 def import_libsql() -> Any:

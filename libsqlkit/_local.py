@@ -14,7 +14,7 @@ import asyncio
 import functools
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Sequence
 from typing import Any, TypeVar
 
 from libsqlkit._drivers import (
@@ -35,6 +35,11 @@ __all__ = ["AsyncLocalEngine", "AsyncLocalSession", "LocalEngine", "LocalSession
 T = TypeVar("T")
 Results = list[list[Row]]
 _READ_ONLY = "attempt to write a readonly database"
+
+
+def _chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _waited_too_long(seconds: float) -> Busy:
@@ -159,6 +164,23 @@ class LocalEngine:
         finally:
             self._give(reader)
         return self.write(statements)  # a query that writes after all (a CTE's INSERT)
+
+    def stream(self, statement: Statement, size: int) -> Generator[list[Row]]:
+        """A query's rows a chunk at a time, on a reader of its own for as long as the
+        caller iterates (one read snapshot: WAL keeps it consistent)."""
+        if not self._connections.readers:
+            yield from _chunks(self.write((statement,))[0], size)
+            return
+        reader = self._take()
+        try:
+            cursor = reader.cursor(statement.sql, statement.params)
+            try:
+                while rows := cursor.fetchmany(size):
+                    yield rows
+            finally:
+                cursor.close()
+        finally:
+            self._give(reader)
 
     def _take(self) -> LocalConnection:
         with self._free:
@@ -388,6 +410,26 @@ class AsyncLocalEngine:
         finally:
             await self._give(reader)
         return await self.write(statements)
+
+    async def stream(self, statement: Statement, size: int) -> AsyncGenerator[list[Row]]:
+        """`LocalEngine.stream`, each chunk fetched on the reader's own thread."""
+        if not self._connections.readers:
+            for rows in _chunks((await self.write((statement,)))[0], size):
+                yield rows
+            return
+        reader = await self._take()
+        try:
+            connection = reader.connection
+            cursor = await reader.call(
+                functools.partial(connection.cursor, statement.sql, statement.params)
+            )
+            try:
+                while rows := await reader.call(functools.partial(cursor.fetchmany, size)):
+                    yield rows
+            finally:
+                await reader.call(cursor.close)
+        finally:
+            await self._give(reader)
 
     async def _take(self) -> _Worker:
         async with self._free:

@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from libsqlkit._errors import InvalidValue
 from libsqlkit._rows import Row
 
-__all__ = ["Plan", "Statement", "all_rows", "is_write", "rows_plan"]
+__all__ = ["Plan", "Scan", "Statement", "all_rows", "chunk_size", "is_write", "rows_plan"]
 
 R = TypeVar("R", covariant=True)
 
@@ -60,6 +61,37 @@ class Plan(Generic[R]):
     def __repr__(self) -> str:
         kind = "write" if self.write else "read"
         return f"Plan({kind}: {'; '.join(s.sql for s in self.statements)[:200]})"
+
+
+@dataclass(frozen=True, slots=True)
+class Scan(Generic[R]):
+    """A read taken a chunk at a time, in key order, so a large result never sits in
+    memory whole: locally `whole` through a cursor, `size` rows per fetch; elsewhere
+    (and inside a transaction) keyset pages, `first` then `after` the last row of each
+    page, since Hrana has no server-side cursor. `decode` turns a chunk into results."""
+
+    whole: Statement
+    first: Statement
+    after: Callable[[Row], Statement]
+    decode: Callable[[list[Row]], list[R]]
+    size: int
+
+    def next_page(self, rows: list[Row]) -> Statement | None:
+        """The page after `rows`, or None when they were the last (a short page)."""
+        return self.after(rows[-1]) if len(rows) >= self.size else None
+
+
+# Rows per chunk at most: a chunk is held in memory whole, and drivers fetch into C ints.
+MAX_CHUNK = 1_000_000
+
+
+def chunk_size(chunk: int) -> int:
+    """A scan's rows per chunk, checked: a whole number from 1 to MAX_CHUNK."""
+    if type(chunk) is not int or not 1 <= chunk <= MAX_CHUNK:
+        raise InvalidValue(
+            f"chunk must be a whole number of rows from 1 to {MAX_CHUNK:,}, got {chunk!r:.40}"
+        )
+    return chunk
 
 
 def all_rows(results: list[list[Row]]) -> list[Row]:

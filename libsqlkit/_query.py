@@ -13,15 +13,22 @@ and extended. The SQL of a query shape is rendered once and cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Hashable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Callable,
+    Coroutine,
+    Generator,
+    Hashable,
+    Sequence,
+)
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
 from libsqlkit._database import Database
 from libsqlkit._errors import DecodeError
-from libsqlkit._expr import Condition, Expr, Logical, Ordering, QueryError
+from libsqlkit._expr import Binary, Condition, Expr, Logical, Ordering, QueryError, Value
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._plan import Plan, Statement, rows_plan
+from libsqlkit._plan import Plan, Scan, Statement, chunk_size, rows_plan
 from libsqlkit._rows import Row, column_names, insert_params, rows_to_models, update_values
 from libsqlkit._schema import Column, Table
 
@@ -394,6 +401,63 @@ class Select(Generic[R, S]):
     def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
         """The first row or None (awaitable on an AsyncDatabase)."""
         return db.run(self._first_plan())
+
+    def _scan(self, chunk: int) -> Scan[R]:
+        """The query in primary-key order of its table, `chunk` rows at a time: the key
+        is selected too (last, when columns are chosen) to find the next keyset page."""
+        size = chunk_size(chunk)
+        table = self._source.table
+        unsupported = [
+            name
+            for name, used in (
+                ("join", self._joins),
+                ("group_by", self._group),
+                ("order_by", self._order),
+                ("limit", self._limit is not None),
+                ("offset", self._offset is not None),
+            )
+            if used
+        ]
+        if unsupported:
+            raise QueryError(
+                f"iter() reads `{table.name}` in primary-key order a chunk at a time (keyset "
+                f"pages remotely), so it takes where() only, not {', '.join(unsupported)}: "
+                "use all() for this query"
+            )
+        key = table.column(table.primary_key)
+        keyed = replace(self, _order=(Ordering(key, "ASC"),))
+        if self._columns is None:
+            at = column_names(table).index(table.primary_key)
+            decode = self._decode
+        else:
+            keyed = replace(keyed, _columns=(*self._columns, key))
+            at = len(self._columns)
+
+            def decode(rows: list[Row]) -> list[Any]:
+                return self._decode([row[:-1] for row in rows])
+
+        def statement(query: Select[Any, Any]) -> Statement:
+            sql, params = query.compile()
+            return Statement(sql, params, table.name)
+
+        return Scan(
+            whole=statement(keyed),
+            first=statement(keyed.limit(size)),
+            after=lambda row: statement(keyed.where(Binary(key, ">", Value(row[at]))).limit(size)),
+            decode=decode,
+            size=size,
+        )
+
+    @overload
+    def iter(self, db: Database, *, chunk: int = 1000) -> Generator[R]: ...
+    @overload
+    def iter(self, db: AsyncDatabase, *, chunk: int = 1000) -> AsyncGenerator[R]: ...
+    def iter(
+        self, db: Database | AsyncDatabase, *, chunk: int = 1000
+    ) -> Generator[R] | AsyncGenerator[R]:
+        """The rows in primary-key order, `chunk` at a time, in bounded memory (`async
+        for` on an AsyncDatabase): locally one cursor, remotely keyset pages."""
+        return db.iter(self._scan(chunk))
 
     def _decode(self, rows: list[Row]) -> list[Any]:
         if self._columns is not None:

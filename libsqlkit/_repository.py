@@ -10,7 +10,7 @@ UPDATE's SET list, joined from pre-rendered fragments once per set of changed co
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
@@ -18,7 +18,7 @@ from libsqlkit._database import Database
 from libsqlkit._errors import InvalidValue
 from libsqlkit._limits import MAX_VARIABLE_NUMBER
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._plan import Plan, Statement
+from libsqlkit._plan import Plan, Scan, Statement, chunk_size
 from libsqlkit._rows import (
     Row,
     column_names,
@@ -163,6 +163,24 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
         text = sql.select_page_all if include_deleted else sql.select_page
         return self._all(_present(text), _page(limit, offset))
 
+    def _scan_many(self, chunk: int, *, include_deleted: bool = False) -> Scan[SelectT]:
+        """Every row in primary-key order, `chunk` rows at a time: the page query with no
+        limit through a cursor, or keyset pages after the last key read."""
+        size = chunk_size(chunk)
+        sql = self.table.sql
+        page = _present(sql.select_page_all if include_deleted else sql.select_page)
+        after = _present(sql.select_after_all if include_deleted else sql.select_after)
+        name = self.table.name
+        key = column_names(self.table).index(self._key.name)
+        every = _decoders(self.table, self.select_model).every
+        return Scan(
+            whole=Statement(page, (_NO_LIMIT, 0), name),
+            first=Statement(page, (size, 0), name),
+            after=lambda row: Statement(after, (row[key], size), name),
+            decode=lambda rows: every([rows]),
+            size=size,
+        )
+
     def _plan_count(self, *, include_deleted: bool = False) -> Plan[int]:
         sql = self.table.sql
         text = _present(sql.count_all if include_deleted else sql.count)
@@ -277,6 +295,12 @@ class Repository(_Plans[SelectT, InsertT, UpdateT, KeyT]):
         """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
         return self.db.run(self._plan_find_many(limit, offset))
 
+    def iter_many(self, *, chunk: int = 1000) -> Generator[SelectT]:
+        """Every row in primary-key order, read `chunk` rows at a time, so memory stays
+        bounded however many there are (soft-deleted rows excluded). Locally one cursor
+        over one snapshot; remotely keyset pages, each its own read."""
+        return self.db.iter(self._scan_many(chunk))
+
     def count(self) -> int:
         """How many rows there are (soft-deleted rows excluded)."""
         return self.db.run(self._plan_count())
@@ -326,6 +350,9 @@ class SoftDeleteRepository(Repository[SelectT, InsertT, UpdateT, KeyT]):
     ) -> list[SelectT]:
         return self.db.run(self._plan_find_many(limit, offset, include_deleted=include_deleted))
 
+    def iter_many(self, *, chunk: int = 1000, include_deleted: bool = False) -> Generator[SelectT]:
+        return self.db.iter(self._scan_many(chunk, include_deleted=include_deleted))
+
     def count(self, *, include_deleted: bool = False) -> int:
         return self.db.run(self._plan_count(include_deleted=include_deleted))
 
@@ -359,6 +386,10 @@ class AsyncRepository(_Plans[SelectT, InsertT, UpdateT, KeyT]):
     async def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
         """Rows in primary-key order, a page at a time (soft-deleted rows excluded)."""
         return await self.db.run(self._plan_find_many(limit, offset))
+
+    def iter_many(self, *, chunk: int = 1000) -> AsyncGenerator[SelectT]:
+        """Every row in primary-key order, `chunk` rows at a time (`async for`)."""
+        return self.db.iter(self._scan_many(chunk))
 
     async def count(self) -> int:
         """How many rows there are (soft-deleted rows excluded)."""
@@ -405,6 +436,11 @@ class AsyncSoftDeleteRepository(AsyncRepository[SelectT, InsertT, UpdateT, KeyT]
         return await self.db.run(
             self._plan_find_many(limit, offset, include_deleted=include_deleted)
         )
+
+    def iter_many(
+        self, *, chunk: int = 1000, include_deleted: bool = False
+    ) -> AsyncGenerator[SelectT]:
+        return self.db.iter(self._scan_many(chunk, include_deleted=include_deleted))
 
     async def count(self, *, include_deleted: bool = False) -> int:
         return await self.db.run(self._plan_count(include_deleted=include_deleted))

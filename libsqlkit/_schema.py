@@ -78,6 +78,7 @@ class TableSql:
     insert: str
     select_by_key: str
     select_page: str
+    select_after: str  # keyset page: the rows after a key, in key order
     count: str
     delete: str
     update_prefix: str
@@ -87,6 +88,7 @@ class TableSql:
     restore: str | None = None
     select_by_key_all: str | None = None
     select_page_all: str | None = None
+    select_after_all: str | None = None
     count_all: str | None = None
 
 

@@ -19,7 +19,9 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, tracking, syncing, migrating, generation, cluster, http = data["reports"]
+    (workloads, by_mode, tracking, syncing, migrating, generation, cluster, http, large) = data[
+        "reports"
+    ]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -98,5 +100,14 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "replication lag, max",
     }
     assert all(f["median"] > 0 for f in cluster["figures"] if "misses" not in f["workload"])
+    assert {f["contender"] for f in large["figures"]} == {
+        "find_many (all at once)",
+        "iter_many (chunk 1000)",
+        "raw sqlite3 cursor (tuples)",
+    }
+    assert {f["workload"] for f in large["figures"]} >= {
+        "local file, 5,000 rows: peak resident memory",
+        "remote sqld, 500 rows: time per row",
+    }
     assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
     assert "| find_by_id |" in result.stdout

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,57 +20,14 @@ import pytest
 from generated.client import (
     AsyncDbClient,
     DbClient,
-    create_async_db_client,
     create_db_client,
 )
 from generated.models import NewWorkflow
 from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
 from libsqlkit import WouldBlock
-from tests.conftest import reset_server
-from tests.sqld import Sqld
 
-MODES = ("sqlite3", "libsql", "remote", "replica", "offline")
 HOLD = 1.0  # how long a writer keeps its transaction open
 PROMPT = 0.5  # a read that waited for it would take longer than this
-
-
-def _arguments(
-    mode: str, folder: Path, request: pytest.FixtureRequest
-) -> tuple[str, dict[str, object]]:
-    """The URL and options of a client in `mode` (a fresh file or an emptied server)."""
-    if mode in ("sqlite3", "libsql"):
-        return f"file:{folder / 'app.db'}", {"driver": mode}
-    server: Sqld = request.getfixturevalue("sqld_server")
-    reset_server(server)
-    if mode == "remote":
-        return server.url, {"auth_token": server.token()}
-    if mode == "replica":
-        return f"file:{folder / 'replica.db'}", {
-            "sync_url": server.url,
-            "auth_token": server.token(),
-        }
-    return f"file:{folder / 'device.db'}", {
-        "sync_url": server.url,
-        "auth_token": server.token(),
-        "sync_mode": "offline",
-        "sync_interval": 0,
-    }
-
-
-@pytest.fixture(params=MODES)
-def sync_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[DbClient]:
-    url, options = _arguments(request.param, tmp_path, request)
-    with create_db_client(url, **options) as db:  # type: ignore[arg-type]
-        db.create_schema()
-        yield db
-
-
-@pytest.fixture(params=MODES)
-async def async_db(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[AsyncDbClient]:
-    url, options = _arguments(request.param, tmp_path, request)
-    async with create_async_db_client(url, **options) as db:  # type: ignore[arg-type]
-        await db.create_schema()
-        yield db
 
 
 def _new(user: str) -> NewWorkflow:

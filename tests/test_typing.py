@@ -18,6 +18,7 @@ TYPING = Path(__file__).parent / "typing"
 CASES = sorted((TYPING / "cases").glob("*.py"))
 MYPY = "mypy==2.4.1"
 EXPECTED = re.compile(r"#\s*E:\s*([\w-]+)")
+NOTE = re.compile(r"^[^:]+\.py:\d+: note: ")
 REPORTED = re.compile(r"^(?P<file>[^:]+\.py):(?P<line>\d+): error: .*\[(?P<code>[\w-]+)\]$")
 
 
@@ -80,6 +81,8 @@ def test_mistakes_fail_with_the_expected_errors(fresh_python: Path, tmp_path: Pa
     result = _mypy(fresh_python, *CASES, cwd=tmp_path)
     reported = set()
     for line in result.stdout.splitlines():
+        if NOTE.match(line):
+            continue  # a hint attached to the error above it
         match = REPORTED.match(line)
         assert match, f"unexpected mypy output: {line}"
         reported.add((Path(match["file"]).name, int(match["line"]), match["code"]))

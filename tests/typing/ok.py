@@ -29,6 +29,17 @@ from libsqlkit import (
 )
 
 
+def stream(db: DbClient) -> int:
+    """Rows a chunk at a time: models from a repository, typed tuples from a query."""
+    total = 0
+    for row in WorkflowRepository(db).iter_many(chunk=200, include_deleted=True):
+        done: datetime | None = row.completed_at
+        total += done is None
+    for user, retries in select(workflows.user_id, workflows.retry_count).from_(workflows).iter(db):
+        total += len(user) + retries
+    return total
+
+
 def run(db: DbClient) -> list[str]:
     repo = WorkflowRepository(db)
     created: Workflow = repo.create(NewWorkflow(type="summarize", user_id="u1"))
@@ -146,6 +157,11 @@ async def serve(db: AsyncDbClient) -> list[str]:
     rows: list[Workflow] = await select(workflows).where(workflows.user_id == "u1").all(db)
     first: Workflow | None = await select(workflows).first(db)
     deleted: bool = await repo.soft_delete(created.id)
+    every: list[Workflow] = [row async for row in repo.iter_many(chunk=500)]
+    types: list[tuple[str]] = [
+        picked async for picked in select(workflows.type).from_(workflows).iter(db)
+    ]
+    print(every, types)
     report: SyncReport = await db.sync()
     print(found, changed, first, deleted, report.pushed)
     return [w.id for w in [*mine, *rows]]

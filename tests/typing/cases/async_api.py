@@ -30,3 +30,18 @@ async def transactions(db: DbClient, adb: AsyncDbClient) -> None:
         pass
     async with db.transaction():  # E: attr-defined
         pass
+
+
+async def iteration_is_sync_or_async_as_the_client_is(
+    repo: WorkflowRepository, arepo: AsyncWorkflowRepository, adb: AsyncDbClient
+) -> None:
+    for row in arepo.iter_many():  # E: attr-defined
+        print(row)
+    async for other in repo.iter_many():  # E: attr-defined
+        print(other)
+    async for model in arepo.iter_many(chunk=10):
+        wrong: NewWorkflow = model  # E: assignment
+        print(wrong)
+    for picked in select(workflows).iter(adb):  # E: attr-defined
+        print(picked)
+    repo.iter_many(chunk="10")  # E: arg-type
