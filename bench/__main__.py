@@ -16,6 +16,7 @@ from bench import (
     streaming,
     sync,
     transports,
+    wire,
     workloads,
 )
 from bench.harness import machine, save
@@ -32,6 +33,7 @@ def main() -> None:
     reports = [
         workloads.run(args.rounds, args.quick),
         remote.run(min(args.rounds, 3), args.quick),
+        wire.run(min(args.rounds, 3), args.quick),
         *sync.run(min(args.rounds, 3), args.quick),
         migrations.run(min(args.rounds, 3), args.quick),
         generation.run(min(args.rounds, 3), args.quick),

@@ -77,6 +77,7 @@ def run(rounds: int, quick: bool) -> Report:
         finally:
             server.stop()
     report.notes.append(
-        "Round trips are HTTP requests to the server per call; replica writes also pull."
+        "Round trips are HTTP requests to the server per call; the read after a replica "
+        "write also pulls."
     )
     return report

@@ -1,8 +1,9 @@
 """Embedded replica: a local file kept in sync with a remote primary (libsql_experimental).
 
 Reads run on the local file. Writes, and every statement inside a transaction, go to the
-primary over the bounded HTTP engine; the replica then pulls, so the writer reads its
-own writes. A pull that fails after a committed write does not make the write an error:
+primary over the bounded HTTP engine and return as soon as it answers; the next read, by
+any caller, first pulls them into the local file, so every caller reads this client's
+writes and a run of writes costs one pull. A pull that fails after a committed write does not make the write an error:
 the next read pulls again, behind a bounded probe, or reads the local copy if the
 primary is away.
 libsql_experimental's own write forwarding is not used: against a hung server it blocks
@@ -18,7 +19,7 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from libsqlkit._drivers import (
     DriverError,
@@ -107,6 +108,56 @@ def _writes(statements: Sequence[Statement]) -> None:
             refuse_nul_text(params)
 
 
+class _OwnWrites:
+    """Which of this client's own writes the local copy lacks, and the catch-up before a
+    read: a pull right away, or behind a bounded probe once a pull has failed (libsql's
+    pull against a hung primary would wait much longer than the client's timeout).
+
+    Writes only count themselves: the pull waits for a read, so a run of writes costs
+    one pull, taken by whichever caller reads first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._written = 0
+        self._pulled = 0
+        self._failed = False
+
+    def wrote(self) -> None:
+        with self._lock:
+            self._written += 1
+
+    def catch_up(self, probe: Callable[[], None], pull: Callable[[], None]) -> None:
+        """Before a read, under the replica connection's lock."""
+        with self._lock:
+            target, failed = self._written, self._failed
+            if target == self._pulled and not failed:
+                return
+        try:
+            if failed:
+                probe()
+            pull()
+        except LibsqlKitError as exc:
+            self._failed = True
+            _log.warning(
+                "the replica could not pull this client's writes; reading the local copy "
+                "(the next read tries again, behind a bounded probe): %s",
+                exc,
+            )
+            return
+        self.pulled(target)
+
+    def counted(self) -> int:
+        """Writes counted so far: what a pull starting now will hold."""
+        with self._lock:
+            return self._written
+
+    def pulled(self, target: int) -> None:
+        """A pull succeeded that began once `target` writes were counted."""
+        with self._lock:
+            self._pulled = max(self._pulled, target)
+            self._failed = False
+
+
 class ReplicaEngine:
     """The sync engine of an embedded replica."""
 
@@ -122,8 +173,8 @@ class ReplicaEngine:
         )
         self.remote.check()
         self.local = ReplicaConnection(settings)
-        self._local_lock = threading.Lock()
-        self._stale = False
+        self._local_lock = threading.Lock()  # the one libsql connection: reads and pulls
+        self._own = _OwnWrites()
         self.local.pull()
 
     def __repr__(self) -> str:
@@ -133,35 +184,9 @@ class ReplicaEngine:
     def round_trips(self) -> int:
         return self.remote.round_trips
 
-    def _pull_after_write(self) -> None:
-        """Right after a write the primary has just answered: pull, so the writer reads
-        its write. A failed pull never turns the committed write into an error: the next
-        read pulls again, behind a bounded probe."""
-        with self._local_lock:
-            try:
-                self.local.pull()
-                self._stale = False
-            except LibsqlKitError as exc:
-                self._stale = True
-                _log.warning(
-                    "the replica could not pull after a write (retried on the next read): %s", exc
-                )
-
-    def _catch_up(self) -> None:
-        """Before a local read, if a pull after a write failed: probe (bounded), then pull.
-        With the primary away, the read goes on with the local copy."""
-        if not self._stale:
-            return
-        try:
-            self.remote.check()
-            self.local.pull()
-            self._stale = False
-        except LibsqlKitError as exc:
-            _log.warning("the replica is behind its own writes (the primary is away): %s", exc)
-
     def read(self, statements: Sequence[Statement]) -> Results:
         with self._local_lock:
-            self._catch_up()
+            self._own.catch_up(self.remote.check, self.local.pull)
             try:
                 return self.local.run(statements)
             except DriverError as exc:
@@ -172,18 +197,19 @@ class ReplicaEngine:
     def write(self, statements: Sequence[Statement]) -> Results:
         _writes(statements)
         results = self.remote.write(statements)
-        self._pull_after_write()
+        self._own.wrote()
         return results
 
     def session(self) -> RemoteSession:
-        return _CheckedSession(self.remote.pool, self.remote.busy_s, self._pull_after_write)
+        return _CheckedSession(self.remote.pool, self.remote.busy_s, self._own.wrote)
 
     def sync(self) -> None:
         """Pull the primary's changes now (bounded probe first)."""
         self.remote.check()
         with self._local_lock:
+            target = self._own.counted()
             self.local.pull()
-            self._stale = False
+            self._own.pulled(target)
 
     def close(self) -> None:
         self.remote.close()
@@ -211,9 +237,7 @@ class _CheckedSession(RemoteSession):
 
 
 class _AsyncCheckedSession(AsyncRemoteSession):
-    def __init__(
-        self, pool: AsyncHttpPool, busy_s: float, wrote: Callable[[], Awaitable[None]]
-    ) -> None:
+    def __init__(self, pool: AsyncHttpPool, busy_s: float, wrote: Callable[[], None]) -> None:
         super().__init__(pool, busy_s)
         self._wrote = wrote
 
@@ -221,12 +245,12 @@ class _AsyncCheckedSession(AsyncRemoteSession):
         _writes(statements)
         results = await super().execute(statements)
         if not self.in_transaction:
-            await self._wrote()
+            self._wrote()
         return results
 
     async def commit(self) -> None:
         await super().commit()
-        await self._wrote()
+        self._wrote()
 
 
 class AsyncReplicaEngine:
@@ -247,8 +271,8 @@ class AsyncReplicaEngine:
         )
         self._probe.check()
         self.local = _Worker(functools.partial(_opened_and_pulled, settings))
-        self._lock = asyncio.Lock()
-        self._stale = False
+        self._lock = asyncio.Lock()  # the one libsql connection: reads and pulls
+        self._own = _OwnWrites()
 
     def __repr__(self) -> str:
         return f"AsyncReplicaEngine(primary={self.remote!r})"
@@ -262,27 +286,11 @@ class AsyncReplicaEngine:
         assert isinstance(connection, ReplicaConnection)
         return connection
 
-    async def _pull_after_write(self) -> None:
-        async with self._lock:
-            try:
-                await self.local.call(self._connection().pull)
-                self._stale = False
-            except LibsqlKitError as exc:
-                self._stale = True
-                _log.warning(
-                    "the replica could not pull after a write (retried on the next read): %s", exc
-                )
-
     def _catch_up_and_run(self, statements: Sequence[Statement]) -> Results:
-        """In the replica's thread: the bounded catch-up of ReplicaEngine, then the read."""
-        if self._stale:
-            try:
-                self._probe.check()
-                self._connection().pull()
-                self._stale = False
-            except LibsqlKitError as exc:
-                _log.warning("the replica is behind its own writes (the primary is away): %s", exc)
-        return self._connection().run(statements)
+        """In the replica's thread: the catch-up of ReplicaEngine, then the read."""
+        connection = self._connection()
+        self._own.catch_up(self._probe.check, connection.pull)
+        return connection.run(statements)
 
     async def read(self, statements: Sequence[Statement]) -> Results:
         async with self._lock:
@@ -296,17 +304,18 @@ class AsyncReplicaEngine:
     async def write(self, statements: Sequence[Statement]) -> Results:
         _writes(statements)
         results = await self.remote.write(statements)
-        await self._pull_after_write()
+        self._own.wrote()
         return results
 
     async def session(self) -> AsyncRemoteSession:
-        return _AsyncCheckedSession(self.remote.pool, self.remote.busy_s, self._pull_after_write)
+        return _AsyncCheckedSession(self.remote.pool, self.remote.busy_s, self._own.wrote)
 
     async def sync(self) -> None:
         await self.remote.check()
         async with self._lock:
+            target = self._own.counted()
             await self.local.call(self._connection().pull)
-            self._stale = False
+            self._own.pulled(target)
 
     async def close(self) -> None:
         await self.remote.close()

@@ -19,9 +19,9 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    (workloads, by_mode, tracking, syncing, migrating, generation, cluster, http, large) = data[
-        "reports"
-    ]
+    (workloads, by_mode, floor, tracking, syncing, migrating, generation, cluster, http, large) = (
+        data["reports"]
+    )
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -100,6 +100,21 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "replication lag, max",
     }
     assert all(f["median"] > 0 for f in cluster["figures"] if "misses" not in f["workload"])
+    assert {f["contender"] for f in floor["figures"]} == {
+        "floor: bare keep-alive POST",
+        "repository (sync)",
+        "repository (async)",
+        "@libsql/client (Node)",
+        "Drizzle + @libsql/client (Node)",
+        "embedded replica",
+    }
+    assert {f["workload"] for f in floor["figures"]} == {
+        "find_by_id",
+        "find_by_user_id (~20 rows)",
+        "create",
+        "update_status",
+        "create, then find_by_id of it",
+    }
     assert {f["contender"] for f in large["figures"]} == {
         "find_many (all at once)",
         "iter_many (chunk 1000)",

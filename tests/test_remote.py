@@ -285,6 +285,7 @@ def test_replica_sync_bounded_when_the_server_hangs(server: Sqld, tmp_path: Path
         f"file:{tmp_path}/replica.db", sync_url=server.url, auth_token=server.token(), timeout=1.0
     ) as replica:
         replica.create_schema()
+        assert WorkflowRepository(replica).count() == 0  # a read waits for the schema's pull
         server.stop()
         hung = HungServer(server.port)
         try:
@@ -295,6 +296,36 @@ def test_replica_sync_bounded_when_the_server_hangs(server: Sqld, tmp_path: Path
             assert WorkflowRepository(replica).count() == 0  # local reads unaffected
         finally:
             hung.close()
+
+
+def test_replica_writes_return_before_their_pull_and_every_later_read_sees_them(
+    sqld_server: Sqld, tmp_path: Path
+) -> None:
+    """A write returns when the primary answers; the next read, by any caller, pulls
+    the writes that returned before it began (one pull for a run of writes)."""
+    reset_server(sqld_server)
+    replica = create_db_client(
+        f"file:{tmp_path}/replica.db", sync_url=sqld_server.url, auth_token=sqld_server.token()
+    )
+    replica.create_schema()
+    repo = WorkflowRepository(replica)
+    for round_ in range(5):
+        created = [repo.create(NewWorkflow(type="t", user_id=f"r{round_}")).id for _ in range(10)]
+        seen: list[int] = []
+        reader = threading.Thread(
+            target=lambda user, out: out.append(len(repo.find_by_user_id(user))),
+            args=(f"r{round_}", seen),
+        )
+        reader.start()
+        reader.join(10)
+        assert seen == [10]
+        assert repo.find_by_id(created[-1]) is not None
+    repo.create(NewWorkflow(type="t", user_id="last"))
+    started = time.monotonic()
+    replica.close()  # with a pull owed: nothing waits for it
+    assert time.monotonic() - started < 5
+    with create_db_client(sqld_server.url, auth_token=sqld_server.token()) as primary:
+        assert WorkflowRepository(primary).count() == 51
 
 
 def test_replica_with_a_bad_token_is_an_auth_error(server: Sqld, tmp_path: Path) -> None:

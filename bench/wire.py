@@ -1,0 +1,254 @@
+"""Remote calls against the wire's floor, on one loopback sqld, median per call.
+
+The floor is a bare keep-alive HTTP POST of the very Hrana pipeline the repository
+sends (built by the runtime's sans-I/O core beforehand, sent pre-serialised, the reply
+read but not parsed): no client can do a call in less. Beside it: the generated
+repository (sync and async), @libsql/client on Node with the same SQL text, Drizzle ORM
+on @libsql/client, and the embedded replica, whose writes return when the primary
+answers and are pulled by the next read (the goal: a replica write within 1.5x a
+remote write).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bench.harness import Report
+from generated.client import create_async_db_client, create_db_client
+from generated.models import NewWorkflow
+from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
+from generated.repositories.workflows import (
+    _FIND_BY_ID_SQL,
+    _FIND_BY_USER_ID_SQL,
+    _find_by_id_plan,
+    _find_by_user_id_plan,
+    _update_status_plan,
+)
+from libsqlkit._hrana import one_shot
+from libsqlkit._plan import Plan
+from tests.conftest import reset_server
+from tests.sqld import Sqld
+
+NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
+FLOOR = "floor: bare keep-alive POST"
+USERS = [f"user-{i}" for i in range(5)]
+GOAL = 1.2  # every remote repository call within this ratio of the floor
+REPLICA_GOAL = 1.5  # a replica write within this ratio of a remote write
+
+Steps = dict[str, Callable[[int], object]]
+
+
+def _per_call(step: Callable[[int], object], calls: int) -> list[float]:
+    step(0)
+    seconds = []
+    for i in range(calls):
+        started = time.perf_counter()
+        step(i)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+async def _per_call_async(step: Callable[[int], Awaitable[object]], calls: int) -> list[float]:
+    await step(0)
+    seconds = []
+    for i in range(calls):
+        started = time.perf_counter()
+        await step(i)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+class _Floor:
+    """One kept-alive connection POSTing prepared bodies: the least a call can cost."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urlsplit(url)
+        self._connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
+        self._headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    def post(self, body: bytes) -> None:
+        self._connection.request("POST", "/v2/pipeline", body=body, headers=self._headers)
+        reply = self._connection.getresponse()
+        reply.read()
+        if reply.status != 200:
+            raise RuntimeError(f"the floor's POST failed: HTTP {reply.status}")
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _bodies(plans: Sequence[Plan[Any]]) -> list[bytes]:
+    return [json.dumps(one_shot(plan.statements, write=plan.write)[0]).encode() for plan in plans]
+
+
+def _floor_steps(floor: _Floor, repo: WorkflowRepository, ids: list[str], calls: int) -> Steps:
+    """The repository's own plans for each call, as request bodies made beforehand."""
+    prepared = {
+        "find_by_id": _bodies(
+            [_find_by_id_plan(ids[(i * 7) % len(ids)]) for i in range(calls + 1)]
+        ),
+        "find_by_user_id (~20 rows)": _bodies(
+            [_find_by_user_id_plan(USERS[i % len(USERS)]) for i in range(calls + 1)]
+        ),
+        "create": _bodies(
+            [repo._plan_create(NewWorkflow(type="t", user_id="floor")) for _ in range(calls + 1)]
+        ),
+        "update_status": _bodies(
+            [_update_status_plan(ids[(i * 7) % len(ids)], "COMPLETED") for i in range(calls + 1)]
+        ),
+    }
+    return {name: functools.partial(_post_nth, floor, bodies) for name, bodies in prepared.items()}
+
+
+def _post_nth(floor: _Floor, bodies: list[bytes], index: int) -> None:
+    floor.post(bodies[index])
+
+
+def _repository_steps(repo: WorkflowRepository, ids: list[str]) -> Steps:
+    return {
+        "find_by_id": lambda i: repo.find_by_id(ids[(i * 7) % len(ids)]),
+        "find_by_user_id (~20 rows)": lambda i: repo.find_by_user_id(USERS[i % len(USERS)]),
+        "create": lambda i: repo.create(NewWorkflow(type="t", user_id=USERS[i % len(USERS)])),
+        "update_status": lambda i: repo.update_status(ids[(i * 7) % len(ids)], "COMPLETED"),
+    }
+
+
+async def _async_repository(
+    url: str, token: str, ids: list[str], calls: int
+) -> dict[str, list[float]]:
+    async with create_async_db_client(url, auth_token=token) as db:
+        repo = AsyncWorkflowRepository(db)
+        steps: dict[str, Callable[[int], Awaitable[object]]] = {
+            "find_by_id": lambda i: repo.find_by_id(ids[(i * 7) % len(ids)]),
+            "find_by_user_id (~20 rows)": lambda i: repo.find_by_user_id(USERS[i % len(USERS)]),
+            "create": lambda i: repo.create(NewWorkflow(type="t", user_id=USERS[i % len(USERS)])),
+            "update_status": lambda i: repo.update_status(ids[(i * 7) % len(ids)], "COMPLETED"),
+        }
+        return {name: await _per_call_async(step, calls) for name, step in steps.items()}
+
+
+def _node(url: str, token: str, ids: list[str], calls: int) -> dict[str, dict[str, list[float]]]:
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("Node.js is needed for the @libsql/client contenders")
+    if not (NODE_PROJECT / "node_modules" / "@libsql" / "client").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
+        )
+    ops = {
+        "calls": calls,
+        "ids": ids,
+        "users": USERS,
+        "sql": {"find_by_id": _FIND_BY_ID_SQL, "find_by_user_id": _FIND_BY_USER_ID_SQL},
+    }
+    result = subprocess.run(
+        [node, "remote_bench.js", url, json.dumps(ops)],
+        cwd=NODE_PROJECT,
+        env={**os.environ, "LIBSQL_AUTH_TOKEN": token},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"the Node remote contenders failed: {result.stderr[-2000:]}")
+    found: dict[str, dict[str, list[float]]] = json.loads(result.stdout)
+    return found
+
+
+def _record(report: Report, contender: str, seconds: dict[str, list[float]]) -> None:
+    for workload, samples in seconds.items():
+        report.figure(workload, contender, "µs").samples.append(statistics.median(samples) * 1e6)
+
+
+def _round(report: Report, server: Sqld, folder: Path, round_: int, calls: int) -> None:
+    reset_server(server)
+    url, token = server.url, server.token()
+    with create_db_client(url, auth_token=token) as db:
+        db.create_schema()
+        repo = WorkflowRepository(db)
+        ids = [repo.create(NewWorkflow(type="t", user_id=USERS[i % 5])).id for i in range(100)]
+        floor = _Floor(url, token)
+        try:
+            _record(
+                report,
+                FLOOR,
+                {n: _per_call(s, calls) for n, s in _floor_steps(floor, repo, ids, calls).items()},
+            )
+        finally:
+            floor.close()
+        _record(
+            report,
+            "repository (sync)",
+            {n: _per_call(s, calls) for n, s in _repository_steps(repo, ids).items()},
+        )
+    _record(report, "repository (async)", asyncio.run(_async_repository(url, token, ids, calls)))
+    for contender, seconds in _node(url, token, ids, calls).items():
+        _record(report, contender, seconds)
+    with create_db_client(
+        f"file:{folder}/replica{round_}.db", sync_url=url, auth_token=token
+    ) as replica:
+        steps = _repository_steps(WorkflowRepository(replica), ids)
+        _record(report, "embedded replica", {"create": _per_call(steps["create"], calls)})
+        pair = WorkflowRepository(replica)
+        _record(
+            report,
+            "embedded replica",
+            {
+                "create, then find_by_id of it": _per_call(
+                    lambda i: pair.find_by_id(
+                        pair.create(NewWorkflow(type="t", user_id="pair")).id
+                    ),
+                    calls,
+                )
+            },
+        )
+    with create_db_client(url, auth_token=token) as db:
+        pair = WorkflowRepository(db)
+        _record(
+            report,
+            "repository (sync)",
+            {
+                "create, then find_by_id of it": _per_call(
+                    lambda i: pair.find_by_id(
+                        pair.create(NewWorkflow(type="t", user_id="pair")).id
+                    ),
+                    calls,
+                )
+            },
+        )
+
+
+def run(rounds: int, quick: bool) -> Report:
+    report = Report("Remote calls against the wire's floor (sqld on loopback)", baseline=FLOOR)
+    calls = 30 if quick else 300
+    with tempfile.TemporaryDirectory() as folder:
+        server = Sqld(Path(folder) / "sqld", auth=True).start()
+        try:
+            for round_ in range(rounds):
+                _round(report, server, Path(folder), round_, calls)
+        finally:
+            server.stop()
+    report.notes.append(
+        f"Median of {calls} calls per round, median over rounds. Goals: every repository "
+        f"call within {GOAL}x the floor; a replica `create` within {REPLICA_GOAL}x the "
+        "remote one (`repository (sync)`)."
+    )
+    report.notes.append(
+        "The replica's write returns when the primary answers, and the next read pulls it "
+        "first: `create, then find_by_id of it` shows that pair's whole cost, against the "
+        "same pair on the primary."
+    )
+    return report
