@@ -8,6 +8,7 @@
   data-migration NAME [--python]   scaffold a data migration to fill in
   push [--force]  apply schema.yaml straight to a database (development)
   studio [--write] [--port N]   browse the database in Datasette, on 127.0.0.1
+  export drizzle [--out schema.ts]  write schema.yaml as a Drizzle sqlite-core schema
 
 Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is invalid
 (each problem printed as file:line:col: message).
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from codegen.drizzle_export import drizzle_schema
 from codegen.ir import SchemaIR
 from codegen.migrations import (
     MigrationNameError,
@@ -215,6 +217,22 @@ def _studio(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    text = drizzle_schema(_schema(args), source=args.schema.name)
+    if args.ts_out is None:
+        sys.stdout.write(text)
+        return 0
+    if args.ts_out.is_file() and args.ts_out.read_text(encoding="utf-8") == text:
+        print(f"{args.ts_out} is up to date with {args.schema}")
+        return 0
+    args.ts_out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.ts_out.with_name(f".{args.ts_out.name}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(args.ts_out)
+    print(f"wrote {args.ts_out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m codegen",
@@ -255,6 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     studio.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     studio.add_argument("--port", type=int, default=8001)
     studio.add_argument("--write", action="store_true", help="allow validated edits")
+    export = commands.add_parser("export", help="write schema.yaml for another tool")
+    export.add_argument("target", choices=["drizzle"], help="drizzle: a sqlite-core schema.ts")
+    export.add_argument(
+        "--out", dest="ts_out", type=Path, default=None, help="the file (default: standard output)"
+    )
     args = parser.parse_args(argv)
     handlers = {
         "generate": _generate,
@@ -263,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "data-migration": _data_migration,
         "push": _push,
         "studio": _studio,
+        "export": _export,
     }
     try:
         return handlers[args.command](args)
