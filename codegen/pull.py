@@ -400,7 +400,15 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
                 left_out.append(why)
             else:
                 kept[table.name] = table
-        names = _Names(live.kinds)
+        names = _Names(
+            [*live.kinds, *(i.name for t in live.facts.tables for i in t.indexes)]
+            + [
+                f"{t.name}_{c.name}_unique"
+                for t in live.facts.tables
+                for c in t.columns
+                if c.unique
+            ]
+        )
         drafts = {name: _draft_table(t, live, names, left_out) for name, t in kept.items()}
         for table in kept.values():
             _references(table, live, drafts, kept, left_out)

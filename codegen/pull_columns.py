@@ -110,9 +110,16 @@ def _mode_from_convention(
         if "unixepoch" in default and _only_integers(sample):
             mode = "timestamp_ms" if "1000" in default else "timestamp"
             return mode, f"its default {column.default} is the current time", False
-        if _BOOLEAN_NAME.search(column.name) and sample.values == sample.zeros_and_ones:
+        # A name is evidence only where the default (if any) is a number too: a
+        # `DEFAULT CURRENT_TIMESTAMP` column holds text, whatever its name.
+        numeric_default = not default or _INTEGER.fullmatch(default) is not None
+        if (
+            _BOOLEAN_NAME.search(column.name)
+            and sample.values == sample.zeros_and_ones
+            and default in ("", "0", "1")
+        ):
             return "boolean", f"named like a flag; {_seen(sample, '0 or 1')}", True
-        if _TIMESTAMP_NAME.search(column.name) and _only_integers(sample):
+        if _TIMESTAMP_NAME.search(column.name) and _only_integers(sample) and numeric_default:
             mode = _timestamp_mode(sample)
             unit = "milliseconds" if mode == "timestamp_ms" else "seconds"
             return mode, f"named like a time; {_seen(sample, f'whole {unit} since 1970')}", True

@@ -450,12 +450,24 @@ def test_modes_are_guessed_from_names_and_values_and_commented(
             "CAST('[1, 2]' AS BLOB), CAST('-42' AS BLOB))",
             "INSERT INTO events VALUES ('e2', 1700000000999, 0, 0, 0, '[]', '{}', "
             "CAST('{}' AS BLOB), CAST('7' AS BLOB))",
+            "CREATE TABLE later (id text PRIMARY KEY NOT NULL, "
+            "seen_at integer DEFAULT CURRENT_TIMESTAMP, made_at integer, is_new integer)",
         ],
     )
     status, out, _ = _pull(tmp_path, f"file:{database}", capsys)
     assert status == 0
     schema = build_schema(load_source(tmp_path / "schema.yaml"))
-    modes = {c.name: c.mode for c in schema.tables[0].columns}
+    events, later = schema.tables
+    # Without rows, a name alone decides, unless the default says otherwise (a
+    # CURRENT_TIMESTAMP column holds text).
+    assert {c.name: c.mode for c in later.columns} == {
+        "id": None,
+        "seen_at": None,
+        "made_at": "timestamp",
+        "is_new": "boolean",
+    }
+    assert "later.made_at: mode timestamp: named like a time; no values to check" in out
+    modes = {c.name: c.mode for c in events.columns}
     assert modes == {
         "id": None,
         "happened_at": "timestamp_ms",  # milliseconds by magnitude
