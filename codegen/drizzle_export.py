@@ -24,7 +24,7 @@ from codegen.ir import ColumnIR, SchemaIR, TableIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 
-__all__ = ["drizzle_schema", "json_schema_type", "property_names"]
+__all__ = ["drizzle_schema", "json_schema_type", "json_type_name", "property_names"]
 
 JS_SAFE_INTEGER = 2**53 - 1
 # Names a table's variable may not take: the imports, JavaScript's reserved words and
@@ -174,10 +174,8 @@ class _Writer:
         self.variables: dict[str, str] = {}
         taken = set(_TAKEN)
         for table in schema.tables:
-            self.variables[table.name] = _fresh(_camel(table.name), taken)
-        types = {t.model for t in schema.tables} | {t.insert_model for t in schema.tables}
-        types |= {c.json_model for t in schema.tables for c in t.columns if c.json_model}
-        self.json_type = _fresh("Json", types)
+            self.variables[table.name] = _fresh(_camel(table.name), taken, "Table")
+        self.json_type = json_type_name(schema)
         self.names = {table.name: property_names(table) for table in schema.tables}
 
     def call(self, function: str, arguments: str) -> str:
@@ -322,14 +320,21 @@ _CORE = frozenset(
 )
 
 
-def _fresh(name: str, taken: set[str]) -> str:
+def _fresh(name: str, taken: set[str], suffix: str) -> str:
     """`name`, or `name` with a suffix when it is taken; then taken."""
     fresh, n = name, 2
     while fresh in taken:
-        fresh = f"{name}{'Table' if n == 2 else n}"
+        fresh = f"{name}{suffix if n == 2 else n}"
         n += 1
     taken.add(fresh)
     return fresh
+
+
+def json_type_name(schema: SchemaIR) -> str:
+    """The name of the any-JSON type: `Json`, unless a model or payload type has it."""
+    types = {t.model for t in schema.tables} | {t.insert_model for t in schema.tables}
+    types |= {c.json_model for t in schema.tables for c in t.columns if c.json_model}
+    return _fresh("Json", types, "Value")
 
 
 def _doc(text: str | None, indent: str) -> list[str]:

@@ -29,7 +29,7 @@ import pydantic
 import pytest
 
 from codegen.cli import main
-from codegen.drizzle_export import drizzle_schema, property_names
+from codegen.drizzle_export import drizzle_schema, json_type_name, property_names
 from codegen.ir import SchemaIR, TableIR
 from codegen.render import render_all
 from codegen.snapshot import snapshot_of
@@ -83,6 +83,11 @@ tables:
       idx_text_quoted: {columns: [quoted, a1], where: "quoted <> 'it''s'"}
     checks:
       text_ratio_positive: "ratio > 0"
+  json:
+    description: Its model is named Json, like the any-JSON type.
+    columns:
+      id: {type: integer, primary_key: true}
+      doc: {type: blob, mode: json, not_null: true}
   function:
     columns:
       id: {type: text, primary_key: true, client_default: uuid4}
@@ -310,10 +315,10 @@ def _insert_rule(python: dict[str, Any], typescript: dict[str, Any]) -> dict[str
 
 
 def test_row_types_agree_with_the_pydantic_models(exported: Exported, node: str) -> None:
-    described = json.loads(run([node, "types.js", str(exported.ts)]))
+    json_type = json_type_name(exported.schema)
+    described = json.loads(run([node, "types.js", str(exported.ts), json_type]))
     typescript = {name: _unnamed(fields) for name, fields in described.items()}
     models = exported.module("models")
-    json_type = "Json"
     expected: dict[str, Any] = {}
     for table in exported.schema.tables:
         names = property_names(table)
@@ -341,6 +346,9 @@ def test_names_that_would_clash_in_typescript(exports: Callable[[str], Exported]
     text = exported.ts.read_text(encoding="utf-8")
     assert 'export const textTable = sqliteTable(\n  "text",' in text
     assert 'export const functionTable = sqliteTable(\n  "function",' in text
+    assert "export type Json = typeof json.$inferSelect;" in text
+    assert "export type JsonValue = string | number | boolean | null | JsonValue[]" in text
+    assert 'doc: blob("doc", { mode: "json" }).$type<JsonValue>().notNull(),' in text
     table = next(t for t in exported.schema.tables if t.name == "text")
     names = property_names(table)
     assert (names["a_1"], names["a1"], names["parent_id"]) == ("a_1", "a1", "parent_id")
