@@ -40,7 +40,7 @@ from codegen.validate import build_schema
 from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import trigger_names
 from libsqlkit._migrate import MigrationFolder, describe_differences
-from libsqlkit._snapshot import Snapshot, TableFacts
+from libsqlkit._snapshot import ColumnFacts, Snapshot, TableFacts
 from libsqlkit._url import file_path, url_scheme
 
 __all__ = ["PullError", "Pulled", "open_database", "pull", "pulled_schema"]
@@ -95,7 +95,8 @@ def _plain_name(name: str) -> str:
 def _why_left_out(table: TableFacts, live: LiveDatabase) -> str | None:
     kind = live.kinds.get(table.name, "table")
     if kind == "virtual":
-        return f"virtual table {table.name} ({table.ddl[0] if table.ddl else ''}): schema.yaml has no virtual tables"
+        sql = table.ddl[0] if table.ddl else ""
+        return f"virtual table {table.name} ({sql}): schema.yaml has no virtual tables"
     if kind == "shadow":
         return f"table {table.name}: kept by a virtual table for its own use"
     problem = identifier_problem(table.name, "table name")
@@ -361,28 +362,31 @@ def _owners(error: SchemaError, document: CommentedMap) -> dict[str | None, str]
     return owners
 
 
+def _column_change(ours: ColumnFacts, theirs: ColumnFacts) -> str:
+    return ", ".join(
+        f"{f.name} is {getattr(theirs, f.name)!r} in the database, "
+        f"{getattr(ours, f.name)!r} by schema.yaml"
+        for f in fields(ours)
+        if getattr(theirs, f.name) != getattr(ours, f.name)
+    )
+
+
 def _differences(ours: Snapshot, live: Snapshot) -> list[str]:
     """How the facts differ, as `migrate` compares them (`describe_differences`), with
     each differing column shown by the facts that differ."""
-    columns = {}
+    changed = {}
     for table in ours.tables:
         found = live.table(table.name)
-        for column in table.columns if found else ():
+        for column in table.columns:
             if found is not None and found.has(column.name) and found.column(column.name) != column:
-                there = found.column(column.name)
-                columns[f"{table.name}.{column.name} differs:"] = ", ".join(
-                    f"{f.name} is {getattr(there, f.name)!r} in the database, "
-                    f"{getattr(column, f.name)!r} by schema.yaml"
-                    for f in fields(column)
-                    if getattr(there, f.name) != getattr(column, f.name)
+                changed[f"{table.name}.{column.name}"] = _column_change(
+                    column, found.column(column.name)
                 )
-    return [
-        next(
-            (f"{prefix[:-9]}: {why}" for prefix, why in columns.items() if line.startswith(prefix)),
-            line,
-        )
-        for line in describe_differences(ours, live)
-    ]
+    lines = []
+    for line in describe_differences(ours, live):
+        where, differs, _ = line.partition(" differs: ")
+        lines.append(f"{where}: {changed[where]}" if differs and where in changed else line)
+    return lines
 
 
 def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml") -> Pulled:

@@ -23,7 +23,6 @@ __all__ = ["ColumnDraft", "draft_column", "enum_of_check", "sql_type_of"]
 PLAIN_TYPES = ("text", "integer", "real", "blob", "numeric")
 # Milliseconds since 1970 pass this in March 1973; seconds only in the year 5138.
 MILLISECONDS_FROM = 10**11
-JS_SAFE_INTEGER = 2**53 - 1
 _TIMESTAMP_NAME = re.compile(r"(^|_)(at|date|time|timestamp)$")
 _BOOLEAN_NAME = re.compile(
     r"^(is|has|can|should|was|allow|allows)_|(^|_)(enabled|disabled|active|archived|deleted|visible|verified)$"
@@ -85,7 +84,7 @@ def sql_type_of(column: ColumnFacts, sample: ColumnSample) -> tuple[str, str | N
     return affinity(declared), None, None
 
 
-def sql_type_note(column: ColumnFacts, sql_type: str) -> str | None:
+def _sql_type_note(column: ColumnFacts, sql_type: str) -> str | None:
     if column.type == sql_type:
         return None
     shown = column.type.upper() or "no type"
@@ -224,7 +223,7 @@ def draft_column(
     as this layer names it (`column.enum`) or otherwise (then noted by the caller)."""
     sql_type, mode, evidence = sql_type_of(column, sample)
     draft = ColumnDraft({"type": sql_type})
-    note = sql_type_note(column, sql_type)
+    note = _sql_type_note(column, sql_type)
     if note:
         draft.notes.append(note)
     guessed = False

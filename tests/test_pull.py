@@ -395,6 +395,8 @@ def test_what_schema_yaml_cannot_hold_is_listed(
     assert status == 1
     assert _digest(database) == before
     assert "no baseline migration written" in err and "push --url" in err
+    assert "accounts.id: not_null is False in the database, True by schema.yaml" in err
+    assert "table pairs is not in the schema" in err
     assert not (tmp_path / "migrations").exists()
     text = (tmp_path / "schema.yaml").read_text(encoding="utf-8")
     for listed in (
