@@ -8,6 +8,9 @@
   data-migration NAME [--python]   scaffold a data migration to fill in
   push [--force]  apply schema.yaml straight to a database (development)
   studio [--write] [--port N]   browse the database in Datasette, on 127.0.0.1
+  pull --url URL [--schema PATH]   write schema.yaml (and a baseline migration) from an
+                  existing database; nothing is changed on it
+  export drizzle [--out schema.ts]  write schema.yaml as a Drizzle sqlite-core schema
 
 Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is invalid
 (each problem printed as file:line:col: message).
@@ -16,10 +19,12 @@ Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from codegen.drizzle_export import drizzle_schema
 from codegen.ir import SchemaIR
 from codegen.migrations import (
     MigrationNameError,
@@ -29,6 +34,7 @@ from codegen.migrations import (
     push_plan,
 )
 from codegen.problems import SchemaError
+from codegen.pull import PullError, open_database, pull
 from codegen.render import render_all
 from codegen.source import load_source
 from codegen.validate import build_schema
@@ -215,6 +221,60 @@ def _studio(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pull(args: argparse.Namespace) -> int:
+    try:
+        with open_database(args.url) as db:
+            pulled, baseline = pull(db, args.url, args.schema, args.migrations)
+    except PullError as error:
+        print(f"pull failed: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.schema} ({len(pulled.schema.tables)} tables) from {args.url}")
+    for title, lines in (
+        ("guessed (commented in the file; check them)", pulled.guesses),
+        ("written differently from the database", pulled.notes),
+        ("not in schema.yaml", pulled.left_out),
+    ):
+        if lines:
+            print(f"{title}:")
+            print("".join(f"  {line}\n" for line in lines), end="")
+    if baseline is not None:
+        print(
+            f"wrote {baseline}/: the baseline; `python -m libsqlkit migrate` records it as "
+            "applied on this database without running it"
+        )
+        return 0
+    options = [] if args.schema == Path("schema.yaml") else ["--schema", str(args.schema)]
+    folder = [] if args.migrations == Path("migrations") else ["--migrations", str(args.migrations)]
+    push = shlex.join(["python", "-m", "codegen", *options, "push", "--url", args.url])
+    first = shlex.join(["python", "-m", "codegen", *options, *folder, "migration", "baseline"])
+    print(
+        "no baseline migration written: schema.yaml does not give this database's exact "
+        "schema, so `migrate` cannot take it as current:\n"
+        + "".join(f"  {line}\n" for line in pulled.differences)
+        + f"to adopt the database, review schema.yaml, make the database match it (`{push}` "
+        "rebuilds what differs and drops what schema.yaml leaves out; it refuses to lose "
+        f"rows), then write the first migration (`{first}`)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    text = drizzle_schema(_schema(args), source=args.schema.name)
+    if args.ts_out is None:
+        sys.stdout.write(text)
+        return 0
+    if args.ts_out.is_file() and args.ts_out.read_text(encoding="utf-8") == text:
+        print(f"{args.ts_out} is up to date with {args.schema}")
+        return 0
+    args.ts_out.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.ts_out.with_name(f".{args.ts_out.name}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(args.ts_out)
+    print(f"wrote {args.ts_out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m codegen",
@@ -255,6 +315,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     studio.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     studio.add_argument("--port", type=int, default=8001)
     studio.add_argument("--write", action="store_true", help="allow validated edits")
+    pulling = commands.add_parser("pull", help="write schema.yaml from an existing database")
+    pulling.add_argument(
+        "--url", required=True, help="the database: file:, libsql://, https://, http://"
+    )
+    pulling.add_argument(
+        "--schema", type=Path, default=argparse.SUPPRESS, help="where to write (default: --schema)"
+    )
+    export = commands.add_parser("export", help="write schema.yaml for another tool")
+    export.add_argument("target", choices=["drizzle"], help="drizzle: a sqlite-core schema.ts")
+    export.add_argument(
+        "--out", dest="ts_out", type=Path, default=None, help="the file (default: standard output)"
+    )
     args = parser.parse_args(argv)
     handlers = {
         "generate": _generate,
@@ -263,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "data-migration": _data_migration,
         "push": _push,
         "studio": _studio,
+        "pull": _pull,
+        "export": _export,
     }
     try:
         return handlers[args.command](args)

@@ -117,9 +117,108 @@ def _table(data: dict[str, Any]) -> TableFacts:
     return TableFacts(data["name"], columns, indexes, checks, triggers, tuple(data["ddl"]))
 
 
-_CHECK = re.compile(r"^\s*CONSTRAINT [`\"](\w+)[`\"] CHECK\((.*)\),?\s*$")
+# One SQL token: a string, a quoted name, white space, a comment, a word, or one character.
+_TOKEN = re.compile(
+    r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|\s+|--[^\n]*|/\*.*?(?:\*/|$)|\w+|.""",
+    re.S,
+)
 _ENUM_MEMBER = re.compile(r"'((?:[^']|'')*)'")
-_WHERE = re.compile(r"\bWHERE\s+(.*)$", re.S | re.I)
+
+
+def sql_tokens(sql: str) -> list[str]:
+    return _TOKEN.findall(sql)
+
+
+def significant(token: str) -> bool:
+    """Not white space and not a comment."""
+    return not (token.isspace() or token.startswith(("--", "/*")))
+
+
+def unquoted(token: str) -> str | None:
+    """The name a token spells ("x", `x`, [x] or a bare word), or None if it is no name."""
+    if token[:1] in ('"', "`") and len(token) > 1 and token[-1] == token[0]:
+        return token[1:-1].replace(token[0] * 2, token[0])
+    if token[:1] == "[" and token[-1:] == "]":
+        return token[1:-1]
+    if re.fullmatch(r"\w+", token) and not token[0].isdigit():
+        return token
+    return None
+
+
+def _unqualified(tokens: list[str], table: str) -> str:
+    """The expression without `table.` before its column names: drizzle-kit writes
+    `"users"."score" > 0` where schema.yaml (and SQLite's own reading) has `"score" > 0`."""
+    kept: list[str] = []
+    skip_until = -1
+    for i, token in enumerate(tokens):
+        if i <= skip_until:
+            continue
+        name = unquoted(token)
+        if name is not None and name.lower() == table.lower():
+            after = [j for j in range(i + 1, len(tokens)) if significant(tokens[j])][:2]
+            if (
+                len(after) == 2
+                and tokens[after[0]] == "."
+                and unquoted(tokens[after[1]]) is not None
+            ):
+                skip_until = after[0]
+                continue
+        kept.append(token)
+    return "".join(kept)
+
+
+def _closing(tokens: list[str], start: int) -> int:
+    """The index of the `)` that closes the `(` at `start`."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        depth += {"(": 1, ")": -1}.get(tokens[i], 0)
+        if depth == 0:
+            return i
+    return len(tokens)
+
+
+def table_checks(create_sql: str, table: str) -> list[tuple[str, str]]:
+    """(name, expression) of every CHECK constraint of a CREATE TABLE, table-level or on a
+    column, named (`CONSTRAINT name CHECK(...)`) or not (name ""), in their order."""
+    tokens = sql_tokens(create_sql)
+    if "(" not in tokens:
+        return []
+    body_start = tokens.index("(")
+    body_end = _closing(tokens, body_start)
+    found = []
+    previous: list[str] = []  # the significant tokens before, at the body's level
+    i = body_start + 1
+    while i < body_end:
+        token = tokens[i]
+        if token == "(":
+            end = _closing(tokens, i)
+            if previous and previous[-1].upper() == "CHECK":
+                named = len(previous) >= 3 and previous[-3].upper() == "CONSTRAINT"
+                name = (unquoted(previous[-2]) or "") if named else ""
+                found.append((name, _unqualified(tokens[i + 1 : end], table)))
+            previous.append("(...)")
+            i = end + 1
+            continue
+        if significant(token):
+            previous.append(token)
+        i += 1
+    return found
+
+
+def index_where(index_sql: str, table: str) -> str | None:
+    """The WHERE expression of a partial index, without `table.` qualifiers."""
+    tokens = sql_tokens(index_sql)
+    depth = 0
+    for i, token in enumerate(tokens):
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if depth == 0 and token.upper() == "WHERE":
+            return _unqualified(tokens[i + 1 :], table).strip()
+    return None
+
+
+def quote_name(name: str) -> str:
+    """A name quoted for a PRAGMA or statement, whatever characters it holds."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
@@ -128,8 +227,11 @@ Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 def introspect(query: Query) -> Snapshot:
     """Read the facts of a live database; `query` runs one statement and returns its rows.
 
-    CHECK constraints and enums are read from the table's SQL in the layout this
-    project's DDL (and drizzle-kit's) writes: one `CONSTRAINT name CHECK(...)` per line.
+    CHECK constraints and enums are read from the table's SQL: every CHECK, named or not,
+    on the table or on a column; a CHECK named `<table>_<column>_enum` is that column's
+    enum. Column names in CHECKs and partial-index WHEREs are read without their table
+    qualifier. Each table's DDL (CREATE TABLE, its indexes, its triggers) is kept as the
+    database has it, not compared.
     """
     tables = []
     names = [
@@ -141,38 +243,35 @@ def introspect(query: Query) -> Snapshot:
         )
     ]
     for name in names:
+        quoted = quote_name(name)
         [(sql,)] = query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,))
-        checks: dict[str, str] = {}
-        for line in sql.splitlines():
-            match = _CHECK.match(line)
-            if match:
-                checks[match.group(1)] = match.group(2)
+        checks = table_checks(sql, name)
         references = {
             row[3]: Reference(row[2], row[4], row[6].lower(), row[5].lower())
-            for row in query(f"PRAGMA foreign_key_list(`{name}`)", ())
+            for row in query(f"PRAGMA foreign_key_list({quoted})", ())
         }
         indexes = []
+        index_ddl = []
         unique_columns = set()
-        for _, index, unique, origin, _partial in query(f"PRAGMA index_list(`{name}`)", ()):
+        for _, index, unique, origin, _partial in query(f"PRAGMA index_list({quoted})", ()):
             if origin == "pk":
                 continue
-            indexed = tuple(row[2] for row in query(f"PRAGMA index_info(`{index}`)", ()))
+            [(index_sql,)] = query("SELECT sql FROM sqlite_schema WHERE name = ?", (index,))
+            if index_sql:
+                index_ddl.append(index_sql)
+            indexed = tuple(row[2] for row in query(f"PRAGMA index_info({quote_name(index)})", ()))
             if index == f"{name}_{indexed[0]}_unique" and len(indexed) == 1 and unique:
                 unique_columns.add(indexed[0])
                 continue
-            [(index_sql,)] = query("SELECT sql FROM sqlite_schema WHERE name = ?", (index,))
-            where = _WHERE.search(index_sql or "")
-            indexes.append(
-                IndexFacts(index, indexed, bool(unique), where.group(1).strip() if where else None)
-            )
+            where = index_where(index_sql, name) if index_sql else None
+            indexes.append(IndexFacts(index, indexed, bool(unique), where))
         columns: list[ColumnFacts] = []
-        for _, column, declared, not_null, default, pk in query(f"PRAGMA table_info(`{name}`)", ()):
-            enum_check = checks.pop(f"{name}_{column}_enum", None)
-            enum = (
-                tuple(v.replace("''", "'") for v in _ENUM_MEMBER.findall(enum_check))
-                if enum_check
-                else None
-            )
+        for _, column, declared, not_null, default, pk in query(f"PRAGMA table_info({quoted})", ()):
+            enum_check = next((c for c in checks if c[0] == f"{name}_{column}_enum"), None)
+            enum = None
+            if enum_check:
+                checks.remove(enum_check)
+                enum = tuple(v.replace("''", "'") for v in _ENUM_MEMBER.findall(enum_check[1]))
             columns.append(
                 ColumnFacts(
                     name=column,
@@ -197,8 +296,9 @@ def introspect(query: Query) -> Snapshot:
                 name,
                 tuple(columns),
                 tuple(indexes),
-                tuple(sorted(checks.items())),
+                tuple(sorted(checks)),
                 tuple((trigger, trigger_sql) for trigger, trigger_sql in triggers),
+                (sql, *index_ddl, *(trigger_sql for _, trigger_sql in triggers)),
             )
         )
     return Snapshot(tuple(tables))
