@@ -17,16 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
+from ruamel.yaml import events as ruamel_events
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    Event,
-    ScalarEvent,
-)
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
@@ -77,12 +72,21 @@ class SchemaSource:
         return Problem(line, column, message)
 
 
-def _at(event: Event, message: str) -> Problem:
+# The bounds pass reads events from libyaml (PyYAML's C parser, about 40 times faster
+# than ruamel's pure-Python one) and from ruamel's parser when libyaml refuses the text,
+# so that ruamel, which builds the document, reports the error in its own words.
+_COLLECTION_START = (ruamel_events.CollectionStartEvent, pyyaml.events.CollectionStartEvent)
+_COLLECTION_END = (ruamel_events.CollectionEndEvent, pyyaml.events.CollectionEndEvent)
+_ALIAS = (ruamel_events.AliasEvent, pyyaml.events.AliasEvent)
+_SCALAR = (ruamel_events.ScalarEvent, pyyaml.events.ScalarEvent)
+
+
+def _at(event: Any, message: str) -> Problem:
     mark = event.start_mark
     return Problem(mark.line + 1, mark.column + 1, message)
 
 
-def _bounds_problem(events: Iterator[Event]) -> Problem | None:
+def _bounds_problem(events: Iterator[Any]) -> Problem | None:
     """The first place where nesting or alias expansion goes past its bound, if any.
 
     Every finished anchored node records its size and height; an alias adds them where
@@ -92,14 +96,14 @@ def _bounds_problem(events: Iterator[Event]) -> Problem | None:
     open_nodes: list[list[Any]] = []  # per open collection: [anchor, nodes, height]
     borrowed = 0
     for event in events:
-        if isinstance(event, CollectionStartEvent):
+        if isinstance(event, _COLLECTION_START):
             open_nodes.append([event.anchor, 1, 1])
             if len(open_nodes) > MAX_DEPTH:
                 return _at(event, f"nesting deeper than {MAX_DEPTH} levels")
             continue
-        if isinstance(event, CollectionEndEvent):
+        if isinstance(event, _COLLECTION_END):
             anchor, nodes, height = open_nodes.pop()
-        elif isinstance(event, AliasEvent):
+        elif isinstance(event, _ALIAS):
             if event.anchor not in finished:
                 if any(node[0] == event.anchor for node in open_nodes):
                     return _at(event, f"alias *{event.anchor} refers to a node that contains it")
@@ -115,7 +119,7 @@ def _bounds_problem(events: Iterator[Event]) -> Problem | None:
                 return _at(
                     event, f"nesting deeper than {MAX_DEPTH} levels (through *{event.anchor})"
                 )
-        elif isinstance(event, ScalarEvent):
+        elif isinstance(event, _SCALAR):
             anchor, nodes, height = event.anchor, 1, 0
         else:
             continue
@@ -200,6 +204,30 @@ def _reader_problem(text: str, error: ReaderError) -> Problem:
     return Problem(line, column, f"the character {code} is not allowed in a YAML file")
 
 
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
+
+
+def _directive_problem(text: str) -> Problem:
+    """ruamel asserts (AssertionError) the version a %YAML directive names."""
+    found = _DIRECTIVE.search(text)
+    if found is None:
+        return Problem(1, 1, "invalid YAML")
+    line = text.count("\n", 0, found.start()) + 1
+    return Problem(
+        line,
+        1,
+        f"invalid YAML: the %YAML directive names version {found.group(1)}; "
+        "schema.yaml is YAML 1.2",
+    )
+
+
+def _text_bounds_problem(text: str, yaml: YAML) -> Problem | None:
+    try:
+        return _bounds_problem(pyyaml.parse(text, Loader=pyyaml.CSafeLoader))
+    except pyyaml.YAMLError:
+        return _bounds_problem(yaml.parse(text))
+
+
 def load_source(path: Path) -> SchemaSource:
     """Parse the file; every problem reading it becomes a SchemaError with a position."""
     file_name = path.name
@@ -213,7 +241,7 @@ def load_source(path: Path) -> SchemaSource:
         raise SchemaError(file_name, [Problem(1, 1, "the schema is not valid UTF-8")]) from None
     yaml = YAML(typ="rt")
     try:
-        bounds = _bounds_problem(yaml.parse(text))
+        bounds = _text_bounds_problem(text, yaml)
         if bounds is not None:
             raise SchemaError(file_name, [bounds])
         document = yaml.load(text)
@@ -227,6 +255,8 @@ def load_source(path: Path) -> SchemaSource:
         raise SchemaError(file_name, [Problem(line, column, what or "invalid YAML")]) from None
     except ReaderError as exc:
         raise SchemaError(file_name, [_reader_problem(text, exc)]) from None
+    except AssertionError:
+        raise SchemaError(file_name, [_directive_problem(text)]) from None
     except YAMLError as exc:
         raise SchemaError(file_name, [Problem(1, 1, f"invalid YAML: {exc}")]) from None
     if not isinstance(document, CommentedMap):

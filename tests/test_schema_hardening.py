@@ -244,6 +244,7 @@ MINIMAL = "version: 1\ntables:\n  items:\n    columns:\n      id: {type: text, p
             MINIMAL + "    description: &a [*a]\n",
             "6:22: alias *a refers to a node that contains it",
         ),
+        ("%YAML 1.3\n---\n" + MINIMAL, "1:1: invalid YAML: the %YAML directive names version 1.3"),
     ],
     ids=[
         "nul-byte",
@@ -255,6 +256,7 @@ MINIMAL = "version: 1\ntables:\n  items:\n    columns:\n      id: {type: text, p
         "nesting-3000",
         "nesting-5000",
         "recursive-alias",
+        "yaml-version",
     ],
 )
 def test_hostile_yaml_gives_a_located_error(
@@ -283,11 +285,18 @@ tables:
 """
 
 
-def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "where"),
+    # libyaml, which makes the fast first pass, refuses an anchor ending in a colon that
+    # ruamel accepts: the bounds are then counted on ruamel's own events.
+    [(BOMB, "7:8"), (BOMB.replace("version: 1\n", "version: 1\nextra: &anchor: 1\n"), "8:8")],
+    ids=["libyaml-pass", "ruamel-pass"],
+)
+def test_an_alias_bomb_is_refused_at_once(tmp_path: Path, text: str, where: str) -> None:
     """9^9 (387 million) nodes once expanded; refused in well under the 20 s allowed."""
     path = schema_path(tmp_path, "bomb")
     path.parent.mkdir(parents=True)
-    path.write_text(BOMB, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     result = subprocess.run(
         [
             sys.executable,
@@ -308,7 +317,7 @@ def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert (
         result.stderr
-        == "schema.yaml:7:8: aliases expand to more than 100,000 nodes; write the values out\n"
+        == f"schema.yaml:{where}: aliases expand to more than 100,000 nodes; write the values out\n"
     )
 
 
