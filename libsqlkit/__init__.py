@@ -41,7 +41,8 @@ from libsqlkit._repository import (
     fetch_one,
 )
 from libsqlkit._schema import Column, Schema, Table, TableSql
-from libsqlkit._sync_report import Conflict, SyncReport
+from libsqlkit._sync import prune_change_log, prune_change_log_async
+from libsqlkit._sync_report import Conflict, MovedRow, SyncReport
 from libsqlkit._url import app_database_url
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "InvalidValue",
     "LibsqlKitError",
     "LocalDriverName",
+    "MovedRow",
     "NotNullViolation",
     "Plan",
     "QueryError",
@@ -103,6 +105,8 @@ __all__ = [
     "min_",
     "not_",
     "or_",
+    "prune_change_log",
+    "prune_change_log_async",
     "select",
     "sql",
     "sum_",
