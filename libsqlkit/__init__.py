@@ -41,7 +41,7 @@ from libsqlkit._repository import (
     fetch_one,
 )
 from libsqlkit._schema import Column, Schema, Table, TableSql
-from libsqlkit._sync import prune_change_log, prune_change_log_async
+from libsqlkit._sync_batch import prune_change_log, prune_change_log_async
 from libsqlkit._sync_report import Conflict, MovedRow, SyncReport
 from libsqlkit._url import app_database_url
 

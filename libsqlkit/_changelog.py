@@ -8,7 +8,8 @@ clients. The same DDL runs on devices and on the server; migrations create it.
   (`wall` ms, `counter`), `seq` (the database's change counter: the order of commits),
   `applying` (1 while synced changes are written, so triggers skip them), how far its own
   changes were pushed (`pushed_*`) and the server's log was pulled (`pulled_*`), the
-  synced schema's version (`schema`, set by migrations), each synced table's unique-clash
+  synced schema's version (`schema`, set by migrations, with a new `epoch` each time; a
+  device keeps the server's as `server_epoch`), each synced table's unique-clash
   policy (`tables`), a pending full re-sync (`resync`), the pull position the server last
   stored for this device (`acked_seq`), pulled rows held back by a unique clash (`held`),
   and, on the server, the pruning horizon and how far tombstones were pruned.
@@ -88,6 +89,8 @@ _STATE_ADDED = (
     "`pushed_tbl` text NOT NULL DEFAULT ''",
     "`pushed_pk` NOT NULL DEFAULT ''",
     "`schema` text NOT NULL DEFAULT ''",
+    "`epoch` text NOT NULL DEFAULT ''",
+    "`server_epoch` text NOT NULL DEFAULT ''",
     "`tables` text NOT NULL DEFAULT '{}'",
     "`resync` integer NOT NULL DEFAULT 0",
     "`acked_seq` integer NOT NULL DEFAULT 0",
@@ -340,7 +343,11 @@ def schema_version(tables: Iterable[TableFacts]) -> str:
 
 
 def schema_version_ddl(version: str) -> str:
-    """Recorded by every migration that changes the synced schema. The device then
-    re-syncs in full once (`resync`): every row comes to the server's state, new
-    columns included, whatever it pulled before."""
-    return f"UPDATE `{STATE}` SET `schema` = '{version}', `resync` = 1 WHERE `id` = 1"
+    """Recorded by every migration that changes the synced schema, with a new `epoch`
+    (a rollback and a re-migration end on the same version, not the same data). A device
+    re-syncs in full once after its own migration (`resync`) and after the server's (its
+    epoch changed): every row comes to the server's state, new columns included."""
+    return (
+        f"UPDATE `{STATE}` SET `schema` = '{version}', `epoch` = lower(hex(randomblob(8))), "
+        "`resync` = 1 WHERE `id` = 1"
+    )

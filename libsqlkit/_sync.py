@@ -6,15 +6,16 @@ One request carries up to 1,000 changes each way: a single atomic batch on the s
 first compares the synced schema's version with this device's (a device on another
 schema neither pushes nor pulls), merges the pushed rows, records how far this device
 has pulled (so tombstones everyone has seen can be pruned), and reads a page of what
-other databases changed since this device's cursor. The local side then applies the page
-in one local transaction and moves its cursors. Pending changes are read a chunk at a
-time, so memory stays bounded. Everything is keyed by (table, key, version), so a sync
-that is retried after any failure applies nothing twice.
+other databases changed since this device's cursor (`_sync_batch`). The local side then
+applies the page in one local transaction and moves its cursors (`_sync_apply`). Pending
+changes are read a chunk at a time, so memory stays bounded. Everything is keyed by
+(table, key, version), so a sync that is retried after any failure applies nothing twice.
 
-A device re-syncs in full when a migration changed the synced schema, when it was silent
-longer than the server's pruning horizon (tombstones it missed may be gone), and when the
-server was restored from an older backup (it went behind this device): rows come to the
-server's state, and after a restore this device sends everything it has again.
+A device re-syncs in full when a migration changed the synced schema (its own, or the
+server's), when it was silent longer than the server's pruning horizon (tombstones it
+missed may be gone), and when the server was restored from an older backup (it went
+behind this device): rows come to the server's state, and after a restore this device
+sends everything it has again.
 
 The network is never waited for while holding the database: local reads and writes go
 on during a sync, and a write made meanwhile is simply sent next time.
@@ -28,82 +29,46 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Generator
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from libsqlkit._changelog import CONFLICTS, DEVICES, HLC_FORMAT, NOW_MS, ROWS, STATE, hlc_parts
+from libsqlkit._changelog import HLC_FORMAT, ROWS, STATE
 from libsqlkit._errors import DatabaseError, SchemaStateError, UniqueViolation
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
-from libsqlkit._sync_report import Conflict, MovedRow, SyncReport
-from libsqlkit._sync_sql import (
-    HANDSHAKE,
-    HELD,
-    PAGE,
-    Entry,
-    SyncedTable,
-    TableSync,
-    decode_value,
-    encode_value,
-    image,
-    page_sql,
-    quote,
+from libsqlkit._sync_apply import apply
+from libsqlkit._sync_batch import Batch
+from libsqlkit._sync_report import SyncReport
+from libsqlkit._sync_sql import HANDSHAKE, Entry, SyncedTable, TableSync, quote
+from libsqlkit._sync_state import (
+    RESYNC_ASKED,
+    RESYNC_RUNNING,
+    Chunk,
+    Executor,
+    Local,
+    Reply,
+    Round,
+    Server,
+    Step,
 )
 
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
     from libsqlkit._database import Database
 
-__all__ = [
-    "AsyncSyncer",
-    "Executor",
-    "Local",
-    "Server",
-    "SyncCore",
-    "Syncer",
-    "prune_change_log",
-    "prune_change_log_async",
-]
+__all__ = ["AsyncSyncer", "SyncCore", "Syncer"]
 
 T = TypeVar("T")
 
 SyncStatus = Literal["SYNCING", "COMPLETED", "FAILED"]
-Winner = Literal["local", "remote"]
 
 PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
 PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
 PRUNE_ROWS = 1000  # tombstones a request prunes at most
-STAGE_VALUES = 30_000  # bound values per statement that fills the staging table
-
-Cursor = tuple[int, str, Any]  # (seq, table, key) of the last change-log entry passed
-START: Cursor = (0, "", "")
-# `resync`: a full re-sync was asked for (by a migration), or is under way: every local
-# entry not received again from the server by its end is gone there (pruned tombstones).
-RESYNC_ASKED, RESYNC_RUNNING = 1, 2
 _MIGRATIONS = "SELECT max(name) FROM `__libsqlkit_migrations`"
-
-
-def _latest(versions: Sequence[str]) -> tuple[int, int]:
-    return max([(0, 0), *((hlc_parts(v)[0], hlc_parts(v)[1]) for v in versions)])
-
-
-def _seen(wall: str, counter: str) -> str:
-    """Advance a clock to a seen version (a hybrid logical clock's receive rule), so a
-    write made after seeing another database's write is ordered after it."""
-    newer = f"({wall} > wall OR ({wall} = wall AND {counter} > counter))"
-    return (
-        f"wall = CASE WHEN {newer} THEN {wall} ELSE wall END, "
-        f"counter = CASE WHEN {newer} THEN {counter} ELSE counter END"
-    )
-
-
-def _cursor(found: list[Any]) -> Cursor:
-    seq, table, key = found
-    return int(seq), str(table), key
 
 
 def _size(entry: Entry) -> int:
@@ -114,114 +79,6 @@ def _size(entry: Entry) -> int:
 def _schema_problem(exc: DatabaseError) -> bool:
     message = str(exc)
     return "no such" in message or "has no column named" in message
-
-
-@dataclass
-class _Round:
-    """What one sync knows and found so far."""
-
-    device: str
-    version: str  # of the synced schema
-    tables: dict[str, TableSync]
-    pulled: Cursor
-    pushed: Cursor
-    resync: int
-    acked: int  # the pull position the server last stored for this device
-    held: list[tuple[str, Any]]
-    conflicts: list[Conflict] = field(default_factory=list)
-    moved: dict[tuple[str, Any, str], MovedRow] = field(default_factory=dict)
-    sent: int = 0
-    applied: int = 0
-    pushing: bool = True  # False once a push was refused by a unique clash (fail)
-    refusal: UniqueViolation | None = None
-    horizon_ms: int = 0
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    entries: list[Entry]
-    more: bool  # more pending changes than fit
-
-
-@dataclass(frozen=True)
-class _Reply:
-    version: str
-    server_seq: int
-    pruned_seq: int
-    horizon_ms: int
-    watermark: int | None
-    unseen: dict[tuple[str, Any], tuple[str, int, str, str]]
-    refused: list[tuple[str, Any]]
-    pages: list[str]  # JSON of the pulled page, then of the held rows
-    full: bool  # more entries remain after this page
-    last: Cursor | None  # the page's last entry
-    page_seq: int  # the server's seq when the page was read
-
-
-@dataclass(frozen=True)
-class Local(Generic[T]):
-    """A step on the local database: `work` runs in one transaction (foreign keys off
-    when asked) with an executor of statements, and its result is sent back."""
-
-    work: Callable[[Executor], T]
-    foreign_keys_off: bool = False
-
-
-@dataclass(frozen=True)
-class Server:
-    """A step on the server: the statements run as one atomic batch, foreign keys off
-    (a device's changes land in its commit order: a child may come before its changed
-    parent, and cascades were made on the device). Their rows are sent back; an error
-    is thrown into the protocol, which may carry on (a refused push still pulls)."""
-
-    statements: list[tuple[str, Sequence[Any]]]
-
-
-Step = Local[Any] | Server
-
-
-class Executor(Protocol):
-    """What local work runs statements with: the sync Database inside its transaction,
-    or the async engine's writer connection on its own thread."""
-
-    def execute(
-        self, sql: str, params: Sequence[Any] = (), *, table: str | None = None
-    ) -> list[Row]: ...
-
-
-def _staged(pages: list[str]) -> dict[str, list[tuple[Any, ...]]]:
-    """The pulled entries per table, as staging rows: (seq, key, born, deleted, version,
-    cols, moved, skip, values...). A key in several pages is staged once (the first)."""
-    staged: dict[str, list[tuple[Any, ...]]] = {}
-    for text in pages:
-        for table, key, born, deleted, version, seq, cols, moved, values in json.loads(text):
-            row = (seq, key, born, int(bool(deleted) or values is None), version, cols, moved, 0)
-            staged.setdefault(table, []).append((*row, *(decode_value(v) for v in values or ())))
-    return staged
-
-
-def _conflicts(
-    table: TableSync, key: Any, local: Entry, remote: Entry, base: str | None
-) -> list[Conflict]:
-    """The fields changed both here (since this device last synced the row) and
-    elsewhere, with the version that won; or the row itself when its life or existence
-    differs (a delete, or a re-insert, against edits)."""
-    if local.born != remote.born or local.deleted != remote.deleted:
-        if local.born != remote.born:
-            winner: Winner = "local" if local.born > remote.born else "remote"
-        else:
-            winner = "local" if local.deleted else "remote"
-        return [Conflict(table.name, key, None, winner, local.version, remote.version)]
-    if local.deleted:
-        return []
-    found = []
-    for column in table.table.columns:
-        mine, theirs = local.column_version(column), remote.column_version(column)
-        before = None if base is None else local.column_version(column, base)
-        if mine != theirs and mine != before and theirs != before:
-            winner = "local" if mine > theirs else "remote"
-            found.append(Conflict(table.name, key, column, winner, mine, theirs))
-    return found
 
 
 class SyncCore:
@@ -268,13 +125,14 @@ class SyncCore:
         self._described[(version, policies)] = tables
         return tables
 
-    def _state(self, db: Executor) -> _Round:
+    def _state(self, db: Executor) -> Round:
         [row] = db.execute(
             "SELECT device, `schema`, `tables`, pulled_seq, pulled_tbl, pulled_pk, pushed_seq, "
-            f"pushed_tbl, pushed_pk, resync, acked_seq, held FROM `{STATE}` WHERE id = 1"
+            f"pushed_tbl, pushed_pk, resync, acked_seq, held, server_epoch FROM `{STATE}` "
+            "WHERE id = 1"
         )
-        device, version, policies, *cursors, resync, acked, held = row
-        return _Round(
+        device, version, policies, *cursors, resync, acked, held, server_epoch = row
+        return Round(
             device,
             version,
             self._tables(db, version, policies),
@@ -283,6 +141,7 @@ class SyncCore:
             resync,
             acked,
             [(table, key) for table, key in json.loads(held)],
+            server_epoch,
         )
 
     def pending(self, db: Executor) -> dict[str, int]:
@@ -308,13 +167,15 @@ class SyncCore:
 
     # -- the protocol ----------------------------------------------------------------
 
-    def steps(self, url: str) -> Generator[Step, Any, _Round]:
+    def steps(self, url: str) -> Generator[Step, Any, Round]:
         """Requests until every change is pushed and a pull page comes back short."""
-        state: _Round = yield Local(lambda db: self._begin(db, url))
+        state: Round = yield Local(lambda db: self._begin(db, url))
+        restarted = False
         while True:
-            chunk: _Chunk = yield Local(partial(self._chunk, state=state))
+            chunk: Chunk = yield Local(partial(self._chunk, state=state))
+            batch = Batch(state, chunk.entries, pull_rows=PULL_ROWS, prune_rows=PRUNE_ROWS)
             try:
-                results = yield Server(self._batch(state, chunk.entries))
+                results = yield Server(batch.statements)
             except UniqueViolation as exc:  # fail: the push is refused, the pull goes on
                 if not chunk.entries:
                     raise
@@ -324,15 +185,21 @@ class SyncCore:
                 if _schema_problem(exc):
                     yield from self._mismatch(state, url, None, exc)
                 raise
-            reply = self._reply(state, chunk.entries, results)
+            reply = batch.reply(results)
             if reply.version != state.version:
                 yield from self._mismatch(state, url, reply.version, None)
             lost = self._lost(state, reply)
             if lost is not None:
+                if restarted:  # what was just sent is lost again: stop rather than loop
+                    raise SchemaStateError(
+                        f"the server {url} lost this device's position twice in one sync "
+                        f"({lost}): is it being restored or migrated right now? Sync again later"
+                    )
+                restarted = True
                 state = yield Local(partial(self._restart, url=url, lost=lost))
                 continue
             again = yield Local(
-                partial(self._apply, state=state, chunk=chunk.entries, reply=reply),
+                partial(apply, state=state, chunk=chunk.entries, reply=reply),
                 foreign_keys_off=True,
             )
             if not (chunk.more or reply.full or again):
@@ -342,7 +209,7 @@ class SyncCore:
             raise state.refusal
         return state
 
-    def _begin(self, db: Executor, url: str) -> _Round:
+    def _begin(self, db: Executor, url: str) -> Round:
         """The sync's starting point; a re-sync a migration asked for starts here."""
         try:
             state = self._state(db)
@@ -359,17 +226,20 @@ class SyncCore:
 
     def _start_resync(self, db: Executor) -> None:
         """Pull everything again; entries not received again by the end are gone on the
-        server (their tombstones were pruned), so they are marked until then (seq -1)."""
+        server (their tombstones were pruned), so they are marked until then (seq -1).
+        With nothing to mark (a new device), it is a plain pull from the start."""
         db.execute(
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
         )
+        [(marked,)] = db.execute(f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1)")
         db.execute(
             f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
-            f"acked_seq = 0, resync = {RESYNC_RUNNING} WHERE id = 1"
+            "acked_seq = 0, resync = ? WHERE id = 1",
+            (RESYNC_RUNNING if marked else 0,),
         )
 
-    def _restart(self, db: Executor, url: str, lost: str) -> _Round:
+    def _restart(self, db: Executor, url: str, lost: str) -> Round:
         """The server lost what this device had seen: after a restore from an older
         backup this device sends everything again (the server merges by version, so
         only what it lacks lands); in both cases it pulls everything again."""
@@ -390,10 +260,10 @@ class SyncCore:
             self._start_resync(db)
         return self._begin(db, url)
 
-    def _chunk(self, db: Executor, state: _Round) -> _Chunk:
+    def _chunk(self, db: Executor, state: Round) -> Chunk:
         """The next pending changes, read in one transaction (a consistent set)."""
         if not state.pushing:
-            return _Chunk([], False)
+            return Chunk([], False)
         rows = db.execute(
             f"SELECT seq, tbl, pk, born, deleted, hlc, cols, base, moved FROM `{ROWS}` "
             "WHERE (seq, tbl, pk) > (?, ?, ?) ORDER BY seq, tbl, pk LIMIT ?",
@@ -430,111 +300,11 @@ class SyncCore:
             )
             size += _size(whole)
             if chunk and size > PUSH_BYTES:
-                return _Chunk(chunk, True)
+                return Chunk(chunk, True)
             chunk.append(whole)
-        return _Chunk(chunk, more)
+        return Chunk(chunk, more)
 
-    def _batch(self, state: _Round, chunk: list[Entry]) -> list[tuple[str, Sequence[Any]]]:
-        """The server's statements; all run in one transaction, so the page read is
-        consistent and the push all or nothing. Every write is guarded by the synced
-        schema's version, so a device on another schema changes nothing."""
-        statements: list[tuple[str, Sequence[Any]]] = [(HANDSHAKE, (state.device,))]
-        if chunk:
-            statements += self._push(state, chunk)
-        statements += [
-            (
-                f"INSERT INTO `{DEVICES}` (device, pulled_seq, seen_ms) SELECT ?1, ?2, {NOW_MS} "
-                f"WHERE (SELECT `schema` FROM `{STATE}` WHERE id = 1) = ?3 ON CONFLICT (device) "
-                "DO UPDATE SET pulled_seq = excluded.pulled_seq, seen_ms = excluded.seen_ms",
-                (state.device, state.pulled[0], state.version),
-            ),
-            *_prune(PRUNE_ROWS),
-            (
-                page_sql(list(state.tables.values()), PAGE, "?5"),
-                (*state.pulled, state.device, PULL_ROWS, state.version),
-            ),
-        ]
-        if state.held:
-            statements.append(
-                (page_sql(list(state.tables.values()), HELD), (json.dumps(state.held),))
-            )
-        return statements
-
-    def _push(self, state: _Round, chunk: list[Entry]) -> list[tuple[str, Sequence[Any]]]:
-        statements: list[tuple[str, Sequence[Any]]] = []
-        resync = state.resync == RESYNC_RUNNING
-        statements.append(
-            (f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1 AND `schema` = ?", (state.version,))
-        )
-        for name, table in state.tables.items():
-            rows = [
-                [
-                    e.key,
-                    e.born,
-                    int(e.deleted),
-                    e.version,
-                    e.cols,
-                    int(resync and e.base is not None),
-                    e.moved,
-                    *(encode_value(v) for v in e.values or ()),
-                ]
-                for e in chunk
-                if e.table == name
-            ]
-            if not rows:
-                continue
-            floor = 1 << 62 if resync else state.pulled[0]
-            params = (json.dumps(rows), state.device, *state.pulled, state.version, floor)
-            statements.append((table.unseen, params))
-            if resync:
-                statements.append((table.refused, params))
-            statements += [(sql, params) for sql in table.push]
-        wall, counter = _latest([e.version for e in chunk])
-        statements.append(
-            (
-                f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {_seen('?1', '?2')} "
-                "WHERE id = 1 AND `schema` = ?4",
-                (wall, counter, len(chunk), state.version),
-            )
-        )
-        return statements
-
-    def _reply(self, state: _Round, chunk: list[Entry], results: list[list[Row]]) -> _Reply:
-        [(version, server_seq, pruned_seq, horizon_ms, watermark)] = results[0]
-        at = 1
-        unseen: dict[tuple[str, Any], tuple[str, int, str, str]] = {}
-        refused: list[tuple[str, Any]] = []
-        if chunk:
-            at += 1  # applying = 1
-            for name, table in state.tables.items():
-                if not any(e.table == name for e in chunk):
-                    continue
-                for key, born, deleted, hlc, cols in results[at]:
-                    unseen[(name, key)] = (born, deleted, hlc, cols)
-                at += 1
-                if state.resync == RESYNC_RUNNING:
-                    refused += [(name, key) for (key,) in results[at]]
-                    at += 1
-                at += len(table.push)
-            at += 1  # the state's update
-        at += 1 + len(_prune(PRUNE_ROWS))
-        [(page_seq, count, last, text)] = results[at]
-        pages = [text, results[at + 1][0][3]] if state.held else [text]
-        return _Reply(
-            version,
-            server_seq,
-            pruned_seq,
-            horizon_ms,
-            watermark,
-            unseen,
-            refused,
-            pages,
-            count > PULL_ROWS,  # one entry more was asked for, to know if more remain
-            None if last is None else _cursor(json.loads(last)),
-            page_seq,
-        )
-
-    def _lost(self, state: _Round, reply: _Reply) -> str | None:
+    def _lost(self, state: Round, reply: Reply) -> str | None:
         """Whether the server lost what this device had seen of it: restored from an
         older backup (its seq went behind this device's cursor, or it forgot how far this
         device had pulled), or pruned tombstones this device never received."""
@@ -542,12 +312,16 @@ class SyncCore:
             reply.watermark is not None and reply.watermark < state.acked
         ):
             return "restored"
-        if state.pulled[0] < reply.pruned_seq and state.resync != RESYNC_RUNNING:
+        if state.resync == RESYNC_RUNNING or state.pulled[0] == 0:
+            return None  # a pull from the start needs no tombstone
+        if state.pulled[0] < reply.pruned_seq:
             return "expired"
+        if state.server_epoch and reply.epoch != state.server_epoch:
+            return "reshaped"  # the server's synced schema changed since: a migration
         return None
 
     def _mismatch(
-        self, state: _Round, url: str, version: str | None, cause: DatabaseError | None
+        self, state: Round, url: str, version: str | None, cause: DatabaseError | None
     ) -> Generator[Step, Any, None]:
         """Stop if this device and the server are on different synced schemas (or the
         server has no change log): nothing was sent or received. A statement the server
@@ -596,187 +370,7 @@ class SyncCore:
             name = None
         return name, sum(self.pending(db).values())
 
-    # -- applying a reply ------------------------------------------------------------
-
-    def _apply(self, db: Executor, state: _Round, chunk: list[Entry], reply: _Reply) -> bool:
-        """The pushed chunk is on the server: mark it sent. Then write the pulled rows
-        (one local transaction, foreign keys off: the rows mirror the server's, and a
-        parent changed after its child may come a page later) and move the cursor.
-        True if this made changes to send at once (rows moved aside by a unique clash)."""
-        db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
-        sent_before = state.pushed
-        if chunk:
-            last = chunk[-1]
-            state.pushed = (last.seq or 0, last.table, last.key)
-            state.sent += len(chunk)
-            db.execute(
-                f"UPDATE `{ROWS}` SET base = NULL WHERE (seq, tbl, pk) > (?, ?, ?) AND "
-                "(seq, tbl, pk) <= (?, ?, ?) AND base IS NOT NULL",
-                (*sent_before, *state.pushed),
-            )
-        by_key = {(e.table, e.key): e for e in chunk}
-        for (name, key), (born, deleted, hlc, cols) in reply.unseen.items():
-            mine = by_key[(name, key)]
-            remote = Entry(name, key, born, bool(deleted), hlc, cols)
-            state.conflicts += _conflicts(state.tables[name], key, mine, remote, mine.base)
-        for name, key in reply.refused:  # deleted elsewhere while this device was away
-            table = state.tables[name]
-            db.execute(f"DELETE FROM {quote(name)} WHERE {quote(table.table.key)} = ?", (key,))
-            db.execute(f"DELETE FROM `{ROWS}` WHERE tbl = ? AND pk = ?", (name, key))
-        moved_here = False
-        held: list[tuple[str, Any]] = []
-        latest = ""
-        staged = _staged(reply.pages)
-        for table in state.tables.values():
-            moved_here |= self._apply_table(db, state, table, staged.get(table.name, []), held)
-            [(newest, moved)] = db.execute(table.received)
-            latest = max(latest, newest or "")
-            for key, born, reason in json.loads(moved or "[]"):
-                self._note_moved(state, table.name, key, born, reason)
-            db.execute(table.clear)
-        cursor: Cursor = reply.last if reply.full and reply.last else (reply.page_seq + 1, "", "")
-        if not reply.full and state.resync == RESYNC_RUNNING:
-            self._end_resync(db, state)
-        wall, counter = _latest([latest] if latest else [])
-        db.execute(
-            f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
-            "pulled_pk = ?5, pushed_seq = ?6, pushed_tbl = ?7, pushed_pk = ?8, acked_seq = ?9, "
-            f"held = ?10, {_seen('?1', '?2')} WHERE id = 1",
-            (wall, counter, *cursor, *state.pushed, state.pulled[0], json.dumps(held)),
-        )
-        state.acked, state.pulled, state.held = state.pulled[0], cursor, held
-        state.horizon_ms = reply.horizon_ms
-        return moved_here
-
-    def _apply_table(
-        self,
-        db: Executor,
-        state: _Round,
-        table: TableSync,
-        rows: list[tuple[Any, ...]],
-        held: list[tuple[str, Any]],
-    ) -> bool:
-        """Stage this table's share of the pulled entries, then merge it (see `_sync_sql`)."""
-        db.execute(table.create_stage)
-        blank = (None,) * len(table.table.columns)
-        per_statement = max(1, STAGE_VALUES // table.width)
-        marks = "(" + ", ".join(["?"] * table.width) + ")"
-        for at in range(0, len(rows), per_statement):
-            part = rows[at : at + per_statement]
-            db.execute(
-                table.fill + ", ".join([marks] * len(part)),
-                [v for row in part for v in (row if len(row) == table.width else row + blank)],
-            )
-        cursor = state.pushed
-        moved_here = False
-        if table.local_clashes:
-            moved_here = self._settle_clashes(db, state, table, held, cursor)
-        for key, *found in db.execute(table.conflicting, cursor):
-            born, deleted, version, cols, my_born, my_deleted, my_version, my_cols, base = found
-            mine = Entry(table.name, key, my_born, bool(my_deleted), my_version, my_cols)
-            remote = Entry(table.name, key, born, bool(deleted), version, cols)
-            state.conflicts += _conflicts(table, key, mine, remote, base)
-        for sql in table.apply:
-            db.execute(sql, cursor if "(?1, ?2, ?3)" in sql else ())
-        for sql in table.record:
-            done = db.execute(sql, cursor if "(?1, ?2, ?3)" in sql else ())
-            if "RETURNING" in sql:
-                state.applied += len(done)
-        return moved_here
-
-    def _settle_clashes(
-        self,
-        db: Executor,
-        state: _Round,
-        table: TableSync,
-        held: list[tuple[str, Any]],
-        cursor: Cursor,
-    ) -> bool:
-        """Pulled rows whose unique values a local row holds: under `fail` the pulled row
-        is held back (asked again at every sync until the app resolves the clash here);
-        under `keep_latest` the row whose clashing values were written last is kept
-        and the other moved aside, as the server does (its row wins a tie)."""
-        settled: set[Any] = set()
-        moved = False
-        columns = table.table.columns
-        for theirs, mine, their_version, my_version, clashed in db.execute(
-            table.local_clashes, cursor
-        ):
-            if theirs in settled or mine in settled:
-                continue
-            if table.table.policy == "fail":
-                db.execute(table.skip, (theirs,))
-                held.append((table.name, theirs))
-                settled.add(theirs)
-                continue
-            [(seq,)] = db.execute(f"UPDATE `{STATE}` SET seq = seq + 1 WHERE id = 1 RETURNING seq")
-            if their_version >= my_version:  # the local row loses
-                [values] = db.execute(table.row, (mine,))
-                [(born, cols)] = db.execute(
-                    f"SELECT born, cols FROM `{ROWS}` WHERE tbl = ? AND pk = ?", (table.name, mine)
-                ) or [("", "{}")]
-                loser, winner, lost, won = mine, theirs, my_version, their_version
-                db.execute(
-                    f"DELETE FROM {quote(table.name)} WHERE {quote(table.table.key)} = ?", (mine,)
-                )
-            else:  # the pulled row loses: it arrives as a tombstone
-                db.execute(table.skip, (theirs,))
-                [(born, cols, *staged)] = db.execute(table.staged, (theirs,))
-                values = tuple(staged)
-                loser, winner, lost, won = theirs, mine, their_version, my_version
-            reason = json.dumps(
-                {
-                    "winner": winner,
-                    "columns": json.loads(clashed),
-                    "row": json.loads(image(columns, values)),
-                    "loser_version": lost,
-                    "winner_version": won,
-                },
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            db.execute(
-                f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq, born, cols, moved) "
-                "VALUES (?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT (tbl, pk) DO UPDATE SET "
-                "hlc = excluded.hlc, deleted = 1, seq = excluded.seq, born = excluded.born, "
-                "cols = excluded.cols, moved = excluded.moved",
-                (table.name, loser, won, seq, born, cols, reason),
-            )
-            db.execute(
-                f"INSERT OR IGNORE INTO `{CONFLICTS}` VALUES (?, ?, ?, ?, ?, ?, ?, ?, {NOW_MS})",
-                (table.name, loser, born, winner, clashed, image(columns, values), lost, won),
-            )
-            self._note_moved(state, table.name, loser, born, reason)
-            settled |= {theirs, mine}
-            moved = True
-        return moved
-
-    @staticmethod
-    def _note_moved(state: _Round, table: str, key: Any, born: str, reason: str) -> None:
-        why = json.loads(reason)
-        state.moved[(table, key, born)] = MovedRow(
-            table,
-            key,
-            why["winner"],
-            tuple(why["columns"]),
-            why["row"],
-            why["loser_version"],
-            why["winner_version"],
-        )
-
-    def _end_resync(self, db: Executor, state: _Round) -> None:
-        """Every row the server has came again; the rest is gone there."""
-        for name, table in state.tables.items():
-            db.execute(
-                f"DELETE FROM {quote(name)} WHERE {quote(table.table.key)} IN "
-                f"(SELECT pk FROM `{ROWS}` WHERE tbl = ? AND seq = -1)",
-                (name,),
-            )
-        db.execute(f"DELETE FROM `{ROWS}` WHERE seq = -1")
-        db.execute(f"UPDATE `{STATE}` SET resync = 0 WHERE id = 1")
-        state.resync = 0
-
-    def _finish(self, db: Executor, state: _Round) -> None:
+    def _finish(self, db: Executor, state: Round) -> None:
         """Forget local tombstones older than the server's horizon that were sent (a
         device that comes back later re-syncs in full anyway); the sync is done."""
         if state.horizon_ms:
@@ -825,60 +419,6 @@ class SyncCore:
             )
 
 
-def _prune(limit: int) -> list[tuple[str, Sequence[Any]]]:
-    """Server housekeeping, bounded: forget devices silent longer than the horizon, then
-    drop tombstones every remaining device has pulled past (all of them when no device
-    is known), and record how far that went: a device behind it re-syncs in full."""
-    bound = (
-        f"coalesce((SELECT min(pulled_seq) FROM `{DEVICES}`), "
-        f"(SELECT seq + 1 FROM `{STATE}` WHERE id = 1))"
-    )
-    return [
-        (
-            f"DELETE FROM `{DEVICES}` WHERE seen_ms < {NOW_MS} - "
-            f"(SELECT horizon_ms FROM `{STATE}` WHERE id = 1)",
-            (),
-        ),
-        (
-            f"DELETE FROM `{ROWS}` WHERE (tbl, pk) IN (SELECT tbl, pk FROM `{ROWS}` "
-            f"WHERE deleted = 1 AND seq < {bound} ORDER BY seq LIMIT ?)",
-            (limit,),
-        ),
-        (
-            f"UPDATE `{STATE}` SET pruned_seq = max(pruned_seq, min({bound}, coalesce("
-            f"(SELECT min(seq) FROM `{ROWS}` WHERE deleted = 1), {bound}))) WHERE id = 1",
-            (),
-        ),
-    ]
-
-
-def _horizon(seconds: float | None) -> list[tuple[str, Sequence[Any]]]:
-    if seconds is None:
-        return []
-    return [(f"UPDATE `{STATE}` SET horizon_ms = ? WHERE id = 1", (int(seconds * 1000),))]
-
-
-def prune_change_log(db: Database, *, horizon: float | None = None, limit: int = 100_000) -> int:
-    """Prune the server's change log now (every sync also prunes a little): forget
-    devices silent longer than the horizon (seconds; given, it is stored as the server's
-    horizon), then drop up to `limit` tombstones every remaining device has pulled past.
-    Returns how many were dropped. Run it on the server's own client."""
-    [(before,)] = db.execute(f"SELECT count(*) FROM `{ROWS}` WHERE deleted = 1")
-    db.batch([*_horizon(horizon), *_prune(limit)])
-    [(after,)] = db.execute(f"SELECT count(*) FROM `{ROWS}` WHERE deleted = 1")
-    return int(before) - int(after)
-
-
-async def prune_change_log_async(
-    db: AsyncDatabase, *, horizon: float | None = None, limit: int = 100_000
-) -> int:
-    """`prune_change_log` for the async client."""
-    [(before,)] = await db.execute(f"SELECT count(*) FROM `{ROWS}` WHERE deleted = 1")
-    await db.batch([*_horizon(horizon), *_prune(limit)])
-    [(after,)] = await db.execute(f"SELECT count(*) FROM `{ROWS}` WHERE deleted = 1")
-    return int(before) - int(after)
-
-
 def server_error(exc: DatabaseError, url: str) -> DatabaseError | SchemaStateError:
     """A refused server batch, named when it is about the schema (a missing change log)."""
     message = str(exc)
@@ -890,7 +430,7 @@ def server_error(exc: DatabaseError, url: str) -> DatabaseError | SchemaStateErr
     return exc
 
 
-def _report(state: _Round, trips: int, started: float) -> SyncReport:
+def _report(state: Round, trips: int, started: float) -> SyncReport:
     return SyncReport(
         pushed=state.sent,
         pulled=state.applied,
@@ -945,7 +485,7 @@ class Syncer:
                                 continue
                         step = steps.send(reply)
                     except StopIteration as done:
-                        state: _Round = done.value
+                        state: Round = done.value
                         break
             except BaseException:
                 with contextlib.suppress(DatabaseError):  # the sync's own error matters
@@ -996,7 +536,7 @@ class AsyncSyncer:
                                 continue
                         step = steps.send(reply)
                     except StopIteration as done:
-                        state: _Round = done.value
+                        state: Round = done.value
                         break
             except BaseException:
                 with contextlib.suppress(DatabaseError):

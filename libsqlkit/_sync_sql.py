@@ -388,23 +388,33 @@ class TableSync:
             f"r.base FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
             f"WHERE NOT j.skip AND {pending}"
         )
-        self.apply = [
-            f"DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM {stage} AS j {log} "
-            "WHERE j.deleted AND NOT j.skip AND (r.pk IS NULL OR j.born >= r.born))",
-            f"INSERT INTO {t} ({columns}) SELECT j.pk"
-            + "".join(f", j.{quote(c)}" for c in names)
-            + f" FROM {stage} AS j {log} WHERE NOT j.deleted AND NOT j.skip "
-            f"AND NOT {pending} ORDER BY j.seq, j.pk {upsert}",
-            f"INSERT INTO {t} ({columns}) SELECT j.pk"
-            + "".join(
-                f", CASE WHEN v.{key} IS NULL OR j.born > r.born THEN j.{quote(c)} "
-                f"WHEN {version_of('j', c)} >= {version_of('r', c)} THEN j.{quote(c)} "
-                f"ELSE v.{quote(c)} END"
-                for c in names
-            )
-            + f" FROM {stage} AS j {log} LEFT JOIN {t} AS v ON v.{key} = j.pk "
-            f"WHERE NOT j.deleted AND NOT j.skip AND {pending} "
-            f"AND (j.born > r.born OR (j.born = r.born AND NOT r.deleted)) ORDER BY j.seq, j.pk {upsert}",
+        # (statement, whether it takes the push cursor)
+        self.apply: list[tuple[str, bool]] = [
+            (
+                f"DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM {stage} AS j {log} "
+                "WHERE j.deleted AND NOT j.skip AND (r.pk IS NULL OR j.born >= r.born))",
+                False,
+            ),
+            (
+                f"INSERT INTO {t} ({columns}) SELECT j.pk"
+                + "".join(f", j.{quote(c)}" for c in names)
+                + f" FROM {stage} AS j {log} WHERE NOT j.deleted AND NOT j.skip "
+                f"AND NOT {pending} ORDER BY j.seq, j.pk {upsert}",
+                True,
+            ),
+            (
+                f"INSERT INTO {t} ({columns}) SELECT j.pk"
+                + "".join(
+                    f", CASE WHEN v.{key} IS NULL OR j.born > r.born THEN j.{quote(c)} "
+                    f"WHEN {version_of('j', c)} >= {version_of('r', c)} THEN j.{quote(c)} "
+                    f"ELSE v.{quote(c)} END"
+                    for c in names
+                )
+                + f" FROM {stage} AS j {log} LEFT JOIN {t} AS v ON v.{key} = j.pk "
+                f"WHERE NOT j.deleted AND NOT j.skip AND {pending} AND (j.born > r.born "
+                f"OR (j.born = r.born AND NOT r.deleted)) ORDER BY j.seq, j.pk {upsert}",
+                True,
+            ),
         ]
         entry = (
             f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq, born, cols, base, origin, moved) "
@@ -424,21 +434,31 @@ class TableSync:
             + ")"
         )
         whole = "(j.born > r.born OR j.deleted)"
-        self.record = [
-            f"{entry}SELECT '{name}', j.pk, j.hlc, j.deleted, NULL, j.born, j.cols, NULL, NULL, "
-            f"j.moved FROM {stage} AS j {log} WHERE NOT j.skip AND NOT {pending} "
-            f"{every}",
-            f"{entry}SELECT '{name}', j.pk, CASE WHEN {whole} THEN j.hlc ELSE max(j.hlc, r.hlc) END, "
-            f"j.deleted, CASE WHEN {whole} THEN NULL ELSE r.seq END, j.born, "
-            f"CASE WHEN {whole} THEN j.cols ELSE {merged} END, "
-            f"CASE WHEN {whole} THEN NULL ELSE j.cols END, NULL, j.moved "
-            f"FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
-            f"WHERE NOT j.skip AND {pending} AND (j.born > r.born OR (j.born = r.born "
-            f"AND NOT r.deleted)) {every}",
-            f"INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', j.pk, j.born, "
-            "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
-            f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
-            f"FROM {stage} AS j WHERE j.moved IS NOT NULL AND NOT j.skip",
+        # (statement, whether it takes the push cursor); the rows are the entries written
+        self.record: list[tuple[str, bool]] = [
+            (
+                f"{entry}SELECT '{name}', j.pk, j.hlc, j.deleted, NULL, j.born, j.cols, NULL, "
+                f"NULL, j.moved FROM {stage} AS j {log} WHERE NOT j.skip AND NOT {pending} "
+                f"{every}",
+                True,
+            ),
+            (
+                f"{entry}SELECT '{name}', j.pk, CASE WHEN {whole} THEN j.hlc "
+                f"ELSE max(j.hlc, r.hlc) END, j.deleted, CASE WHEN {whole} THEN NULL "
+                f"ELSE r.seq END, j.born, CASE WHEN {whole} THEN j.cols ELSE {merged} END, "
+                f"CASE WHEN {whole} THEN NULL ELSE j.cols END, NULL, j.moved "
+                f"FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
+                f"WHERE NOT j.skip AND {pending} AND (j.born > r.born OR (j.born = r.born "
+                f"AND NOT r.deleted)) {every}",
+                True,
+            ),
+            (
+                f"INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', j.pk, j.born, "
+                "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
+                f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
+                f"FROM {stage} AS j WHERE j.moved IS NOT NULL AND NOT j.skip",
+                False,
+            ),
         ]
         self.local_clashes = self._local_clashes(stage, pending)
         self.skip = f"UPDATE {stage} SET skip = 1 WHERE pk = ?"
@@ -500,6 +520,6 @@ HELD = (
     "(SELECT value ->> 0, value ->> 1 FROM json_each(?1))"
 )
 HANDSHAKE = (
-    f"SELECT `schema`, `seq`, `pruned_seq`, `horizon_ms`, (SELECT pulled_seq FROM `{DEVICES}` "
-    f"WHERE device = ?1) FROM `{STATE}` WHERE `id` = 1"
+    f"SELECT `schema`, `epoch`, `seq`, `pruned_seq`, `horizon_ms`, (SELECT pulled_seq FROM "
+    f"`{DEVICES}` WHERE device = ?1) FROM `{STATE}` WHERE `id` = 1"
 )

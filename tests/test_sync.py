@@ -32,6 +32,7 @@ from libsqlkit import (
     Timeout,
     Unavailable,
     _sync,
+    _sync_apply,
 )
 from tests.sqld import HungServer, Sqld
 from tests.sync_kit import (
@@ -307,7 +308,7 @@ def test_large_syncs_travel_in_pages_and_resume_where_they_stopped(
     assert report.round_trips == 4  # 23 rows in chunks of 7; the 6 pulled fit alongside
 
     calls = 0
-    real_apply = _sync.SyncCore._apply
+    real_apply = _sync_apply.apply
 
     def cut_after_two_pages(*args: Any, **kwargs: Any) -> bool:
         nonlocal calls
@@ -316,11 +317,11 @@ def test_large_syncs_travel_in_pages_and_resume_where_they_stopped(
             b.link.cut()
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(_sync.SyncCore, "_apply", cut_after_two_pages)
+    monkeypatch.setattr(_sync, "apply", cut_after_two_pages)
     with pytest.raises(Unavailable):
         b.db.sync()
     assert b.workflows.count() == 15  # three pages of five were applied and kept
-    monkeypatch.setattr(_sync.SyncCore, "_apply", real_apply)
+    monkeypatch.setattr(_sync, "apply", real_apply)
     b.link.restore()
     again = b.db.sync()
     assert again.pulled == 14 and again.round_trips == 3
@@ -461,7 +462,7 @@ def test_a_server_killed_during_a_push_keeps_all_or_nothing_and_the_retry_comple
 
 CRASH_AFTER_PUSH = """
 import os, sys
-from libsqlkit._sync import SyncCore
+import libsqlkit._sync as sync
 from tests.sync_kit import open_device
 from tests.sqld import Sqld
 from generated.models import NewWorkflow, WorkflowUpdate
@@ -469,7 +470,7 @@ from generated.models import NewWorkflow, WorkflowUpdate
 def crash(*args, **kwargs):
     os._exit(9)  # killed after the server committed, before the device recorded it
 
-SyncCore._apply = crash
+sync.apply = crash
 server = Sqld.__new__(Sqld)
 server.port, server.url = int(sys.argv[2]), "http://127.0.0.1:" + sys.argv[2]
 server.token = lambda **kw: sys.argv[3]

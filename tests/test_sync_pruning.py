@@ -11,9 +11,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import prune_change_log
+from libsqlkit import SchemaStateError, _sync, prune_change_log
 from tests.sqld import Sqld
 from tests.sync_kit import all_converged, backend, cloud_with, shared_row
 
@@ -116,3 +118,19 @@ def test_a_server_restored_from_an_older_backup_is_detected_and_recovered(
             assert got is not None and got.error_log == "after the backup"
             assert WorkflowRepository(api).get(second.id) is not None
         assert all_converged(cloud, a, b)
+
+
+def test_a_sync_that_loses_its_position_again_stops_instead_of_looping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that seems to lose this device's position at every request (here: told
+    so) gets one full re-sync per sync, then a clear error, never an endless loop."""
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        a.workflows.create(NewWorkflow(type="t", user_id="u"))
+        a.db.sync()
+        monkeypatch.setattr(_sync.SyncCore, "_lost", lambda self, state, reply: "expired")
+        with pytest.raises(SchemaStateError, match="lost this device's position twice"):
+            a.db.sync()
+        monkeypatch.undo()
+        a.db.sync()
+        assert all_converged(cloud, a)

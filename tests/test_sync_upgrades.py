@@ -193,3 +193,19 @@ def test_a_first_generation_change_log_is_upgraded_with_its_unsent_changes(
         assert (report.pushed, report.pulled) == (1, 1)
         assert a.workflows.get(theirs.id) is not None
         assert all_converged(cloud, a)
+
+
+def test_a_full_resync_keeps_the_rows_this_device_sent(tmp_path: Path, releases: Releases) -> None:
+    """After a migration a device pulls everything again, and what it does not receive
+    is gone on the server; its own rows, which the server does not send back to it
+    otherwise, must come too."""
+    old, new = releases.base, releases.count
+    with cloud_with(tmp_path, "a", migrations=releases.path(old)) as (cloud, (a,)):
+        mine = [a.workflows.create(NewWorkflow(type="mine", user_id="u1")) for _ in range(3)]
+        a.db.sync()
+        with backend(cloud) as api:
+            releases.move(api, new)
+        releases.move(a.db, new)
+        a.db.sync()
+        assert all(a.workflows.get(row.id) is not None for row in mine)
+        assert all_converged(cloud, a)

@@ -138,6 +138,10 @@ ALTER TABLE `__libsqlkit_sync` DROP COLUMN `pushed_pk`;
 --> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` DROP COLUMN `schema`;
 --> statement-breakpoint
+ALTER TABLE `__libsqlkit_sync` DROP COLUMN `epoch`;
+--> statement-breakpoint
+ALTER TABLE `__libsqlkit_sync` DROP COLUMN `server_epoch`;
+--> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` DROP COLUMN `tables`;
 --> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` DROP COLUMN `resync`;

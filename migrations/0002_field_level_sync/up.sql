@@ -6,6 +6,10 @@ ALTER TABLE `__libsqlkit_sync` ADD COLUMN `pushed_pk` NOT NULL DEFAULT '';
 --> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` ADD COLUMN `schema` text NOT NULL DEFAULT '';
 --> statement-breakpoint
+ALTER TABLE `__libsqlkit_sync` ADD COLUMN `epoch` text NOT NULL DEFAULT '';
+--> statement-breakpoint
+ALTER TABLE `__libsqlkit_sync` ADD COLUMN `server_epoch` text NOT NULL DEFAULT '';
+--> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` ADD COLUMN `tables` text NOT NULL DEFAULT '{}';
 --> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync` ADD COLUMN `resync` integer NOT NULL DEFAULT 0;
@@ -69,6 +73,8 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`pushed_tbl` text NOT NULL DEFAULT '',
 	`pushed_pk` NOT NULL DEFAULT '',
 	`schema` text NOT NULL DEFAULT '',
+	`epoch` text NOT NULL DEFAULT '',
+	`server_epoch` text NOT NULL DEFAULT '',
 	`tables` text NOT NULL DEFAULT '{}',
 	`resync` integer NOT NULL DEFAULT 0,
 	`acked_seq` integer NOT NULL DEFAULT 0,
@@ -175,4 +181,4 @@ BEGIN
 		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `base` = CASE WHEN `seq` IS NULL OR (`seq`, `tbl`, `pk`) <= (SELECT `pushed_seq`, `pushed_tbl`, `pushed_pk` FROM `__libsqlkit_sync` WHERE `id` = 1) THEN `cols` ELSE `base` END, `hlc` = excluded.`hlc`, `deleted` = 1, `seq` = excluded.`seq`, `origin` = NULL, `moved` = NULL;
 END;
 --> statement-breakpoint
-UPDATE `__libsqlkit_sync` SET `schema` = '6866802b9571b610', `resync` = 1 WHERE `id` = 1;
+UPDATE `__libsqlkit_sync` SET `schema` = '6866802b9571b610', `epoch` = lower(hex(randomblob(8))), `resync` = 1 WHERE `id` = 1;

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync` (
 	`pushed_tbl` text NOT NULL DEFAULT '',
 	`pushed_pk` NOT NULL DEFAULT '',
 	`schema` text NOT NULL DEFAULT '',
+	`epoch` text NOT NULL DEFAULT '',
+	`server_epoch` text NOT NULL DEFAULT '',
 	`tables` text NOT NULL DEFAULT '{}',
 	`resync` integer NOT NULL DEFAULT 0,
 	`acked_seq` integer NOT NULL DEFAULT 0,
@@ -193,4 +195,4 @@ CREATE TABLE `sync_state` (
 	CONSTRAINT `sync_state_sync_status_enum` CHECK(`sync_status` IN ('SYNCING', 'COMPLETED', 'FAILED'))
 );
 --> statement-breakpoint
-UPDATE `__libsqlkit_sync` SET `schema` = '4e63240938e51f71', `resync` = 1 WHERE `id` = 1;
+UPDATE `__libsqlkit_sync` SET `schema` = '4e63240938e51f71', `epoch` = lower(hex(randomblob(8))), `resync` = 1 WHERE `id` = 1;
