@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	PRIMARY KEY(`tbl`, `pk`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
+CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`) WHERE `seq` IS NOT NULL;
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_devices` (
 	`device` text PRIMARY KEY NOT NULL,

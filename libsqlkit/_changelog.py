@@ -105,6 +105,9 @@ _ROWS_ADDED = (
     "`origin` text",
     "`moved` text",
 )
+# Only local writes have a seq on a device (pulled entries have none): they alone are
+# indexed, which is what pushes and the pending count read.
+_SEQ_INDEX = f"CREATE INDEX IF NOT EXISTS `{ROWS}_seq` ON `{ROWS}` (`seq`) WHERE `seq` IS NOT NULL"
 _SHARED_TABLES = (
     f"CREATE TABLE IF NOT EXISTS `{DEVICES}` (\n"
     "\t`device` text PRIMARY KEY NOT NULL,\n"
@@ -163,7 +166,7 @@ def infrastructure_ddl() -> tuple[str, ...]:
         f"\t`seq` integer{_columns(_ROWS_ADDED)},\n"
         "\tPRIMARY KEY(`tbl`, `pk`)\n"
         ") WITHOUT ROWID",
-        f"CREATE INDEX IF NOT EXISTS `{ROWS}_seq` ON `{ROWS}` (`seq`)",
+        _SEQ_INDEX,
         *_SHARED_TABLES,
     )
 
@@ -176,6 +179,8 @@ def upgrade_from_row_level() -> tuple[str, ...]:
     return (
         *(f"ALTER TABLE `{STATE}` ADD COLUMN {column}" for column in _STATE_ADDED),
         *(f"ALTER TABLE `{ROWS}` ADD COLUMN {column}" for column in _ROWS_ADDED),
+        f"DROP INDEX `{ROWS}_seq`",
+        _SEQ_INDEX,
         *_SHARED_TABLES,
     )
 
@@ -312,6 +317,8 @@ def downgrade_to_row_level() -> tuple[str, ...]:
     columns were kept up to date: `hlc` and `deleted` of each row)."""
     added = [column.split("`")[1] for column in (*_STATE_ADDED, *_ROWS_ADDED)]
     return (
+        f"DROP INDEX `{ROWS}_seq`",
+        f"CREATE INDEX `{ROWS}_seq` ON `{ROWS}` (`seq`)",
         f"DROP INDEX IF EXISTS `{ROWS}_tombstones`",
         f"DROP TABLE IF EXISTS `{DEVICES}`",
         f"DROP TABLE IF EXISTS `{CONFLICTS}`",

@@ -149,8 +149,9 @@ class SyncCore:
         counts = dict.fromkeys(self._synced, 0)
         try:
             rows = db.execute(
-                f"SELECT tbl, count(*) FROM `{ROWS}` WHERE (seq, tbl, pk) > (SELECT pushed_seq, "
-                f"pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1) GROUP BY tbl"
+                f"SELECT tbl, count(*) FROM (SELECT tbl FROM `{ROWS}` WHERE seq IS NOT NULL AND "
+                f"(seq, tbl, pk) > (SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` "
+                "WHERE id = 1)) GROUP BY tbl"
             )
         except DatabaseError as exc:
             if _schema_problem(exc):
@@ -266,7 +267,7 @@ class SyncCore:
             return Chunk([], False)
         rows = db.execute(
             f"SELECT seq, tbl, pk, born, deleted, hlc, cols, base, moved FROM `{ROWS}` "
-            "WHERE (seq, tbl, pk) > (?, ?, ?) ORDER BY seq, tbl, pk LIMIT ?",
+            "WHERE seq IS NOT NULL AND (seq, tbl, pk) > (?, ?, ?) ORDER BY seq, tbl, pk LIMIT ?",
             (*state.pushed, PUSH_ROWS + 1),
         )
         more = len(rows) > PUSH_ROWS

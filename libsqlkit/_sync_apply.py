@@ -52,8 +52,8 @@ def apply(db: Executor, state: Round, chunk: list[Entry], reply: Reply) -> bool:
         state.pushed = (last.seq or 0, last.table, last.key)
         state.sent += len(chunk)
         db.execute(
-            f"UPDATE `{ROWS}` SET base = NULL WHERE (seq, tbl, pk) > (?, ?, ?) AND "
-            "(seq, tbl, pk) <= (?, ?, ?) AND base IS NOT NULL",
+            f"UPDATE `{ROWS}` SET base = NULL WHERE seq IS NOT NULL AND (seq, tbl, pk) > "
+            "(?, ?, ?) AND (seq, tbl, pk) <= (?, ?, ?) AND base IS NOT NULL",
             (*sent_before, *state.pushed),
         )
     by_key = {(e.table, e.key): e for e in chunk}

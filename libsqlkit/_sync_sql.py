@@ -511,7 +511,7 @@ def page_sql(tables: Sequence[TableSync], where: str, limit: str = "-1") -> str:
 
 ENTRY_FIELDS = "tbl, pk, born, deleted, hlc, seq, cols, moved"
 PAGE = (
-    f"SELECT {ENTRY_FIELDS} FROM `{ROWS}` WHERE (seq, tbl, pk) > (?1, ?2, ?3) "
+    f"SELECT {ENTRY_FIELDS} FROM `{ROWS}` WHERE seq IS NOT NULL AND (seq, tbl, pk) > (?1, ?2, ?3) "
     f"AND origin IS NOT ?4 AND (SELECT `schema` FROM `{STATE}` WHERE `id` = 1) = ?6 "
     "ORDER BY seq, tbl, pk LIMIT ?5 + 1"
 )

@@ -93,6 +93,8 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	PRIMARY KEY(`tbl`, `pk`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
+CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
+--> statement-breakpoint
 UPDATE `__libsqlkit_sync` SET `counter` = CASE WHEN CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER) > `wall` THEN 0 ELSE `counter` + 1 END, `wall` = max(`wall`, CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)), `seq` = `seq` + 1 WHERE `id` = 1;
 --> statement-breakpoint
 INSERT OR IGNORE INTO `__libsqlkit_sync_rows` (`tbl`, `pk`, `hlc`, `deleted`, `seq`)
@@ -125,6 +127,10 @@ BEGIN
 		SELECT 'user_settings', OLD.`id`, printf('%015d:%010d:%s', `wall`, `counter`, `device`), 1, `seq` FROM `__libsqlkit_sync` WHERE `id` = 1
 		ON CONFLICT (`tbl`, `pk`) DO UPDATE SET `hlc` = excluded.`hlc`, `deleted` = excluded.`deleted`, `seq` = excluded.`seq`;
 END;
+--> statement-breakpoint
+DROP INDEX `__libsqlkit_sync_rows_seq`;
+--> statement-breakpoint
+CREATE INDEX `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
 --> statement-breakpoint
 DROP INDEX IF EXISTS `__libsqlkit_sync_rows_tombstones`;
 --> statement-breakpoint

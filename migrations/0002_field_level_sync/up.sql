@@ -32,6 +32,10 @@ ALTER TABLE `__libsqlkit_sync_rows` ADD COLUMN `origin` text;
 --> statement-breakpoint
 ALTER TABLE `__libsqlkit_sync_rows` ADD COLUMN `moved` text;
 --> statement-breakpoint
+DROP INDEX `__libsqlkit_sync_rows_seq`;
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`) WHERE `seq` IS NOT NULL;
+--> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_devices` (
 	`device` text PRIMARY KEY NOT NULL,
 	`pulled_seq` integer NOT NULL,
@@ -98,8 +102,6 @@ CREATE TABLE IF NOT EXISTS `__libsqlkit_sync_rows` (
 	`moved` text,
 	PRIMARY KEY(`tbl`, `pk`)
 ) WITHOUT ROWID;
---> statement-breakpoint
-CREATE INDEX IF NOT EXISTS `__libsqlkit_sync_rows_seq` ON `__libsqlkit_sync_rows` (`seq`);
 --> statement-breakpoint
 UPDATE `__libsqlkit_sync` SET `tables` = json_set(`tables`, '$.workflows', 'fail') WHERE `id` = 1;
 --> statement-breakpoint
