@@ -7,6 +7,7 @@ parent changed after its child may come a page later).
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any, Literal
 
 from libsqlkit._changelog import CONFLICTS, NOW_MS, ROWS, STATE
@@ -67,7 +68,7 @@ def apply(db: Executor, state: Round, chunk: list[Entry], reply: Reply) -> bool:
     moved_here = False
     held: list[tuple[str, Any]] = []
     newest = ""
-    staged = _staged(reply.pages)
+    staged = _staged(reply.pages, {n: len(t.table.columns) for n, t in state.tables.items()})
     for table in state.tables.values():
         moved_here |= _apply_table(db, state, table, staged.get(table.name, []), held)
         [(version, moved)] = db.execute(table.received)
@@ -90,44 +91,54 @@ def apply(db: Executor, state: Round, chunk: list[Entry], reply: Reply) -> bool:
     return moved_here
 
 
-def _staged(pages: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+def _staged(pages: list[str], widths: dict[str, int]) -> dict[str, list[tuple[Any, ...]]]:
     """The pulled entries per table, as staging rows: (seq, key, born, deleted, version,
-    cols, moved, skip, values...), values decoded exactly."""
-    staged: dict[str, list[tuple[Any, ...]]] = {}
+    cols, moved, skip, values...), values exact (reals and blobs come tagged; a page
+    without tags needs no decoding). A key both held back and in the page is staged once."""
+    staged: dict[tuple[str, Any], tuple[Any, ...]] = {}
     for text in pages:
+        tagged = '{"' in text  # tags are the only JSON objects among values (cols is text)
         for table, key, born, deleted, version, seq, cols, moved, values in json.loads(text):
-            row = (seq, key, born, int(bool(deleted) or values is None), version, cols, moved, 0)
-            staged.setdefault(table, []).append((*row, *(decode_value(v) for v in values or ())))
-    return staged
+            if (table, key) in staged or table not in widths:
+                continue
+            gone = int(bool(deleted) or values is None)  # (no values: the row is gone there)
+            if values is None:
+                values = (None,) * widths[table]
+            elif tagged:
+                values = [decode_value(v) for v in values]
+            staged[(table, key)] = (seq, key, born, gone, version, cols, moved, 0, *values)
+    by_table: dict[str, list[tuple[Any, ...]]] = {}
+    for (table, _), row in staged.items():
+        by_table.setdefault(table, []).append(row)
+    return by_table
 
 
 def _apply_table(
     db: Executor, state: Round, table: TableSync, rows: list[tuple[Any, ...]], held: list[Any]
 ) -> bool:
-    """Stage this table's share of the pulled entries (a key held back and also in the
-    page is staged once), settle unique clashes, report conflicts, then merge."""
+    """Stage this table's share of the pulled entries, settle unique clashes, report
+    conflicts, then merge (the statements for rows changed here too only when some are)."""
     db.execute(table.create_stage)
-    blank = (None,) * len(table.table.columns)
     per_statement = max(1, STAGE_VALUES // table.width)
     marks = "(" + ", ".join(["?"] * table.width) + ")"
     for at in range(0, len(rows), per_statement):
         part = rows[at : at + per_statement]
-        db.execute(
-            table.fill + ", ".join([marks] * len(part)),
-            [v for row in part for v in (row if len(row) == table.width else row + blank)],
-        )
+        db.execute(table.fill + ", ".join([marks] * len(part)), list(chain.from_iterable(part)))
     cursor = state.pushed
     moved_here = bool(table.local_clashes) and _settle_clashes(db, state, table, held, cursor)
-    for key, *found in db.execute(table.conflicting, cursor):
+    pending = db.execute(table.conflicting, cursor)
+    for key, *found in pending:
         born, deleted, version, cols, my_born, my_deleted, my_version, my_cols, base = found
         mine = Entry(table.name, key, my_born, bool(my_deleted), my_version, my_cols)
         remote = Entry(table.name, key, born, bool(deleted), version, cols)
         state.conflicts += conflicts(table, mine, remote, base)
-    for sql, pending in table.apply:
-        db.execute(sql, cursor if pending else ())
-    for sql, pending in table.record:
-        written = db.execute(sql, cursor if pending else ())
-        state.applied += len(written or ())  # (libsql gives None for no rows)
+    for sql, needs in table.apply:
+        if needs != "pending" or pending:
+            db.execute(sql, cursor if needs else ())
+    for sql, needs in table.record:
+        if needs != "pending" or pending:
+            written = db.execute(sql, cursor if needs else ())
+            state.applied += len(written or ())  # (libsql gives None for no rows)
     return moved_here
 
 

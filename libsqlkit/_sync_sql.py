@@ -162,7 +162,7 @@ class TableSync:
         self.row = f"SELECT {', '.join(quote(c) for c in names) or 'NULL'} FROM {t} WHERE {key} = ?"
         self.stage = quote(f"__libsqlkit_in_{table.name}_{version}")
         self.create_stage = (
-            f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} (seq integer, pk PRIMARY KEY, "
+            f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} (seq integer, pk, "
             "born text, deleted integer, hlc text, cols text, moved text, skip integer"
             + "".join(f", {quote(c)}" for c in names)
             + ")"
@@ -373,7 +373,7 @@ class TableSync:
         assign = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
         upsert = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
         columns = ", ".join((key, *(quote(c) for c in names)))
-        self.fill = f"INSERT OR IGNORE INTO {stage} VALUES "  # then (?, ...) per entry
+        self.fill = f"INSERT INTO {stage} VALUES "  # then (?, ...) per entry
         self.width = 8 + len(names)
         self.staged = (
             f"SELECT born, cols{''.join(f', {quote(c)}' for c in names)} FROM {stage} WHERE pk = ?"
@@ -388,19 +388,20 @@ class TableSync:
             f"r.base FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
             f"WHERE NOT j.skip AND {pending}"
         )
-        # (statement, whether it takes the push cursor)
-        self.apply: list[tuple[str, bool]] = [
+        # (statement, what it needs: "" nothing, "cursor" the push cursor, "pending" the
+        # cursor, and only runs when some staged row has unsent changes here)
+        self.apply: list[tuple[str, str]] = [
             (
                 f"DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM {stage} AS j {log} "
                 "WHERE j.deleted AND NOT j.skip AND (r.pk IS NULL OR j.born >= r.born))",
-                False,
+                "",
             ),
             (
                 f"INSERT INTO {t} ({columns}) SELECT j.pk"
                 + "".join(f", j.{quote(c)}" for c in names)
                 + f" FROM {stage} AS j {log} WHERE NOT j.deleted AND NOT j.skip "
                 f"AND NOT {pending} ORDER BY j.seq, j.pk {upsert}",
-                True,
+                "cursor",
             ),
             (
                 f"INSERT INTO {t} ({columns}) SELECT j.pk"
@@ -413,7 +414,7 @@ class TableSync:
                 + f" FROM {stage} AS j {log} LEFT JOIN {t} AS v ON v.{key} = j.pk "
                 f"WHERE NOT j.deleted AND NOT j.skip AND {pending} AND (j.born > r.born "
                 f"OR (j.born = r.born AND NOT r.deleted)) ORDER BY j.seq, j.pk {upsert}",
-                True,
+                "pending",
             ),
         ]
         entry = (
@@ -434,13 +435,13 @@ class TableSync:
             + ")"
         )
         whole = "(j.born > r.born OR j.deleted)"
-        # (statement, whether it takes the push cursor); the rows are the entries written
-        self.record: list[tuple[str, bool]] = [
+        # as `apply`; the rows returned are the entries written
+        self.record: list[tuple[str, str]] = [
             (
                 f"{entry}SELECT '{name}', j.pk, j.hlc, j.deleted, NULL, j.born, j.cols, NULL, "
                 f"NULL, j.moved FROM {stage} AS j {log} WHERE NOT j.skip AND NOT {pending} "
                 f"{every}",
-                True,
+                "cursor",
             ),
             (
                 f"{entry}SELECT '{name}', j.pk, CASE WHEN {whole} THEN j.hlc "
@@ -450,14 +451,14 @@ class TableSync:
                 f"FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
                 f"WHERE NOT j.skip AND {pending} AND (j.born > r.born OR (j.born = r.born "
                 f"AND NOT r.deleted)) {every}",
-                True,
+                "pending",
             ),
             (
                 f"INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', j.pk, j.born, "
                 "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
                 f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
                 f"FROM {stage} AS j WHERE j.moved IS NOT NULL AND NOT j.skip",
-                False,
+                "",
             ),
         ]
         self.local_clashes = self._local_clashes(stage, pending)

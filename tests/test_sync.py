@@ -653,3 +653,17 @@ def test_make_sync_runs_one_sync_from_the_environment(cloud: Sqld, tmp_path: Pat
     assert cloud.token() not in done.stdout + done.stderr
     with plain_copy(tmp_path / "dev.db") as local:
         assert WorkflowRepository(local).find_by_user_id("from-the-cloud") != []
+
+
+def test_a_pulled_entry_without_values_is_staged_as_a_delete() -> None:
+    """The server sends no values for a row it no longer has (deleted, or gone by a
+    write that bypassed tracking): the device must stage it as gone, never as a live row
+    of NULLs."""
+    page = (
+        '[["workflows", "k1", "b", 0, "v", 7, "{}", null, null],'
+        ' ["workflows", "k2", "b", 0, "v", 8, "{}", null, ["t", {"r": "1.5"}]]]'
+    )
+    staged = _sync_apply._staged([page], {"workflows": 2})
+    gone, live = staged["workflows"]
+    assert gone == (7, "k1", "b", 1, "v", "{}", None, 0, None, None)
+    assert live == (8, "k2", "b", 0, "v", "{}", None, 0, "t", 1.5)
