@@ -1,6 +1,7 @@
 """DDL in drizzle-kit's layout: same column order, types, defaults, keys and index names.
 
-Synced tables (`sync: true`) also get the change-log triggers of `libsqlkit._changelog`.
+Synced tables (`sync: true`) also get the change-log triggers of `libsqlkit._changelog`,
+and the schema records the synced schema's version.
 Beyond drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
 in TypeScript), so raw SQL cannot store a value outside the enum either.
 """
@@ -12,7 +13,8 @@ from collections.abc import Iterable
 from codegen.ir import ColumnIR, SchemaIR, TableIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
-from libsqlkit._changelog import infrastructure_ddl, sync_ddl
+from libsqlkit._changelog import infrastructure_ddl, schema_version, schema_version_ddl, sync_ddl
+from libsqlkit._snapshot import Snapshot, TableFacts, schema_facts
 
 __all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl"]
 
@@ -68,7 +70,16 @@ def _indexes(table: TableIR) -> list[str]:
 def table_ddl(table: TableIR) -> tuple[str, ...]:
     """CREATE TABLE, then the table's indexes, then (synced tables) the change log and
     triggers: a rebuild replays everything after CREATE TABLE, triggers included."""
-    tracking = sync_ddl(table.name, table.primary_key.name) if table.sync else ()
+    tracking = (
+        sync_ddl(
+            table.name,
+            table.primary_key.name,
+            [column.name for column in table.columns],
+            table.on_unique_clash,
+        )
+        if table.sync
+        else ()
+    )
     return (_create_table(table), *_indexes(table), *tracking)
 
 
@@ -83,8 +94,15 @@ def change_log_once(statements: Iterable[str]) -> list[str]:
 
 
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, table by table, in schema order."""
-    return tuple(change_log_once(s for table in schema.tables for s in table_ddl(table)))
+    """Every statement that creates the schema, table by table, in schema order; with
+    synced tables, last, the version of the synced schema (which devices and the server
+    compare before they sync)."""
+    ddl = {table.name: table_ddl(table) for table in schema.tables}
+    statements = change_log_once(s for table in ddl.values() for s in table)
+    if any(table.sync for table in schema.tables):
+        facts = schema_facts(Snapshot(tuple(TableFacts(n, (), ddl=d) for n, d in ddl.items())))
+        statements.append(schema_version_ddl(schema_version(facts.tables)))
+    return tuple(statements)
 
 
 def schema_sql_file(schema: SchemaIR, header: str) -> str:

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field, replace
 
 from codegen.ddl import change_log_once
 from codegen.sqltext import quote
-from libsqlkit._changelog import ROWS
+from libsqlkit._changelog import (
+    ROWS,
+    STATE,
+    column_versions_ddl,
+    downgrade_to_row_level,
+    row_level,
+    schema_version,
+    schema_version_ddl,
+    untrack_ddl,
+    upgrade_from_row_level,
+)
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
 
 __all__ = ["Loss", "Plan", "plan"]
@@ -158,6 +168,57 @@ def _index_facts(table: TableFacts) -> dict[str, object]:
     return facts
 
 
+def _generation(snapshot: Snapshot) -> int:
+    """The change log the synced tables use: 0 none, 1 row-level versions (the first
+    generation), 2 field-level versions."""
+    triggers = [sql for table in snapshot.tables for _, sql in table.triggers]
+    if not triggers:
+        return 0
+    return 1 if any(row_level(sql) for sql in triggers) else 2
+
+
+@dataclass(frozen=True)
+class _Sync:
+    """How this plan treats the change log: which generation the database has while the
+    plan runs (an upgrade comes first, a downgrade last)."""
+
+    before: int
+    after: int
+
+    @property
+    def upgrade(self) -> bool:
+        return self.before == 1 and self.after == 2
+
+    @property
+    def field_level(self) -> bool:
+        return self.before == 2 or self.upgrade
+
+    def untrack(self, table: str) -> list[str]:
+        if self.field_level:
+            return list(untrack_ddl(table))
+        return [f"DELETE FROM `{ROWS}` WHERE `tbl` = '{table}'"]
+
+    def rename(self, old: str, new: str) -> list[str]:
+        moved = [f"UPDATE `{ROWS}` SET `tbl` = '{new}' WHERE `tbl` = '{old}'"]
+        if self.field_level:  # the new name's policy is set when its triggers are made
+            moved.append(
+                f"UPDATE `{STATE}` SET `tables` = json_remove(`tables`, '$.{old}') WHERE `id` = 1"
+            )
+        return moved
+
+
+def _column_versions(current: TableFacts, target: TableFacts, renamed: dict[str, str]) -> list[str]:
+    """A synced table whose columns change keeps each row's column versions in step."""
+    key = [c.name for c in target.columns if c.primary_key]
+    columns = [c.name for c in target.columns if c.name not in key]
+    if not (current.triggers and target.triggers) or [c.name for c in current.columns] == [
+        c.name for c in target.columns
+    ]:
+        return []
+    added = [c for c in columns if not current.has(c)]
+    return [column_versions_ddl(target.name, columns, added=added, renamed=renamed)]
+
+
 def plan(
     old: Snapshot,
     new: Snapshot,
@@ -166,8 +227,16 @@ def plan(
     column_renames: dict[tuple[str, str], str],
 ) -> Plan:
     """SQL from `old` to `new`. Renames map new names to old: {new_table: old_table},
-    {(new_table, new_column): old_column}."""
+    {(new_table, new_column): old_column}.
+
+    Synced tables: the change log follows renames and drops, keeps column versions in
+    step, and the synced schema's version is recorded when it changes; a first-generation
+    log is upgraded first (or, going back, downgraded last).
+    """
     result = Plan()
+    sync = _Sync(_generation(old), _generation(new))
+    if sync.upgrade:
+        result.statements += upgrade_from_row_level()
     work = {t.name: t for t in old.tables}
     wanted = {t.name for t in new.tables}
     was_table: dict[str, str] = {}  # renames applied, new name -> old
@@ -181,15 +250,13 @@ def plan(
         ):
             result.statements.append(f"ALTER TABLE {quote(old_name)} RENAME TO {quote(new_name)}")
             if work[old_name].triggers:
-                result.statements.append(
-                    f"UPDATE `{ROWS}` SET `tbl` = '{new_name}' WHERE `tbl` = '{old_name}'"
-                )
+                result.statements += sync.rename(old_name, new_name)
             work[new_name] = _rename_table(work.pop(old_name), new_name)
             was_table[new_name] = old_name
     for name in [n for n in work if n not in wanted]:
         result.statements.append(f"DROP TABLE {quote(name)}")
         if work[name].triggers:
-            result.statements.append(f"DELETE FROM `{ROWS}` WHERE `tbl` = '{name}'")
+            result.statements += sync.untrack(name)
         result.losses.append(Loss("table", name))
         del work[name]
     for target in new.tables:
@@ -210,7 +277,16 @@ def plan(
                 current = _rename_column(current, old_column, new_column)
                 was_column[table, new_column] = old_column
         if replace(current, ddl=()) != replace(target, ddl=()):
-            _alter_or_rebuild(current, target, old, result)
+            _alter_or_rebuild(current, target, old, result, sync)
+            if sync.before == sync.after == 2:
+                renamed = {n: o for (t, n), o in was_column.items() if t == target.name}
+                result.statements += _column_versions(current, target, renamed)
+    if sync.after == 1 and sync.before == 2:
+        result.statements += downgrade_to_row_level()
+    elif sync.field_level or sync.after == 2:
+        version = schema_version(new.tables)
+        if sync.upgrade or schema_version(old.tables) != version:
+            result.statements.append(schema_version_ddl(version))
     result.statements = change_log_once(result.statements)
     result.losses = [_before_renames(loss, was_table, was_column) for loss in result.losses]
     return result
@@ -223,7 +299,9 @@ def _before_renames(
     return Loss(loss.kind, was_table.get(loss.table, loss.table), column)
 
 
-def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, result: Plan) -> None:
+def _alter_or_rebuild(
+    current: TableFacts, target: TableFacts, old: Snapshot, result: Plan, sync: _Sync
+) -> None:
     name = target.name
     dropped = [c for c in current.columns if not target.has(c.name)]
     added = [c for c in target.columns if not current.has(c.name)]
@@ -238,7 +316,12 @@ def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, re
     )
     if not in_place:
         _rebuild(current, target, result)
+        if current.triggers and not target.triggers:
+            result.statements += sync.untrack(name)
         return
+    retrack = current.triggers != target.triggers
+    if retrack:  # first: a trigger naming a dropped column would make the drop fail
+        result.statements += [f"DROP TRIGGER {quote(n)}" for n, _ in current.triggers]
     before, after = _index_facts(current), _index_facts(target)
     creates = _index_statements(target)
     for index in sorted(before):
@@ -254,17 +337,17 @@ def _alter_or_rebuild(current: TableFacts, target: TableFacts, old: Snapshot, re
     for index in sorted(after):
         if before.get(index) != after[index]:
             result.statements.append(creates[index])
-    if current.triggers != target.triggers:
-        _retrack(current, target, result)
+    if retrack:
+        _track(target, result, sync)
 
 
-def _retrack(current: TableFacts, target: TableFacts, result: Plan) -> None:
-    """Replace the change-log triggers: start syncing a table, stop, or follow a rename."""
-    result.statements += [f"DROP TRIGGER {quote(name)}" for name, _ in current.triggers]
+def _track(target: TableFacts, result: Plan, sync: _Sync) -> None:
+    """The change-log triggers again (their old ones are dropped): start syncing a table,
+    stop, follow a rename or a change of columns or policy."""
     if target.triggers:
         result.statements += [s for s in target.ddl[1:] if not _INDEX.match(s)]
     else:
-        result.statements.append(f"DELETE FROM `{ROWS}` WHERE `tbl` = '{target.name}'")
+        result.statements += sync.untrack(target.name)
 
 
 def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:

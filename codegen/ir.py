@@ -133,6 +133,7 @@ class TableIR:
     queries: tuple[QueryIR, ...] = ()
     soft_delete: str | None = None
     sync: bool = False
+    on_unique_clash: str = "fail"  # synced tables: what a unique clash between devices does
     renamed_from: str | None = None
     description: str | None = None
 

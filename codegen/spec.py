@@ -131,6 +131,7 @@ class TableSpec(_Spec):
     description: str | None = None
     soft_delete: str | None = None
     sync: bool = False
+    on_unique_clash: Literal["fail", "keep_latest"] | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     indexes: dict[str, IndexSpec] = {}
     checks: dict[str, str] = {}

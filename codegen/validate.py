@@ -458,6 +458,7 @@ class _Builder:
                     (*loc, "soft_delete"),
                     "the soft_delete column must be a nullable timestamp without on_update",
                 )
+        self.unique_clash_policy(name, spec, columns, indexes)
         table = TableIR(
             name=name,
             model=model,
@@ -466,6 +467,7 @@ class _Builder:
             checks=tuple(checks),
             soft_delete=spec.soft_delete,
             sync=spec.sync,
+            on_unique_clash=spec.on_unique_clash or "fail",
             renamed_from=spec.renamed_from,
             description=spec.description,
         )
@@ -497,6 +499,30 @@ class _Builder:
                 f"statement; SQLite allows at most {limits.variables}",
                 at_key=True,
             )
+
+    def unique_clash_policy(
+        self, name: str, spec: TableSpec, columns: tuple[ColumnIR, ...], indexes: list[IndexIR]
+    ) -> None:
+        """`on_unique_clash` decides between devices' rows, so it needs a synced table with
+        unique values to clash on; partial unique indexes are not supported by
+        `keep_latest` (a clash would depend on each row's other columns)."""
+        if spec.on_unique_clash is None:
+            return
+        loc: Loc = ("tables", name, "on_unique_clash")
+        if not spec.sync:
+            self.fail(loc, "on_unique_clash needs sync: true (it decides clashes between devices)")
+            return
+        if spec.on_unique_clash != "keep_latest":
+            return
+        partial = [index.name for index in indexes if index.unique and index.where]
+        if partial:
+            self.fail(
+                loc,
+                f"keep_latest does not support partial unique indexes ({', '.join(partial)}); "
+                "use fail, or make the index whole",
+            )
+        elif not any(c.unique for c in columns) and not any(i.unique for i in indexes):
+            self.fail(loc, f"keep_latest needs a unique column or index, and {name!r} has none")
 
     def query(self, table: TableIR, name: str, spec: QuerySpec, loc: Loc) -> QueryIR:
         self.name(loc, name, "query name", python_name=True)

@@ -42,7 +42,8 @@ from libsqlkit._repository import (
     fetch_one,
 )
 from libsqlkit._schema import Column, Schema, Table, TableSql
-from libsqlkit._sync_report import Conflict, SyncReport
+from libsqlkit._sync_batch import prune_change_log, prune_change_log_async
+from libsqlkit._sync_report import Conflict, MovedRow, SyncReport
 from libsqlkit._url import app_database_url
 from libsqlkit._usage import FREE_TIER, Usage, UsageBudget
 
@@ -71,6 +72,7 @@ __all__ = [
     "InvalidValue",
     "LibsqlKitError",
     "LocalDriverName",
+    "MovedRow",
     "NotNullViolation",
     "PayloadModel",
     "Plan",
@@ -111,6 +113,8 @@ __all__ = [
     "min_",
     "not_",
     "or_",
+    "prune_change_log",
+    "prune_change_log_async",
     "select",
     "sql",
     "sum_",

@@ -1,13 +1,21 @@
 """Offline-first sync with a libSQL server: push local changes, pull remote ones, and let
-the last write win, row by row, by the version the change-log triggers gave each write.
+the last write win, field by field, by the versions the change-log triggers gave each
+write (the merge rules are in `_sync_sql`).
 
-A sync is one round trip for up to 1,000 rows each way: a single atomic batch on the
-server checks which pushed rows were also changed there, writes every pushed row whose
-version is newer than the server's, and reads a page of what other databases changed
-since this device's cursor. The local side then applies the pulled rows that are newer
-than its own, in the server's commit order, in one local transaction, and moves the
-cursor. More changes take more such requests (chunks to push, pages to pull). Everything is keyed by (table, key, version), so
-a sync that is retried after any failure applies nothing twice.
+One request carries up to 1,000 changes each way: a single atomic batch on the server
+first compares the synced schema's version with this device's (a device on another
+schema neither pushes nor pulls), merges the pushed rows, records how far this device
+has pulled (so tombstones everyone has seen can be pruned), and reads a page of what
+other databases changed since this device's cursor (`_sync_batch`). The local side then
+applies the page in one local transaction and moves its cursors (`_sync_apply`). Pending
+changes are read a chunk at a time, so memory stays bounded. Everything is keyed by
+(table, key, version), so a sync that is retried after any failure applies nothing twice.
+
+A device re-syncs in full when a migration changed the synced schema (its own, or the
+server's), when it was silent longer than the server's pruning horizon (tombstones it
+missed may be gone), and when the server was restored from an older backup (it went
+behind this device): rows come to the server's state, and after a restore this device
+sends everything it has again.
 
 The network is never waited for while holding the database: local reads and writes go
 on during a sync, and a write made meanwhile is simply sent next time.
@@ -21,285 +29,358 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Generator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from libsqlkit._changelog import ROWS, STATE, hlc_parts
-from libsqlkit._errors import DatabaseError, SchemaStateError
+from libsqlkit._changelog import HLC_FORMAT, ROWS, STATE
+from libsqlkit._errors import DatabaseError, SchemaStateError, UniqueViolation
 from libsqlkit._rows import Row
 from libsqlkit._schema import Schema
-from libsqlkit._sync_report import Conflict, SyncReport
-from libsqlkit._sync_sql import (
-    LOCAL_VERSION,
-    RECORD_IF_NEWER,
-    RECORD_PULLED,
-    SEEN,
-    Change,
-    TableSync,
-    quote,
+from libsqlkit._sync_apply import apply
+from libsqlkit._sync_batch import Batch
+from libsqlkit._sync_report import SyncReport
+from libsqlkit._sync_sql import HANDSHAKE, Entry, SyncedTable, TableSync, quote
+from libsqlkit._sync_state import (
+    RESYNC_ASKED,
+    RESYNC_RUNNING,
+    Chunk,
+    Executor,
+    Local,
+    Reply,
+    Round,
+    Server,
+    Step,
 )
 
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
     from libsqlkit._database import Database
 
-__all__ = ["AsyncSyncer", "Executor", "Local", "Server", "SyncCore", "Syncer"]
+__all__ = ["AsyncSyncer", "SyncCore", "Syncer"]
 
 T = TypeVar("T")
 
 SyncStatus = Literal["SYNCING", "COMPLETED", "FAILED"]
 
-
 PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
 PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
+PRUNE_ROWS = 1000  # tombstones a request prunes at most
+_MIGRATIONS = "SELECT max(name) FROM `__libsqlkit_migrations`"
 
 
-def _latest(versions: Sequence[str]) -> tuple[int, int]:
-    return max([(0, 0), *((hlc_parts(v)[0], hlc_parts(v)[1]) for v in versions)])
+def _size(entry: Entry) -> int:
+    values = entry.values or ()
+    return 128 + len(entry.cols) + sum(len(v) if isinstance(v, str | bytes) else 8 for v in values)
 
 
-def _size(change: Change) -> int:
-    values = change.values or ()
-    return 64 + sum(len(v) if isinstance(v, str | bytes) else 8 for v in values)
-
-
-def _chunks(changes: list[Change]) -> list[list[Change]]:
-    chunks: list[list[Change]] = [[]]
-    size = 0
-    for change in changes:
-        if len(chunks[-1]) >= PUSH_ROWS or (chunks[-1] and size + _size(change) > PUSH_BYTES):
-            chunks.append([])
-            size = 0
-        chunks[-1].append(change)
-        size += _size(change)
-    return chunks
-
-
-Cursor = tuple[int, str, Any]  # (seq, table, key) of the last change-log entry received
-
-
-@dataclass
-class _Round:
-    """What one sync found so far."""
-
-    device: str
-    cursor: Cursor
-    top: int  # this device's changes up to this seq are in the push
-    waiting: set[tuple[str, Any]]  # changed here, not sent yet
-    pushed: set[tuple[str, Any]]
-    conflicts: list[Conflict]
-    applied: int = 0
-
-
-@dataclass(frozen=True)
-class Local(Generic[T]):
-    """A step on the local database: `work` runs in one transaction (foreign keys off
-    when asked) with an executor of statements, and its result is sent back."""
-
-    work: Callable[[Executor], T]
-    foreign_keys_off: bool = False
-
-
-@dataclass(frozen=True)
-class Server:
-    """A step on the server: the statements run as one atomic batch, foreign keys off
-    (a device's changes land in its commit order: a child may come before its changed
-    parent, and cascades were made on the device). Their rows are sent back."""
-
-    statements: list[tuple[str, Sequence[Any]]]
-
-
-Step = Local[Any] | Server
-
-
-class Executor(Protocol):
-    """What local work runs statements with: the sync Database inside its transaction,
-    or the async engine's writer connection on its own thread."""
-
-    def execute(
-        self, sql: str, params: Sequence[Any] = (), *, table: str | None = None
-    ) -> list[Row]: ...
+def _schema_problem(exc: DatabaseError) -> bool:
+    message = str(exc)
+    return "no such" in message or "has no column named" in message
 
 
 class SyncCore:
-    """One sync of a device's `sync: true` tables with a server, without I/O.
+    """One sync of a device's synced tables with a server, without I/O.
 
-    `steps()` yields what to do, local or on the server, and is sent each step's result;
-    the sync `Syncer` and the async `AsyncSyncer` only carry the steps out, so the
-    protocol exists once for both APIs.
+    `steps()` yields what to do, local or on the server, and is sent each step's result
+    (or thrown its error); the sync `Syncer` and the async `AsyncSyncer` only carry the
+    steps out, so the protocol exists once for both APIs.
     """
 
     def __init__(self, schema: Schema) -> None:
-        names = [table.name for table in schema.synced]
-        self._tables = {table.name: TableSync(table, names) for table in schema.synced}
         self._metadata = schema.table(schema.sync_metadata) if schema.sync_metadata else None
+        self._synced = [table.name for table in schema.synced]  # as this code knows them
+        self._described: dict[tuple[str, str], dict[str, TableSync]] = {}
+
+    # -- what the database says ------------------------------------------------------
+
+    def _tables(self, db: Executor, version: str, policies: str) -> dict[str, TableSync]:
+        """The synced tables as the database describes them (their columns, key, unique
+        constraints and policy), read once per synced-schema version."""
+        cached = self._described.get((version, policies))
+        if cached is not None:
+            return cached
+        tables = {}
+        for name, policy in json.loads(policies).items():
+            info = db.execute("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", (name,))
+            key = next(column for column, pk in info if pk)
+            unique: dict[str, list[str]] = {}
+            for index, column in db.execute(
+                "SELECT il.name, ii.name FROM pragma_index_list(?1) AS il, "
+                'pragma_index_info(il.name) AS ii WHERE il."unique" = 1 AND il.partial = 0 '
+                "AND il.origin <> 'pk' ORDER BY il.name, ii.seqno",
+                (name,),
+            ):
+                unique.setdefault(index, []).append(column)
+            described = SyncedTable(
+                name,
+                key,
+                tuple(column for column, pk in info if not pk),
+                policy,
+                tuple(tuple(columns) for columns in unique.values()),
+            )
+            tables[name] = TableSync(described, version)
+        self._described[(version, policies)] = tables
+        return tables
+
+    def _state(self, db: Executor) -> Round:
+        [row] = db.execute(
+            "SELECT device, `schema`, `tables`, pulled_seq, pulled_tbl, pulled_pk, pushed_seq, "
+            f"pushed_tbl, pushed_pk, resync, acked_seq, held, server_epoch FROM `{STATE}` "
+            "WHERE id = 1"
+        )
+        device, version, policies, *cursors, resync, acked, held, server_epoch = row
+        return Round(
+            device,
+            version,
+            self._tables(db, version, policies),
+            (cursors[0], cursors[1], cursors[2]),
+            (cursors[3], cursors[4], cursors[5]),
+            resync,
+            acked,
+            [(table, key) for table, key in json.loads(held)],
+            server_epoch,
+        )
 
     def pending(self, db: Executor) -> dict[str, int]:
-        """Per synced table, how many rows changed here since the last completed sync."""
-        rows = db.execute(
-            f"SELECT tbl, count(*) FROM `{ROWS}` WHERE seq > "
-            f"(SELECT pushed_seq FROM `{STATE}` WHERE id = 1) GROUP BY tbl"
-        )
-        counts = dict.fromkeys(self._tables, 0)
+        """Per synced table, how many rows changed here and were not sent yet."""
+        counts = dict.fromkeys(self._synced, 0)
+        try:
+            rows = db.execute(
+                f"SELECT tbl, count(*) FROM (SELECT tbl FROM `{ROWS}` WHERE seq IS NOT NULL AND "
+                f"(seq, tbl, pk) > (SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` "
+                "WHERE id = 1)) GROUP BY tbl"
+            )
+        except DatabaseError as exc:
+            if _schema_problem(exc):
+                raise SchemaStateError(
+                    f"this database has no sync change log, or an older one ({exc}): apply "
+                    "the migrations"
+                ) from None
+            raise
         counts.update({table: count for table, count in rows if table in counts})
         return counts
 
     def mark(self, status: SyncStatus) -> Local[None]:
         return Local(lambda db: self._write_status(db, status, None))
 
-    def steps(self, url: str) -> Generator[Step, Any, tuple[int, _Round]]:
-        """Requests until every change is pushed and a pull page comes back short."""
-        state, changes = yield Local(lambda db: self._local_changes(db, url))
-        chunks = _chunks(changes)
-        last = len(chunks) - 1
-        for number, chunk in enumerate(chunks):
-            keys = {(c.table, c.key) for c in chunk}
-            state.waiting -= keys
-            state.pushed |= keys
-            full = yield from self._exchange(state, chunk)
-            while number == last and full:
-                full = yield from self._exchange(state, [])
-        yield Local(lambda db: self._finish(db, state))
-        return len(changes), state
+    # -- the protocol ----------------------------------------------------------------
 
-    def _local_changes(self, db: Executor, url: str) -> tuple[_Round, list[Change]]:
-        """This device's changes not yet sent, read in one transaction (a consistent set)."""
-        try:
-            [(device, pushed_seq, seq, tbl, pk, top)] = db.execute(
-                f"SELECT device, pushed_seq, pulled_seq, pulled_tbl, pulled_pk, seq "
-                f"FROM `{STATE}` WHERE id = 1"
+    def steps(self, url: str) -> Generator[Step, Any, Round]:
+        """Requests until every change is pushed and a pull page comes back short."""
+        state: Round = yield Local(lambda db: self._begin(db, url))
+        restarted = False
+        while True:
+            chunk: Chunk = yield Local(partial(self._chunk, state=state))
+            batch = Batch(state, chunk.entries, pull_rows=PULL_ROWS, prune_rows=PRUNE_ROWS)
+            try:
+                results = yield Server(batch.statements)
+            except UniqueViolation as exc:  # fail: the push is refused, the pull goes on
+                if not chunk.entries:
+                    raise
+                state.pushing, state.refusal = False, exc
+                continue
+            except DatabaseError as exc:
+                if _schema_problem(exc):
+                    yield from self._mismatch(state, url, None, exc)
+                raise
+            reply = batch.reply(results)
+            if reply.version != state.version:
+                yield from self._mismatch(state, url, reply.version, None)
+            lost = self._lost(state, reply)
+            if lost is not None:
+                if restarted:  # what was just sent is lost again: stop rather than loop
+                    raise SchemaStateError(
+                        f"the server {url} lost this device's position twice in one sync "
+                        f"({lost}): is it being restored or migrated right now? Sync again later"
+                    )
+                restarted = True
+                state = yield Local(partial(self._restart, url=url, lost=lost))
+                continue
+            again = yield Local(
+                partial(apply, state=state, chunk=chunk.entries, reply=reply),
+                foreign_keys_off=True,
             )
-            changes = [
-                table.change(row)
-                for table in self._tables.values()
-                for row in db.execute(table.local_changes, (pushed_seq,))
-            ]
+            if not (chunk.more or reply.full or again):
+                break
+        yield Local(lambda db: self._finish(db, state))
+        if state.refusal is not None:
+            raise state.refusal
+        return state
+
+    def _begin(self, db: Executor, url: str) -> Round:
+        """The sync's starting point; a re-sync a migration asked for starts here."""
+        try:
+            state = self._state(db)
         except DatabaseError as exc:
-            if "no such" in str(exc):
+            if _schema_problem(exc):
                 raise SchemaStateError(
                     f"{url} has no sync change log, or an older one: apply the migrations"
                 ) from None
             raise
-        changes.sort(key=lambda c: c.seq)
-        waiting = {(c.table, c.key) for c in changes}
-        return _Round(device, (seq, tbl, pk), top, waiting, set(), []), changes
+        if state.resync == RESYNC_ASKED:
+            self._start_resync(db)
+            state = self._state(db)
+        return state
 
-    def _exchange(self, state: _Round, chunk: list[Change]) -> Generator[Step, Any, bool]:
-        """One request: push a chunk, pull a page, apply it. True if the page was full."""
-        statements, readers = self._batch(state, chunk)
-        results = yield Server(statements)
-        found = list(zip(readers, results, strict=True))
-        unseen = {
-            (table, key): version
-            for (table, kind), rows in found
-            if kind == "unseen"
-            for key, version in rows
-        }
-        for change in chunk:
-            theirs = unseen.get((change.table, change.key))
-            if theirs is not None:
-                winner: Literal["local", "remote"] = (
-                    "local" if change.version > theirs else "remote"
-                )
-                state.conflicts.append(
-                    Conflict(change.table, change.key, winner, change.version, theirs)
-                )
-        page = [
-            self._tables[table].change(row)
-            for (table, kind), rows in found
-            if kind == "pull"
-            for row in rows
-        ]
-        page.sort(key=lambda c: (c.seq, c.table, c.key))
-        server_seq = next(rows[0][0] for (_, kind), rows in found if kind == "state")
-        full = len(page) > PULL_ROWS  # one row more was asked for, to know if more remain
-        page = page[:PULL_ROWS]
-        # A short page has everything up to the server's seq at that moment.
-        cursor = (page[-1].seq, page[-1].table, page[-1].key) if full else (server_seq + 1, "", "")
-        yield Local(lambda db: self._apply(db, state, page, cursor), foreign_keys_off=True)
-        state.cursor = cursor
-        return full
+    def _start_resync(self, db: Executor) -> None:
+        """Pull everything again; entries not received again by the end are gone on the
+        server (their tombstones were pruned), so they are marked until then (seq -1).
+        With nothing to mark (a new device), it is a plain pull from the start."""
+        db.execute(
+            f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
+            f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
+        )
+        [(marked,)] = db.execute(f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1)")
+        db.execute(
+            f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
+            "acked_seq = 0, resync = ? WHERE id = 1",
+            (RESYNC_RUNNING if marked else 0,),
+        )
 
-    def _batch(
-        self, state: _Round, chunk: list[Change]
-    ) -> tuple[list[tuple[str, Sequence[Any]]], list[tuple[str, str]]]:
-        """The server's statements, and (table, what) for each statement's rows; all run
-        in one transaction, so the page read is consistent and the push all or nothing."""
-        statements: list[tuple[str, Sequence[Any]]] = []
-        readers: list[tuple[str, str]] = []
-
-        def add(sql: str, params: Sequence[Any], table: str = "", kind: str = "") -> None:
-            statements.append((sql, params))
-            readers.append((table, kind))
-
-        seen = (*state.cursor, state.device)
-        for name, table in self._tables.items():
-            keys = [c.key for c in chunk if c.table == name]
-            if keys:
-                add(table.unseen, (*seen, json.dumps(keys)), name, "unseen")
-        if chunk:
-            add(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1", ())
-            for number, change in enumerate(chunk, start=1):
-                table = self._tables[change.table]
-                record = (change.table, change.key, change.version, int(change.deleted), number)
-                add(RECORD_IF_NEWER, record)
-                if change.values is None:
-                    add(table.delete_if_current, (change.key, change.key, change.version))
-                else:
-                    add(table.write_if_current, (*change.values, change.key, change.version))
-            wall, counter = _latest([c.version for c in chunk])
-            add(
-                f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {SEEN} WHERE id = 1",
-                (wall, counter, len(chunk)),
-            )
-        add(f"SELECT seq FROM `{STATE}` WHERE id = 1", (), kind="state")
-        for name, table in self._tables.items():
-            add(table.remote_page, (*seen, PULL_ROWS + 1), name, "pull")
-        return statements, readers
-
-    def _apply(self, db: Executor, state: _Round, page: list[Change], cursor: Cursor) -> None:
-        """Write the pulled rows that are newer than this device's, in commit order, and
-        move the cursor past them (one local transaction, foreign keys off: the rows
-        mirror the server's, and a parent changed after its child may come a page later;
-        no local cascade may add to what the server decided)."""
-        db.execute(f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1")
-        for change in page:
-            table = self._tables[change.table]
-            local = db.execute(LOCAL_VERSION, (change.table, change.key))
-            mine, my_seq = local[0] if local else (None, None)
-            key = (change.table, change.key)
-            meanwhile = my_seq is not None and my_seq > state.top and key not in state.pushed
-            if mine is not None and (key in state.waiting or meanwhile):
-                # Changed here too, and not yet sent: a conflict, decided here.
-                winner: Literal["local", "remote"] = "local" if mine > change.version else "remote"
-                state.conflicts.append(
-                    Conflict(change.table, change.key, winner, mine, change.version)
-                )
-            if mine is not None and mine >= change.version:
-                continue
-            if change.values is None:
-                db.execute(table.delete, (change.key,), table=change.table)
-            else:
-                db.execute(table.write, change.values, table=change.table)
+    def _restart(self, db: Executor, url: str, lost: str) -> Round:
+        """The server lost what this device had seen: after a restore from an older
+        backup this device sends everything again (the server merges by version, so
+        only what it lacks lands); in both cases it pulls everything again."""
+        if lost == "restored":
+            db.execute(f"UPDATE `{STATE}` SET seq = seq + 1 WHERE id = 1")
             db.execute(
-                RECORD_PULLED, (change.table, change.key, change.version, int(change.deleted))
+                f"UPDATE `{ROWS}` SET base = CASE WHEN (seq, tbl, pk) > (SELECT pushed_seq, "
+                f"pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1) THEN base ELSE cols END, "
+                f"seq = (SELECT seq FROM `{STATE}` WHERE id = 1) WHERE seq IS NULL OR seq >= 0 "
+                f"AND (seq, tbl, pk) <= (SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` "
+                "WHERE id = 1)"
             )
-            state.applied += 1
-        wall, counter = _latest([c.version for c in page])
-        db.execute(
-            f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
-            f"pulled_pk = ?5, {SEEN} WHERE id = 1",
-            (wall, counter, *cursor),
+            db.execute(
+                f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
+                "acked_seq = 0 WHERE id = 1"
+            )
+        else:
+            self._start_resync(db)
+        return self._begin(db, url)
+
+    def _chunk(self, db: Executor, state: Round) -> Chunk:
+        """The next pending changes, read in one transaction (a consistent set)."""
+        if not state.pushing:
+            return Chunk([], False)
+        rows = db.execute(
+            f"SELECT seq, tbl, pk, born, deleted, hlc, cols, base, moved FROM `{ROWS}` "
+            "WHERE seq IS NOT NULL AND (seq, tbl, pk) > (?, ?, ?) ORDER BY seq, tbl, pk LIMIT ?",
+            (*state.pushed, PUSH_ROWS + 1),
+        )
+        more = len(rows) > PUSH_ROWS
+        entries = [
+            Entry(t, k, born, bool(d), v, cols, seq=s, base=base, moved=moved)
+            for s, t, k, born, d, v, cols, base, moved in rows[:PUSH_ROWS]
+            if t in state.tables
+        ]
+        values: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        for name, table in state.tables.items():
+            keys = [e.key for e in entries if e.table == name and not e.deleted]
+            if keys:
+                for key, *row in db.execute(table.values, (json.dumps(keys),)):
+                    values[(name, key)] = tuple(row)
+        chunk: list[Entry] = []
+        size = 0
+        for entry in entries:
+            found = values.get((entry.table, entry.key))
+            # A row without values was deleted by a writer that was not tracked.
+            whole = Entry(
+                entry.table,
+                entry.key,
+                entry.born,
+                entry.deleted or found is None,
+                entry.version,
+                entry.cols,
+                seq=entry.seq,
+                base=entry.base,
+                moved=entry.moved,
+                values=None if entry.deleted else found,
+            )
+            size += _size(whole)
+            if chunk and size > PUSH_BYTES:
+                return Chunk(chunk, True)
+            chunk.append(whole)
+        return Chunk(chunk, more)
+
+    def _lost(self, state: Round, reply: Reply) -> str | None:
+        """Whether the server lost what this device had seen of it: restored from an
+        older backup (its seq went behind this device's cursor, or it forgot how far this
+        device had pulled), or pruned tombstones this device never received."""
+        if state.pulled[0] > reply.server_seq + 1 or (
+            reply.watermark is not None and reply.watermark < state.acked
+        ):
+            return "restored"
+        if state.resync == RESYNC_RUNNING or state.pulled[0] == 0:
+            return None  # a pull from the start needs no tombstone
+        if state.pulled[0] < reply.pruned_seq:
+            return "expired"
+        if state.server_epoch and reply.epoch != state.server_epoch:
+            return "reshaped"  # the server's synced schema changed since: a migration
+        return None
+
+    def _mismatch(
+        self, state: Round, url: str, version: str | None, cause: DatabaseError | None
+    ) -> Generator[Step, Any, None]:
+        """Stop if this device and the server are on different synced schemas (or the
+        server has no change log): nothing was sent or received. A statement the server
+        refused (`cause`) is about the schema only if the versions differ."""
+        if version is None:
+            try:
+                results = yield Server([(HANDSHAKE, (state.device,))])
+            except DatabaseError:
+                raise SchemaStateError(
+                    f"the server {url} has no sync change log, or an older one: apply the "
+                    "migrations to it (python -m libsqlkit migrate with its URL)"
+                ) from None
+            version = results[0][0][0]
+            if version == state.version and cause is not None:
+                raise SchemaStateError(
+                    f"the server's synced tables differ from this device's ({cause}), although "
+                    f"both record the synced schema version {version}: was the server changed "
+                    "by hand? Apply the same migrations to both"
+                ) from None
+        mine: tuple[str | None, int] = yield Local(self._migration)
+        try:
+            found = yield Server([(_MIGRATIONS, ())])
+            theirs = found[0][0][0]
+        except DatabaseError:
+            theirs = None
+        local, kept = mine
+        where = (
+            "behind the server"
+            if local and theirs and local < theirs
+            else "ahead of the server"
+            if local and theirs and local > theirs
+            else "not on the server's schema"
+        )
+        raise SchemaStateError(
+            f"this device is {where}: its synced schema is version {state.version} "
+            f"(migration {local or 'unknown'}), the server's ({url}) is version {version} "
+            f"(migration {theirs or 'unknown'}). Nothing was sent or received and the "
+            f"{kept} changes made here are kept: apply the same migrations to both, then "
+            "sync again"
         )
 
-    def _finish(self, db: Executor, state: _Round) -> None:
-        """Every change up to `top` is on the server: mark them sent, and the sync done."""
-        db.execute(
-            f"UPDATE `{STATE}` SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", (state.top,)
-        )
+    def _migration(self, db: Executor) -> tuple[str | None, int]:
+        try:
+            [(name,)] = db.execute(_MIGRATIONS)
+        except DatabaseError:
+            name = None
+        return name, sum(self.pending(db).values())
+
+    def _finish(self, db: Executor, state: Round) -> None:
+        """Forget local tombstones older than the server's horizon that were sent (a
+        device that comes back later re-syncs in full anyway); the sync is done."""
+        if state.horizon_ms:
+            cutoff = HLC_FORMAT % (int(time.time() * 1000) - state.horizon_ms, 0, "")
+            db.execute(
+                f"DELETE FROM `{ROWS}` WHERE deleted = 1 AND (seq IS NULL OR (seq, tbl, pk) <= "
+                "(?, ?, ?)) AND hlc < ?",
+                (*state.pushed, cutoff),
+            )
         self._write_status(db, "COMPLETED", datetime.now(UTC))
 
     # -- sync_metadata ---------------------------------------------------------------
@@ -311,7 +392,7 @@ class SyncCore:
             return
         t = quote(meta.name)
         last = meta.column("last_sync_at")
-        for name in self._tables:
+        for name in self._synced:
             updated = db.execute(
                 f"UPDATE {t} SET sync_status = ?, last_sync_at = coalesce(?, last_sync_at) "
                 "WHERE table_name = ? RETURNING 1",
@@ -340,28 +421,24 @@ class SyncCore:
 
 
 def server_error(exc: DatabaseError, url: str) -> DatabaseError | SchemaStateError:
-    """A refused server batch, named: a missing change log or another schema."""
+    """A refused server batch, named when it is about the schema (a missing change log)."""
     message = str(exc)
     if "no such" in message and "__libsqlkit" in message:
         return SchemaStateError(
             f"the server {url} has no sync change log, or an older one: "
             "apply the migrations to it (python -m libsqlkit migrate with its URL)"
         )
-    if "no such" in message or "has no column named" in message:
-        return SchemaStateError(
-            f"the server's schema differs from this device's ({message}): apply the "
-            "same migrations to both"
-        )
     return exc
 
 
-def _report(pushed: int, state: _Round, trips: int, started: float) -> SyncReport:
+def _report(state: Round, trips: int, started: float) -> SyncReport:
     return SyncReport(
-        pushed=pushed,
+        pushed=state.sent,
         pulled=state.applied,
         conflicts=tuple(state.conflicts),
         round_trips=trips,
         seconds=time.perf_counter() - started,
+        moved=tuple(state.moved.values()),
     )
 
 
@@ -387,31 +464,35 @@ class Syncer:
             return step.work(db)
 
     def _server(self, step: Server) -> list[list[Row]]:
-        try:
-            with self._remote.foreign_keys_off():
-                return self._remote.batch(step.statements)
-        except DatabaseError as exc:
-            raise server_error(exc, self._remote.url) from None
+        with self._remote.foreign_keys_off():
+            return self._remote.batch(step.statements)
 
     def sync(self, db: Database) -> SyncReport:
         with self._lock:
             started, trips = time.perf_counter(), self._remote.round_trips
             self._local(db, self._core.mark("SYNCING"))
             try:
-                steps = self._core.steps(db.url)
-                reply: Any = None
+                steps = self._core.steps(self._remote.url)
+                step = next(steps)
                 while True:
                     try:
+                        if isinstance(step, Local):
+                            reply = self._local(db, step)
+                        else:
+                            try:
+                                reply = self._server(step)
+                            except DatabaseError as exc:
+                                step = steps.throw(server_error(exc, self._remote.url))
+                                continue
                         step = steps.send(reply)
                     except StopIteration as done:
-                        pushed, state = done.value
+                        state: Round = done.value
                         break
-                    reply = self._local(db, step) if isinstance(step, Local) else self._server(step)
             except BaseException:
                 with contextlib.suppress(DatabaseError):  # the sync's own error matters
                     self._local(db, self._core.mark("FAILED"))
                 raise
-            return _report(pushed, state, self._remote.round_trips - trips, started)
+            return _report(state, self._remote.round_trips - trips, started)
 
 
 class AsyncSyncer:
@@ -434,31 +515,32 @@ class AsyncSyncer:
         return await db.run_locally(step.work, foreign_keys_off=step.foreign_keys_off)
 
     async def _server(self, step: Server) -> list[list[Row]]:
-        try:
-            async with self._remote.foreign_keys_off():
-                return await self._remote.batch(step.statements)
-        except DatabaseError as exc:
-            raise server_error(exc, self._remote.url) from None
+        async with self._remote.foreign_keys_off():
+            return await self._remote.batch(step.statements)
 
     async def sync(self, db: AsyncDatabase) -> SyncReport:
         async with self._lock:
             started, trips = time.perf_counter(), self._remote.round_trips
             await self._local(db, self._core.mark("SYNCING"))
             try:
-                steps = self._core.steps(db.url)
-                reply: Any = None
+                steps = self._core.steps(self._remote.url)
+                step = next(steps)
                 while True:
                     try:
+                        if isinstance(step, Local):
+                            reply = await self._local(db, step)
+                        else:
+                            try:
+                                reply = await self._server(step)
+                            except DatabaseError as exc:
+                                step = steps.throw(server_error(exc, self._remote.url))
+                                continue
                         step = steps.send(reply)
                     except StopIteration as done:
-                        pushed, state = done.value
+                        state: Round = done.value
                         break
-                    if isinstance(step, Local):
-                        reply = await self._local(db, step)
-                    else:
-                        reply = await self._server(step)
             except BaseException:
                 with contextlib.suppress(DatabaseError):
                     await self._local(db, self._core.mark("FAILED"))
                 raise
-            return _report(pushed, state, self._remote.round_trips - trips, started)
+            return _report(state, self._remote.round_trips - trips, started)

@@ -1,39 +1,46 @@
-"""The SQL of offline sync: how one synced table's rows are read, sent and written.
+"""The SQL of offline sync: how one synced table's rows are read, sent, merged and written.
 
-Statements are put together once per table from the generated schema's names, which
-schema.yaml validation restricts to plain lowercase SQL names; every value is bound.
+Statements are put together from the names the database itself reports for its synced
+tables (schema.yaml validation restricts them to plain lowercase SQL names); every value
+is bound. Rows travel in bulk: a push is one JSON parameter per table that the server
+merges with set-based statements, a pulled page is one JSON value, applied locally from
+a staging table.
+
+The merge, field by field (`version(c)` is a column's version in a change-log entry):
+- A row's life is `born` (the version of the insert that started it). The later life
+  wins whole; within one life a tombstone beats every edit, so an edit made without
+  seeing a delete is dropped, and only an insert brings the key back (a new life).
+- Within one life each column takes the value of its later version. The server takes a
+  pushed value only when its version is newer; a device takes the server's value when
+  its version is newer or equal (equal versions come from one write, or are `ORIGIN`,
+  where the server's value is the one all agree on).
+- A unique clash between two rows of a `keep_latest` table keeps the row whose clashing
+  columns were written last; the other is deleted and its values kept in the conflicts
+  table (the server's row wins a tie). Under `fail` the push is refused; a pulled row that
+  clashes with a local one is held back until the clash is resolved.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from libsqlkit._changelog import DEVICE_OFFSET, ROWS, STATE
-from libsqlkit._schema import Table
+from libsqlkit._changelog import CONFLICTS, DEVICES, EVERY, NOW_MS, ROWS, STATE
 
 __all__ = [
-    "LOCAL_VERSION",
-    "RECORD_IF_NEWER",
-    "RECORD_PULLED",
-    "SEEN",
-    "Change",
+    "Entry",
+    "SyncedTable",
     "TableSync",
+    "decode_value",
+    "encode_value",
+    "image",
+    "page_sql",
     "quote",
+    "version_of",
 ]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One row's latest version, with the row's values (None when deleted)."""
-
-    table: str
-    key: Any
-    version: str
-    deleted: bool
-    seq: int
-    values: tuple[Any, ...] | None
 
 
 def quote(name: str) -> str:
@@ -42,68 +49,478 @@ def quote(name: str) -> str:
     return f"`{name}`"
 
 
+def version_of(alias: str, column: str) -> str:
+    """SQL for the version of `column` in a change-log entry (or a row shaped like one)."""
+    return (
+        f"coalesce(json_extract({alias}.cols, '$.{column}'), "
+        f"json_extract({alias}.cols, '$.\"{EVERY}\"'), {alias}.born)"
+    )
+
+
+def encode_value(value: Any) -> Any:
+    """A value for the JSON of a push, exact: floats as an integer mantissa and a power of
+    two (SQLite's JSON parser rounds some doubles), blobs as hex."""
+    if isinstance(value, float):
+        exponent = max(math.frexp(value)[1] - 53, -1074)
+        return {"r": [int(math.ldexp(value, -exponent)), exponent]}
+    if isinstance(value, bytes):
+        return {"b": value.hex()}
+    return value
+
+
+def decode_value(value: Any) -> Any:
+    """A value from the JSON of a pulled page (tagged by `_tagged`)."""
+    if isinstance(value, dict):
+        if "r" in value:
+            return float(value["r"])
+        return bytes.fromhex(value["b"])
+    return value
+
+
+def image(columns: Sequence[str], values: Sequence[Any]) -> str:
+    """A row's values as the conflicts table keeps them: JSON, reals as exact numbers,
+    blobs as {"hex": ...}."""
+    return json.dumps(
+        {
+            column: {"hex": value.hex()} if isinstance(value, bytes) else value
+            for column, value in zip(columns, values, strict=True)
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _tagged(expression: str) -> str:
+    """A value inside JSON built by SQLite, exact: reals as 17-digit text, blobs as hex."""
+    return (
+        f"CASE typeof({expression}) WHEN 'real' THEN json_object('r', printf('%!.17g', {expression})) "
+        f"WHEN 'blob' THEN json_object('b', hex({expression})) ELSE {expression} END"
+    )
+
+
+def _image_sql(alias: str, columns: Sequence[str]) -> str:
+    """The same image as `image`, built by the server."""
+    parts = ", ".join(
+        f"'{c}', CASE typeof({alias}.{quote(c)}) WHEN 'real' THEN json(printf('%!.17g', "
+        f"{alias}.{quote(c)})) WHEN 'blob' THEN json_object('hex', hex({alias}.{quote(c)})) "
+        f"ELSE {alias}.{quote(c)} END"
+        for c in columns
+    )
+    return f"json_object({parts})"
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    """A synced table as the local database describes it."""
+
+    name: str
+    key: str
+    columns: tuple[str, ...]  # every column but the key, in table order
+    policy: str  # "fail" | "keep_latest"
+    unique: tuple[tuple[str, ...], ...] = ()  # column sets of its unique constraints
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row's change-log entry, with the row's values (None when deleted)."""
+
+    table: str
+    key: Any
+    born: str
+    deleted: bool
+    version: str
+    cols: str
+    seq: int | None = None
+    base: str | None = None
+    moved: str | None = None
+    values: tuple[Any, ...] | None = None
+
+    def column_version(self, column: str, cols: str | None = None) -> str:
+        found: dict[str, str] = json.loads(self.cols if cols is None else cols)
+        return found.get(column) or found.get(EVERY) or self.born
+
+
+# A push lands only if the server is on the device's synced schema, and has not pruned
+# tombstones this device has not received (`floor`: its pull cursor, unless it re-syncs).
+_GUARD = (
+    f"(SELECT `schema` FROM `{STATE}` WHERE `id` = 1) = j.ver "
+    f"AND (SELECT `pruned_seq` FROM `{STATE}` WHERE `id` = 1) <= j.floor"
+)
+
+
 class TableSync:
-    """The SQL that moves one synced table's rows (names from the generated schema)."""
+    """The SQL that moves one synced table's rows, on the server and locally."""
 
-    def __init__(self, table: Table, synced: Sequence[str]) -> None:
+    def __init__(self, table: SyncedTable, version: str) -> None:
+        self.table = table
         self.name = table.name
-        names = [column.name for column in table.columns]
-        t, key = quote(table.name), quote(table.primary_key)
-        columns = ", ".join(quote(n) for n in names)
-        picked = ", ".join(f"t.{quote(n)}" for n in names)
-        marks = ", ".join("?" for _ in names)
-        assign = ", ".join(
-            f"{quote(n)} = excluded.{quote(n)}" for n in names if n != table.primary_key
+        t, key = quote(table.name), quote(table.key)
+        self._t, self._key = t, key
+        names = table.columns
+        self.values = f"SELECT {key}, {', '.join(quote(c) for c in names) or 'NULL'} FROM {t} "
+        self.values += f"WHERE {key} IN (SELECT value FROM json_each(?))"
+        self.row = f"SELECT {', '.join(quote(c) for c in names) or 'NULL'} FROM {t} WHERE {key} = ?"
+        self.stage = quote(f"__libsqlkit_in_{table.name}_{version}")
+        self.create_stage = (
+            f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} (seq integer, pk, "
+            "born text, deleted integer, hlc text, cols text, moved text, skip integer"
+            + "".join(f", {quote(c)}" for c in names)
+            + ")"
         )
-        on_conflict = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
-        row = f"s.pk, s.hlc, s.deleted, s.seq, t.{key} IS NOT NULL, {picked}"
-        self.local_changes = (
-            f"SELECT {row} FROM `{ROWS}` AS s LEFT JOIN {t} AS t ON t.{key} = s.pk "
-            f"WHERE s.tbl = '{table.name}' AND s.seq > ? ORDER BY s.seq"
+        self._server(version)
+        self._local()
+
+    # -- the server: a pushed chunk, merged ----------------------------------------------
+
+    def _server(self, version: str) -> None:
+        """Statements over a pushed chunk (`?1`: JSON rows [key, born, deleted, hlc, cols,
+        known, moved, values...]; `?2` device; `?3`-`?5` its pull cursor; `?6` the
+        synced schema's version; `?7` the floor of `_GUARD`), each guarded."""
+        table, t, key = self.table, self._t, self._key
+        names = table.columns
+
+        def decoded(position: int) -> str:
+            at = f"'$[{position}]'"
+            return (
+                f"CASE WHEN json_type(j.value, {at}) = 'object' THEN coalesce(unhex(json_extract("
+                f"j.value, '$[{position}].b')), json_extract(j.value, '$[{position}].r[0]') * "
+                f"pow(2.0, json_extract(j.value, '$[{position}].r[1]'))) ELSE j.value ->> {position} END"
+            )
+
+        source = (
+            "WITH src AS (SELECT j.key AS n, j.value ->> 0 AS pk, j.value ->> 1 AS born, "
+            "j.value ->> 2 AS deleted, j.value ->> 3 AS hlc, j.value ->> 4 AS cols, "
+            "j.value ->> 5 AS known, j.value ->> 6 AS moved, ?2 AS dev, ?3 AS cseq, ?4 AS ctbl, "
+            "?5 AS cpk, ?6 AS ver, ?7 AS floor"
+            + "".join(f", {decoded(7 + i)} AS {quote(c)}" for i, c in enumerate(names))
+            + " FROM json_each(?1) AS j)"
         )
-        # One page of other databases' changes after the cursor, in commit order across
-        # all synced tables; each table reads its share of the same page.
-        tables = ", ".join(f"'{name}'" for name in synced)
-        self.remote_page = (
-            f"WITH page AS (SELECT tbl, pk FROM `{ROWS}` WHERE (seq, tbl, pk) > (?1, ?2, ?3) "
-            f"AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 AND tbl IN ({tables}) "
-            "ORDER BY seq, tbl, pk LIMIT ?5) "
-            f"SELECT {row} FROM page JOIN `{ROWS}` AS s ON s.tbl = page.tbl AND s.pk = page.pk "
-            f"LEFT JOIN {t} AS t ON t.{key} = s.pk WHERE page.tbl = '{table.name}'"
+        log = f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk"
+        # The server's entry is one this device has seen (pulled, or its own push): its
+        # chunk then holds everything the server has, and replaces it whole.
+        known = (
+            "(r.pk IS NULL OR coalesce((r.seq, r.tbl, r.pk) <= (j.cseq, j.ctbl, j.cpk), 0) "
+            "OR r.origin IS j.dev)"
         )
+        same = (
+            "(r.pk IS NOT NULL AND r.hlc IS j.hlc AND r.born IS j.born AND r.deleted = j.deleted)"
+        )
+        refused = "(j.known = 1 AND r.pk IS NULL)"  # a re-syncing device's row, pruned here
+        clashes = self._clashes("src", writing=f"({known} OR j.born > r.born OR {{newer}})")
+        losing = " AND j.pk NOT IN (SELECT pk FROM clash WHERE NOT wins)" if clashes else ""
+        with_clash = f"{source}, {clashes}" if clashes else source
+        seq = f"(SELECT `seq` FROM `{STATE}` WHERE `id` = 1) + j.n + 1"
+        assign = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
+        upsert = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
+        columns = ", ".join((key, *(quote(c) for c in names)))
         self.unseen = (
-            f"SELECT pk, hlc FROM `{ROWS}` WHERE tbl = '{table.name}' "
-            f"AND (seq, tbl, pk) > (?1, ?2, ?3) AND substr(hlc, {DEVICE_OFFSET + 1}) <> ?4 "
-            "AND pk IN (SELECT value FROM json_each(?5))"
+            f"{source} SELECT j.pk, r.born, r.deleted, r.hlc, r.cols FROM src AS j {log} "
+            f"WHERE r.pk IS NOT NULL AND NOT {known} AND {_GUARD}"
         )
-        stored = f"(SELECT hlc FROM `{ROWS}` WHERE tbl = '{table.name}' AND pk = ?)"
-        self.write_if_current = (
-            f"INSERT INTO {t} ({columns}) SELECT {marks} WHERE {stored} = ? {on_conflict}"
+        self.push: list[str] = []
+        self.push.append(
+            f"{source} DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM src AS j {log} "
+            f"WHERE j.deleted AND {_GUARD} AND NOT {refused} AND (r.pk IS NULL OR j.born >= r.born))"
         )
-        self.delete_if_current = f"DELETE FROM {t} WHERE {key} = ? AND {stored} = ?"
-        self.write = f"INSERT INTO {t} ({columns}) VALUES ({marks}) {on_conflict}"
-        self.delete = f"DELETE FROM {t} WHERE {key} = ?"
+        if clashes:
+            self.push += self._move_aside(source, clashes, names)
+        self.push.append(
+            f"{with_clash} INSERT INTO {t} ({columns}) SELECT j.pk"
+            + "".join(f", j.{quote(c)}" for c in names)
+            + f" FROM src AS j {log} WHERE NOT j.deleted AND {_GUARD} AND {known} AND NOT {same} "
+            f"AND NOT {refused}{losing} ORDER BY j.n {upsert}"
+        )
+        merged = "".join(
+            f", CASE WHEN v.{key} IS NULL OR j.born > r.born OR r.deleted THEN j.{quote(c)} "
+            f"WHEN {version_of('j', c)} > {version_of('r', c)} THEN j.{quote(c)} ELSE v.{quote(c)} END"
+            for c in names
+        )
+        self.push.append(
+            f"{with_clash} INSERT INTO {t} ({columns}) SELECT j.pk{merged} FROM src AS j {log} "
+            f"LEFT JOIN {t} AS v ON v.{key} = j.pk WHERE NOT j.deleted AND {_GUARD} "
+            f"AND NOT {known} AND (j.born > r.born OR (j.born = r.born AND NOT r.deleted))"
+            f"{losing} ORDER BY j.n {upsert}"
+        )
+        newest = (
+            "json_object("
+            + ", ".join(f"'{c}', max({version_of('j', c)}, {version_of('r', c)})" for c in names)
+            + ")"
+        )
+        entry = "INSERT INTO `{rows}` (tbl, pk, hlc, deleted, seq, born, cols, origin, moved) "
+        entry = entry.format(rows=ROWS)
+        every = (
+            "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
+            "seq = excluded.seq, born = excluded.born, cols = excluded.cols, "
+            "origin = excluded.origin, moved = excluded.moved"
+        )
+        self.push.append(
+            f"{with_clash} {entry}SELECT '{table.name}', j.pk, "
+            "CASE WHEN j.born > r.born THEN j.hlc ELSE max(j.hlc, r.hlc) END, "
+            "CASE WHEN j.born > r.born THEN j.deleted ELSE max(j.deleted, r.deleted) END, "
+            f"{seq}, max(j.born, r.born), CASE WHEN j.born > r.born THEN j.cols ELSE {newest} END, "
+            "NULL, CASE WHEN j.born > r.born THEN j.moved ELSE coalesce(r.moved, j.moved) END "
+            f"FROM src AS j {log} WHERE r.pk IS NOT NULL AND {_GUARD} AND NOT {known} "
+            f"AND j.born >= r.born{losing} {every}"
+        )
+        self.push.append(
+            f"{with_clash} {entry}SELECT '{table.name}', j.pk, j.hlc, j.deleted, {seq}, j.born, "
+            f"j.cols, j.dev, j.moved FROM src AS j {log} WHERE {_GUARD} AND {known} "
+            f"AND NOT {same} AND NOT {refused}{losing} {every}"
+        )
+        self.push.append(
+            f"{source} INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{table.name}', j.pk, j.born, "
+            "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
+            f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
+            f"FROM src AS j WHERE j.moved IS NOT NULL AND {_GUARD}"
+        )
+        self.refused = f"{source} SELECT j.pk FROM src AS j {log} WHERE {refused} AND {_GUARD}"
 
-    def change(self, row: Sequence[Any]) -> Change:
-        key, version, deleted, seq, present, *values = row
-        gone = bool(deleted) or not present
-        return Change(self.name, key, version, gone, seq, None if gone else tuple(values))
+    def _clashes(self, source: str, *, writing: str) -> str:
+        """A CTE `clash(pk, other, mine, theirs, wins)`: rows of `source` whose unique
+        values are held by another row, each side's version of those values, and whether
+        the row from `source` wins (later version; a tie keeps the row already here)."""
+        table = self.table
+        if table.policy != "keep_latest" or not table.unique:
+            return ""
+        t, key = self._t, self._key
+        parts = []
+        for columns in table.unique:
+            match = " AND ".join(f"o.{quote(c)} = j.{quote(c)}" for c in columns)
+            leaving = " OR ".join(f"k.{quote(c)} IS NOT o.{quote(c)}" for c in columns)
+            newer = " AND ".join(f"{version_of('j', c)} > {version_of('r', c)}" for c in columns)
+            mine = self._newest("j", columns)
+            theirs = self._newest("ro", columns)
+            parts.append(
+                f"SELECT j.pk AS pk, o.{key} AS other, {mine} AS mine, {theirs} AS theirs, "
+                f"'{json.dumps(list(columns))}' AS clashed "
+                f"FROM {source} AS j JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
+                f"LEFT JOIN `{ROWS}` AS ro ON ro.tbl = '{table.name}' AND ro.pk = o.{key} "
+                f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk "
+                f"WHERE NOT j.deleted AND {_GUARD} AND {writing.format(newer=newer)} AND NOT EXISTS "
+                f"(SELECT 1 FROM {source} AS k WHERE k.pk = o.{key} AND (k.deleted OR {leaving}))"
+            )
+        return (
+            "clash AS (SELECT pk, other, mine, theirs, clashed, mine > theirs AS wins FROM ("
+            + " UNION ALL ".join(parts)
+            + "))"
+        )
+
+    @staticmethod
+    def _newest(alias: str, columns: Sequence[str]) -> str:
+        versions = [f"coalesce({version_of(alias, c)}, '')" for c in columns]
+        return versions[0] if len(versions) == 1 else f"max({', '.join(versions)})"
+
+    def _move_aside(self, source: str, clashes: str, names: Sequence[str]) -> list[str]:
+        """keep_latest on the server: the losing row of each clash is deleted, its values
+        kept in the conflicts table, and its tombstone says why (it travels to every
+        device). Runs before the chunk's rows are written, so the winners fit."""
+        t, key, name = self._t, self._key, self.table.name
+        with_clash = f"{source}, {clashes}"
+        moved_here = (
+            f"json_object('winner', c.pk, 'columns', json(c.clashed), 'row', "
+            f"{_image_sql('o', names)}, 'loser_version', c.theirs, 'winner_version', c.mine)"
+        )
+        incoming = (
+            f"json_object('winner', c.other, 'columns', json(c.clashed), 'row', "
+            f"{_image_sql('j', names)}, 'loser_version', c.mine, 'winner_version', c.theirs)"
+        )
+        later = f"(SELECT `seq` FROM `{STATE}` WHERE `id` = 1) + (SELECT count(*) FROM src) + 1"
+        return [
+            # rows already here that lose to a pushed row
+            f"{with_clash} UPDATE `{ROWS}` AS u SET deleted = 1, origin = NULL, seq = {later}, "
+            f"hlc = (SELECT c.mine FROM clash AS c WHERE c.other = u.pk AND c.wins), "
+            f"moved = (SELECT {moved_here} FROM clash AS c JOIN {t} AS o ON o.{key} = c.other "
+            f"WHERE c.other = u.pk AND c.wins) WHERE u.tbl = '{name}' AND u.pk IN "
+            "(SELECT other FROM clash WHERE wins) AND (SELECT `schema` FROM "
+            f"`{STATE}` WHERE `id` = 1) = ?6 AND (SELECT `pruned_seq` FROM `{STATE}` "
+            "WHERE `id` = 1) <= ?7",
+            f"{with_clash} INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', r.pk, r.born, "
+            "r.moved ->> '$.winner', r.moved ->> '$.columns', r.moved ->> '$.row', "
+            f"r.moved ->> '$.loser_version', r.moved ->> '$.winner_version', {NOW_MS} "
+            f"FROM `{ROWS}` AS r WHERE r.tbl = '{name}' AND r.pk IN (SELECT other FROM clash "
+            "WHERE wins)",
+            f"{with_clash} DELETE FROM {t} WHERE {key} IN (SELECT other FROM clash WHERE wins)",
+            # pushed rows that lose to a row already here arrive as tombstones (after this,
+            # they are no clash: the statements that follow merge them as tombstones)
+            f"{with_clash} INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', c.pk, j.born, "
+            "c.other, c.clashed, "
+            f"{_image_sql('j', names)}, c.mine, c.theirs, {NOW_MS} FROM clash AS c "
+            f"JOIN src AS j ON j.pk = c.pk WHERE NOT c.wins AND {_GUARD}",
+            f"{with_clash} INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq, born, cols, origin, "
+            f"moved) SELECT '{name}', c.pk, c.theirs, 1, {later}, j.born, j.cols, NULL, "
+            f"{incoming} FROM clash AS c JOIN src AS j ON j.pk = c.pk WHERE NOT c.wins AND "
+            f"{_GUARD} ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = 1, "
+            "seq = excluded.seq, born = excluded.born, cols = excluded.cols, origin = NULL, "
+            "moved = excluded.moved",
+        ]
+
+    def page_values(self, alias: str) -> str:
+        """The row's values inside a pulled page's JSON."""
+        return (
+            f"json_array({', '.join(_tagged(f'{alias}.{quote(c)}') for c in self.table.columns)})"
+        )
+
+    # -- the device: a pulled page, applied ----------------------------------------------
+
+    def _local(self) -> None:
+        """Statements over the staging table `j` (a pulled page); `?1`-`?3` is this
+        device's push cursor: an entry after it has changes not yet sent (pending)."""
+        t, key, name = self._t, self._key, self.name
+        names = self.table.columns
+        stage = f"temp.{self.stage}"
+        log = f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk"
+        pending = "coalesce((r.seq, r.tbl, r.pk) > (?1, ?2, ?3), 0)"
+        assign = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
+        upsert = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
+        columns = ", ".join((key, *(quote(c) for c in names)))
+        self.fill = f"INSERT INTO {stage} VALUES "  # then (?, ...) per entry
+        self.width = 8 + len(names)
+        self.staged = (
+            f"SELECT born, cols{''.join(f', {quote(c)}' for c in names)} FROM {stage} WHERE pk = ?"
+        )
+        self.received = (
+            f"SELECT max(hlc), json_group_array(json_array(pk, born, moved)) FILTER "
+            f"(WHERE moved IS NOT NULL AND deleted AND NOT skip) FROM {stage}"
+        )
+        self.clear = f"DELETE FROM {stage}"
+        self.conflicting = (
+            f"SELECT j.pk, j.born, j.deleted, j.hlc, j.cols, r.born, r.deleted, r.hlc, r.cols, "
+            f"r.base FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
+            f"WHERE NOT j.skip AND {pending}"
+        )
+        # (statement, what it needs: "" nothing, "cursor" the push cursor, "pending" the
+        # cursor, and only runs when some staged row has unsent changes here)
+        self.apply: list[tuple[str, str]] = [
+            (
+                f"DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM {stage} AS j {log} "
+                "WHERE j.deleted AND NOT j.skip AND (r.pk IS NULL OR j.born >= r.born))",
+                "",
+            ),
+            (
+                f"INSERT INTO {t} ({columns}) SELECT j.pk"
+                + "".join(f", j.{quote(c)}" for c in names)
+                + f" FROM {stage} AS j {log} WHERE NOT j.deleted AND NOT j.skip "
+                f"AND NOT {pending} ORDER BY j.seq, j.pk {upsert}",
+                "cursor",
+            ),
+            (
+                f"INSERT INTO {t} ({columns}) SELECT j.pk"
+                + "".join(
+                    f", CASE WHEN v.{key} IS NULL OR j.born > r.born THEN j.{quote(c)} "
+                    f"WHEN {version_of('j', c)} >= {version_of('r', c)} THEN j.{quote(c)} "
+                    f"ELSE v.{quote(c)} END"
+                    for c in names
+                )
+                + f" FROM {stage} AS j {log} LEFT JOIN {t} AS v ON v.{key} = j.pk "
+                f"WHERE NOT j.deleted AND NOT j.skip AND {pending} AND (j.born > r.born "
+                f"OR (j.born = r.born AND NOT r.deleted)) ORDER BY j.seq, j.pk {upsert}",
+                "pending",
+            ),
+        ]
+        entry = (
+            f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq, born, cols, base, origin, moved) "
+        )
+        every = (
+            "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
+            "seq = excluded.seq, born = excluded.born, cols = excluded.cols, "
+            "base = excluded.base, moved = excluded.moved RETURNING 1"
+        )
+        merged = (
+            "json_object("
+            + ", ".join(
+                f"'{c}', CASE WHEN {version_of('j', c)} >= {version_of('r', c)} "
+                f"THEN {version_of('j', c)} ELSE {version_of('r', c)} END"
+                for c in names
+            )
+            + ")"
+        )
+        whole = "(j.born > r.born OR j.deleted)"
+        # as `apply`; the rows returned are the entries written
+        self.record: list[tuple[str, str]] = [
+            (
+                f"{entry}SELECT '{name}', j.pk, j.hlc, j.deleted, NULL, j.born, j.cols, NULL, "
+                f"NULL, j.moved FROM {stage} AS j {log} WHERE NOT j.skip AND NOT {pending} "
+                f"{every}",
+                "cursor",
+            ),
+            (
+                f"{entry}SELECT '{name}', j.pk, CASE WHEN {whole} THEN j.hlc "
+                f"ELSE max(j.hlc, r.hlc) END, j.deleted, CASE WHEN {whole} THEN NULL "
+                f"ELSE r.seq END, j.born, CASE WHEN {whole} THEN j.cols ELSE {merged} END, "
+                f"CASE WHEN {whole} THEN NULL ELSE j.cols END, NULL, j.moved "
+                f"FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
+                f"WHERE NOT j.skip AND {pending} AND (j.born > r.born OR (j.born = r.born "
+                f"AND NOT r.deleted)) {every}",
+                "pending",
+            ),
+            (
+                f"INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{name}', j.pk, j.born, "
+                "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
+                f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
+                f"FROM {stage} AS j WHERE j.moved IS NOT NULL AND NOT j.skip",
+                "",
+            ),
+        ]
+        self.local_clashes = self._local_clashes(stage, pending)
+        self.skip = f"UPDATE {stage} SET skip = 1 WHERE pk = ?"
+
+    def _local_clashes(self, stage: str, pending: str) -> str:
+        """Pulled rows whose unique values a different local row holds (one not changed
+        by the same page): (pulled key, local key, pulled version, local version, columns)."""
+        table, t, key = self.table, self._t, self._key
+        if not table.unique:
+            return ""
+        parts = []
+        for columns in table.unique:
+            match = " AND ".join(f"o.{quote(c)} = j.{quote(c)}" for c in columns)
+            newer = " AND ".join(f"{version_of('j', c)} >= {version_of('r', c)}" for c in columns)
+            parts.append(
+                f"SELECT j.pk, o.{key}, {self._newest('j', columns)}, "
+                f"coalesce({self._newest('ro', columns)}, ''), '{json.dumps(list(columns))}' "
+                f"FROM {stage} AS j JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
+                f"LEFT JOIN `{ROWS}` AS ro ON ro.tbl = '{table.name}' AND ro.pk = o.{key} "
+                f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk "
+                f"WHERE NOT j.deleted AND NOT j.skip AND (NOT {pending} OR "
+                f"j.born > r.born OR ({newer})) AND NOT EXISTS (SELECT 1 FROM {stage} AS k "
+                f"WHERE k.pk = o.{key})"
+            )
+        return " UNION ALL ".join(parts)
 
 
-RECORD_IF_NEWER = (
-    f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq) "
-    f"VALUES (?, ?, ?, ?, (SELECT seq FROM `{STATE}` WHERE id = 1) + ?) "
-    "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
-    f"seq = excluded.seq WHERE excluded.hlc > `{ROWS}`.hlc"
+def page_sql(tables: Sequence[TableSync], where: str, limit: str = "-1") -> str:
+    """One JSON value holding up to `limit` change-log entries in commit order (`where`
+    picks them, and may pick one more to show that more remain), each as [table, key,
+    born, deleted, version, seq, cols, moved, values]; beside it the server's seq, how
+    many entries `where` picked and the position of the last one in the JSON."""
+    joins = " ".join(
+        f"LEFT JOIN {quote(t.name)} AS t{i} ON p.tbl = '{t.name}' AND t{i}.{quote(t.table.key)} = p.pk"
+        for i, t in enumerate(tables)
+    )
+    values = " ".join(
+        f"WHEN '{t.name}' THEN CASE WHEN t{i}.{quote(t.table.key)} IS NULL THEN NULL "
+        f"ELSE {t.page_values(f't{i}')} END"
+        for i, t in enumerate(tables)
+    )
+    return (
+        f"WITH every AS ({where}), p AS (SELECT * FROM every ORDER BY seq, tbl, pk LIMIT {limit}) "
+        f"SELECT (SELECT `seq` FROM `{STATE}` WHERE `id` = 1), (SELECT count(*) FROM every), "
+        "(SELECT json_array(seq, tbl, pk) FROM p ORDER BY seq DESC, tbl DESC, pk DESC LIMIT 1), "
+        "json_group_array(json_array(p.tbl, p.pk, p.born, p.deleted, p.hlc, p.seq, p.cols, "
+        f"p.moved, CASE WHEN p.deleted THEN NULL ELSE CASE p.tbl {values} END END)) FROM p {joins}"
+    )
+
+
+ENTRY_FIELDS = "tbl, pk, born, deleted, hlc, seq, cols, moved"
+PAGE = (
+    f"SELECT {ENTRY_FIELDS} FROM `{ROWS}` WHERE seq IS NOT NULL AND (seq, tbl, pk) > (?1, ?2, ?3) "
+    f"AND origin IS NOT ?4 AND (SELECT `schema` FROM `{STATE}` WHERE `id` = 1) = ?6 "
+    "ORDER BY seq, tbl, pk LIMIT ?5 + 1"
 )
-RECORD_PULLED = (
-    f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq) VALUES (?, ?, ?, ?, NULL) "
-    "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, seq = NULL"
+HELD = (
+    f"SELECT {ENTRY_FIELDS} FROM `{ROWS}` WHERE (tbl, pk) IN "
+    "(SELECT value ->> 0, value ->> 1 FROM json_each(?1))"
 )
-LOCAL_VERSION = f"SELECT hlc, seq FROM `{ROWS}` WHERE tbl = ? AND pk = ?"
-# Advance a clock to a seen version (a hybrid logical clock's receive rule), so a write
-# made after seeing another database's write is ordered after it.
-SEEN = (
-    "wall = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?1 ELSE wall END, "
-    "counter = CASE WHEN ?1 > wall OR (?1 = wall AND ?2 > counter) THEN ?2 ELSE counter END"
+HANDSHAKE = (
+    f"SELECT `schema`, `epoch`, `seq`, `pruned_seq`, `horizon_ms`, (SELECT pulled_seq FROM "
+    f"`{DEVICES}` WHERE device = ?1) FROM `{STATE}` WHERE `id` = 1"
 )

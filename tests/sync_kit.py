@@ -6,41 +6,101 @@ migrations folder (which creates the change log and its triggers).
 
 from __future__ import annotations
 
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+
+from codegen.migrations import new_migration
+from codegen.source import load_source
+from codegen.validate import build_schema
 from generated.client import DbClient, create_db_client
+from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
-from libsqlkit import LocalDriverName, connect
+from libsqlkit import Database, LocalDriverName, connect
 from libsqlkit._migrate import Migrator
 from tests.netlink import Link
 from tests.sqld import Sqld
 
-MIGRATIONS = Path(__file__).parent.parent / "migrations"
+ROOT = Path(__file__).parent.parent
+MIGRATIONS = ROOT / "migrations"
 SYNCED_TABLES = ("workflows", "user_settings")
+Spec = dict[str, Any]
 
 
 def migrate(db: DbClient) -> None:
     Migrator(db, MIGRATIONS).migrate()
 
 
-def start_cloud(folder: Path) -> Sqld:
+class Releases:
+    """The app's migrations, then releases made here: each changes schema.yaml and adds
+    the migration codegen writes for it. A database "on release n" has the first n
+    migrations applied (`level`), as a device or server running that version would."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.all = folder / "migrations"
+        shutil.copytree(MIGRATIONS, self.all)
+        self.spec: Spec = YAML(typ="safe").load(ROOT / "schema.yaml")
+        self.count = len(json.loads((self.all / "journal.json").read_text())["migrations"])
+        self.base = self.count  # the app's own migrations
+
+    def release(self, name: str, change: Callable[[Spec], None]) -> int:
+        """A new release; returns its level."""
+        change(self.spec)
+        path = self.folder / "schema.yaml"
+        path.write_text(json.dumps(self.spec, indent=1))  # JSON is YAML
+        written = new_migration(self.all, build_schema(load_source(path)), name)
+        assert written is not None, f"release {name} changes nothing"
+        self.count += 1
+        return self.count
+
+    def path(self, level: int) -> Path:
+        """The migrations folder of release `level`."""
+        target = self.folder / f"level{level}"
+        if not target.exists():
+            shutil.copytree(self.all, target)
+            journal = json.loads((target / "journal.json").read_text())
+            for entry in journal["migrations"][level:]:
+                shutil.rmtree(target / entry["name"])
+            journal["migrations"] = journal["migrations"][:level]
+            (target / "journal.json").write_text(json.dumps(journal, indent=2) + "\n")
+        return target
+
+    def move(self, db: Database, level: int) -> None:
+        """Migrate or roll back `db` to release `level`."""
+        applied = len(Migrator(db, self.path(self.count)).applied())
+        if applied > level:
+            Migrator(db, self.path(applied)).rollback(applied - level, force=True)
+        else:
+            Migrator(db, self.path(level)).migrate()
+
+
+def start_cloud(folder: Path, migrations: Path = MIGRATIONS) -> Sqld:
     server = Sqld(folder, auth=True).start()
     with backend(server) as admin:
-        migrate(admin)
+        Migrator(admin, migrations).migrate()
     return server
 
 
 def empty_cloud(server: Sqld) -> None:
-    """Delete every synced row and its history on the server (not a tracked change)."""
+    """Delete every synced row, its history and the devices known on the server (not a
+    tracked change)."""
     with backend(server) as admin:
         admin.batch(
             [
                 ("UPDATE __libsqlkit_sync SET applying = 1", ()),
                 *((f"DELETE FROM `{table}`", ()) for table in SYNCED_TABLES),
                 ("DELETE FROM __libsqlkit_sync_rows", ()),
-                ("UPDATE __libsqlkit_sync SET applying = 0", ()),
+                ("DELETE FROM __libsqlkit_sync_devices", ()),
+                ("DELETE FROM __libsqlkit_sync_conflicts", ()),
+                ("UPDATE __libsqlkit_sync SET applying = 0, pruned_seq = 0", ()),
             ]
         )
 
@@ -73,18 +133,22 @@ def open_device(
     driver: LocalDriverName | None = None,
     timeout: float = 5.0,
     sync_interval: float = 0,
+    direct: bool = False,
+    migrations: Path = MIGRATIONS,
 ) -> Device:
+    """A migrated device; its link can be cut, or with `direct` it talks to the server
+    straight (measurements: the relay's own copying would be measured too)."""
     link = Link(server.port)
     db = create_db_client(
         f"file:{folder / name}.db",
-        sync_url=link.url,
+        sync_url=server.url if direct else link.url,
         sync_mode="offline",
         sync_interval=sync_interval,
         auth_token=server.token(),
         driver=driver,
         timeout=timeout,
     )
-    migrate(db)
+    Migrator(db, migrations).migrate()
     return Device(name, db, link)
 
 
@@ -105,8 +169,54 @@ def versions(db: DbClient) -> list[tuple[Any, ...]]:
     return db.execute("SELECT tbl, pk, hlc, deleted FROM __libsqlkit_sync_rows ORDER BY tbl, pk")
 
 
+def field_versions(db: DbClient, table: str, key: str) -> dict[str, str]:
+    """The version of each column of a row, as the change log holds them."""
+    [(born, cols)] = db.execute(
+        "SELECT born, cols FROM __libsqlkit_sync_rows WHERE tbl = ? AND pk = ?", (table, key)
+    )
+    named: dict[str, str] = json.loads(cols)
+    columns = [
+        c for (c,) in db.execute(f"SELECT name FROM pragma_table_info('{table}') WHERE pk = 0")
+    ]
+    return {c: named.get(c) or named.get("*") or born for c in columns}
+
+
 def plain_copy(path: Path) -> DbClient:
     """A second, sync-less connection to a device's file (another process's view)."""
     from generated.tables import SCHEMA
 
     return connect(SCHEMA, f"file:{path}")
+
+
+@contextmanager
+def cloud_with(
+    folder: Path, *names: str, migrations: Path = MIGRATIONS
+) -> Iterator[tuple[Sqld, list[Device]]]:
+    """A migrated server and devices on it, stopped and closed afterwards."""
+    server = start_cloud(folder / "cloud", migrations)
+    opened: list[Device] = []
+    try:
+        opened += [open_device(server, folder, name, migrations=migrations) for name in names]
+        yield server, opened
+    finally:
+        for device in opened:
+            device.close()
+        server.stop()
+
+
+def all_converged(server: Sqld, *devices: Device) -> bool:
+    expected = server_contents(server)
+    return all(contents(device.db) == expected for device in devices)
+
+
+def shared_row(a: Device, b: Device, kind: str = "t") -> Workflow:
+    """A row created on `a` that both devices have synced."""
+    row = a.workflows.create(NewWorkflow(type=kind, user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    return row
+
+
+def later() -> None:
+    """The next write gets a later millisecond (every clock here is this machine's)."""
+    time.sleep(0.005)

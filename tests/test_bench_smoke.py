@@ -19,9 +19,19 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    (workloads, by_mode, floor, tracking, syncing, migrating, generation, cluster, http, large) = (
-        data["reports"]
-    )
+    (
+        workloads,
+        by_mode,
+        floor,
+        tracking,
+        syncing,
+        log_size,
+        migrating,
+        generation,
+        cluster,
+        http,
+        large,
+    ) = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -67,8 +77,34 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     assert trips[("find_by_id: round trips", "remote (HTTP)")] == 1
     assert trips[("find_by_id: round trips", "embedded replica")] == 0
     assert {f["workload"] for f in tracking["figures"]} == {"create", "update_status", "delete"}
+    assert {f["contender"] for f in tracking["figures"]} == {
+        "untracked",
+        "row-level (first generation)",
+        "field-level",
+    }
     sync_trips = [f["median"] for f in syncing["figures"] if "round trips" in f["workload"]]
     assert sync_trips == [1, 1, 1]  # push, pull, nothing to do: one round trip each
+    assert {f["contender"] for f in syncing["figures"]} == {
+        "floor",
+        "floor: one bulk statement",
+        "floor: read, then written locally",
+        "sync()",
+    }
+    memory = {f["workload"]: f["median"] for f in syncing["figures"] if "memory" in f["workload"]}
+    assert len(memory) == 2 and all(peak > 0 for peak in memory.values())
+    first = [f for f in syncing["figures"] if f["workload"].startswith("first push")]
+    assert {f["unit"] for f in first} == {"ms", "MB", ""}  # time, memory, rows/s
+    sizes = {(f["workload"], f["contender"]): f["median"] for f in log_size["figures"]}
+    before = "… and 100 rows created and deleted: before pruning"
+    for side in ("device", "server"):  # pruning drops the tombstones
+        assert (
+            sizes[("… after pruning", f"field-level: {side}")]
+            <= sizes[(before, f"field-level: {side}")]
+        )
+    assert (
+        sizes[("… after pruning", "field-level: server")] < sizes[(before, "field-level: server")]
+    )
+    assert ("after 1,000 updates on 100 rows", "row-level (first generation)") in sizes
     assert {f["workload"] for f in generation["figures"]} == {
         "design schema",
         "20 tables × 15 columns",

@@ -47,7 +47,11 @@ def test_the_design_schema_migration_matches_create_schema(tmp_path: Path) -> No
         assert by_create.drift() == []
     with connect(EMPTY, f"file:{tmp_path}/migrated.db") as migrated:
         by_migrate = Migrator(migrated, ROOT / "migrations")
-        assert [a.name for a in by_migrate.migrate()] == ["0000_init", "0001_offline_sync"]
+        assert [a.name for a in by_migrate.migrate()] == [
+            "0000_init",
+            "0001_offline_sync",
+            "0002_field_level_sync",
+        ]
         assert by_migrate.drift() == []
 
 
@@ -335,7 +339,11 @@ def test_baseline_of_a_database_created_before_migrations(tmp_path: Path) -> Non
         db.create_schema()
         migrator = Migrator(db, ROOT / "migrations")
         assert migrator.migrate() == []
-        assert [n for n, _ in migrator.applied()] == ["0000_init", "0001_offline_sync"]
+        assert [n for n, _ in migrator.applied()] == [
+            "0000_init",
+            "0001_offline_sync",
+            "0002_field_level_sync",
+        ]
 
 
 def test_push_creates_and_refuses_silent_losses(

@@ -1,0 +1,136 @@
+"""A bounded change log, against a real sqld: one entry per row whatever the updates,
+tombstones pruned once every known device has pulled past them, a full re-sync for a
+device silent past the horizon, and for every device after the server is restored from
+an older backup.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generated.models import NewWorkflow, WorkflowUpdate
+from generated.repositories import WorkflowRepository
+from libsqlkit import SchemaStateError, _sync, prune_change_log
+from tests.sqld import Sqld
+from tests.sync_kit import all_converged, backend, cloud_with, shared_row
+
+
+def tombstones(db: Any) -> int:
+    [(count,)] = db.execute("SELECT count(*) FROM __libsqlkit_sync_rows WHERE deleted = 1")
+    return int(count)
+
+
+def server_tombstones(cloud: Sqld) -> int:
+    with backend(cloud) as api:
+        return tombstones(api)
+
+
+def test_the_log_keeps_one_entry_per_row_whatever_the_updates(tmp_path: Path) -> None:
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        rows = [a.workflows.create(NewWorkflow(type="t", user_id="u")) for _ in range(20)]
+        for n in range(200):
+            a.workflows.update(rows[n % 20].id, WorkflowUpdate(retry_count=n))
+        a.db.sync()
+        with backend(cloud) as api:
+            for db in (a.db, api):
+                assert db.execute("SELECT count(*) FROM __libsqlkit_sync_rows") == [(20,)]
+
+
+def test_tombstones_go_once_every_known_device_has_pulled_past_them(tmp_path: Path) -> None:
+    with cloud_with(tmp_path, "a", "b") as (cloud, (a, b)):
+        rows = [shared_row(a, b) for _ in range(3)]
+        for row in rows:
+            assert a.workflows.delete(row.id)
+        a.db.sync()
+        a.db.sync()
+        with backend(cloud) as api:
+            assert prune_change_log(api) == 0  # b has not pulled them yet
+        b.db.sync()  # pulls them; the server learns it at b's next request
+        assert server_tombstones(cloud) == 3
+        b.db.sync()  # every sync also prunes a little
+        assert server_tombstones(cloud) == 0
+        a.db.sync()
+        assert all_converged(cloud, a, b)
+
+
+def test_a_device_silent_past_the_horizon_resyncs_in_full(tmp_path: Path) -> None:
+    """C stops syncing. Past the horizon the server forgets it and prunes tombstones it
+    never received. When C comes back it pulls everything again: rows deleted elsewhere
+    go, its edit of one of them is dropped, its new row is sent."""
+    with cloud_with(tmp_path, "a", "c") as (cloud, (a, c)):
+        gone, edited, kept = shared_row(a, c), shared_row(a, c), shared_row(a, c)
+        with backend(cloud) as api:
+            prune_change_log(api, horizon=0.5)
+        c.link.cut()
+        c.workflows.update(edited.id, WorkflowUpdate(error_log="C, while away"))
+        made_away = c.workflows.create(NewWorkflow(type="made away", user_id="u3"))
+        assert a.workflows.delete(gone.id) and a.workflows.delete(edited.id)
+        a.workflows.update(kept.id, WorkflowUpdate(retry_count=1))
+        a.db.sync()
+        time.sleep(0.6)
+        a.db.sync()  # c is forgotten; the tombstones are pruned once a has pulled past them
+        a.db.sync()
+        assert server_tombstones(cloud) == 0
+        c.link.restore()
+        c.db.sync()
+        for key in (gone.id, edited.id):
+            assert c.workflows.get(key, include_deleted=True) is None
+        got = c.workflows.get(kept.id)
+        assert got is not None and got.retry_count == 1
+        a.db.sync()
+        assert a.workflows.get(made_away.id) is not None
+        assert all_converged(cloud, a, c)
+
+
+def test_a_server_restored_from_an_older_backup_is_detected_and_recovered(
+    tmp_path: Path,
+) -> None:
+    """The server is restored from a backup older than what the devices pulled (its seq
+    goes behind their cursors): each device notices, sends everything it has again and
+    pulls everything again, so nothing diverges and nothing the backup lacked is lost."""
+    with cloud_with(tmp_path, "a", "b") as (cloud, (a, b)):
+        first = shared_row(a, b)
+        data = cloud.folder / "data.sqld"
+        backup = tmp_path / "backup.sqld"
+        cloud.stop()
+        shutil.copytree(data, backup)
+        cloud.start()
+        second = a.workflows.create(NewWorkflow(type="after the backup", user_id="u2"))
+        a.workflows.update(first.id, WorkflowUpdate(error_log="after the backup"))
+        a.db.sync()
+        b.db.sync()
+        cloud.stop()
+        shutil.rmtree(data)
+        shutil.copytree(backup, data)
+        cloud.start()
+        with backend(cloud) as api:
+            assert WorkflowRepository(api).get(second.id) is None  # lost by the restore
+        b.db.sync()
+        a.db.sync()
+        b.db.sync()
+        with backend(cloud) as api:
+            got = WorkflowRepository(api).get(first.id)
+            assert got is not None and got.error_log == "after the backup"
+            assert WorkflowRepository(api).get(second.id) is not None
+        assert all_converged(cloud, a, b)
+
+
+def test_a_sync_that_loses_its_position_again_stops_instead_of_looping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that seems to lose this device's position at every request (here: told
+    so) gets one full re-sync per sync, then a clear error, never an endless loop."""
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        a.workflows.create(NewWorkflow(type="t", user_id="u"))
+        a.db.sync()
+        monkeypatch.setattr(_sync.SyncCore, "_lost", lambda self, state, reply: "expired")
+        with pytest.raises(SchemaStateError, match="lost this device's position twice"):
+            a.db.sync()
+        monkeypatch.undo()
+        a.db.sync()
+        assert all_converged(cloud, a)
