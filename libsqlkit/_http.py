@@ -78,6 +78,9 @@ class _Target:
             self._observe(decoded)
         return decoded
 
+    def no_connection(self) -> str:
+        return f"no connection to {self.where} came free within {self.timeout:g} s"
+
     def lost(self, problem: str, *, idempotent: bool) -> str:
         """The message for a request written and then lost: a write may have landed."""
         return problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
@@ -108,6 +111,18 @@ def _connect(connection: http.client.HTTPConnection, target: _Target) -> None:
         raise Unavailable(f"cannot reach {target.where}: {exc.strerror or exc}") from None
 
 
+def _stream_slots(size: int) -> int:
+    """How many streams (transactions) may hold a connection at once.
+
+    A stream holds one from its first request to its end. Otherwise the requests that
+    wait on the server for its write lock (a BEGIN IMMEDIATE, held open by sqld) could
+    take every connection, and the lock's holder could not send its next statement or
+    its COMMIT until the server timed it out. One connection stays for calls outside
+    transactions, so that reads never wait behind them.
+    """
+    return max(1, size - 1)
+
+
 class HttpPool:
     """Sync transport: one `http.client` connection per concurrent caller, kept alive."""
 
@@ -124,6 +139,7 @@ class HttpPool:
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
+        self._streams = threading.BoundedSemaphore(_stream_slots(size))
 
     def __repr__(self) -> str:
         return f"HttpPool({'https' if self._target.https else 'http'}://{self._target.where})"
@@ -154,11 +170,29 @@ class HttpPool:
         with self._lock:
             self._idle.append(connection)
 
-    def post(self, body: dict[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
-        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice."""
+    def hold(self) -> None:
+        """Keep a connection for a stream until `let_go()` (see `_stream_slots`)."""
         t = self._target
+        if not self._streams.acquire(timeout=t.timeout):
+            raise Timeout(t.no_connection())
         if not self._slots.acquire(timeout=t.timeout):
-            raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s")
+            self._streams.release()
+            raise Timeout(t.no_connection())
+
+    def let_go(self) -> None:
+        self._slots.release()
+        self._streams.release()
+
+    def post(
+        self, body: dict[str, Any], *, idempotent: bool = False, held: bool = False
+    ) -> dict[str, Any]:
+        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice; `held`:
+        on the connection the caller holds."""
+        t = self._target
+        if held:
+            return self._post(t.payload(body), idempotent)
+        if not self._slots.acquire(timeout=t.timeout):
+            raise Timeout(t.no_connection())
         try:
             return self._post(t.payload(body), idempotent)
         finally:
@@ -225,6 +259,7 @@ class AsyncHttpPool:
         self._target = _Target(base_url, token, timeout, observe)
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(size)
+        self._streams = asyncio.Semaphore(_stream_slots(size))
         t = self._target
         head = [f"POST {PIPELINE} HTTP/1.1", f"Host: {t.host}:{t.port}"]
         head += [f"{name}: {value}" for name, value in t.headers.items()]
@@ -251,13 +286,35 @@ class AsyncHttpPool:
         except OSError as exc:
             raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
 
-    async def post(self, body: dict[str, Any], *, idempotent: bool = False) -> dict[str, Any]:
-        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice."""
+    async def _acquire(self, semaphore: asyncio.Semaphore) -> None:
         t = self._target
         try:
-            await asyncio.wait_for(self._slots.acquire(), t.timeout)
+            await asyncio.wait_for(semaphore.acquire(), t.timeout)
         except TimeoutError:
-            raise Timeout(f"no connection to {t.where} came free within {t.timeout:g} s") from None
+            raise Timeout(t.no_connection()) from None
+
+    async def hold(self) -> None:
+        """Keep a connection for a stream until `let_go()` (see `_stream_slots`)."""
+        await self._acquire(self._streams)
+        try:
+            await self._acquire(self._slots)
+        except BaseException:
+            self._streams.release()
+            raise
+
+    def let_go(self) -> None:
+        self._slots.release()
+        self._streams.release()
+
+    async def post(
+        self, body: dict[str, Any], *, idempotent: bool = False, held: bool = False
+    ) -> dict[str, Any]:
+        """Send one pipeline; `idempotent` (an autocommit read) may be sent twice; `held`:
+        on the connection the caller holds."""
+        t = self._target
+        if held:
+            return await self._post(t.payload(body), idempotent)
+        await self._acquire(self._slots)
         try:
             return await self._post(t.payload(body), idempotent)
         finally:

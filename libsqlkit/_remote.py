@@ -146,13 +146,21 @@ class Link:
 
 
 class RemoteSession:
-    """One caller's stream, from its first statement to `release()`."""
+    """One caller's stream, from its first statement to `release()`, on a connection it
+    holds all that time (`_http._stream_slots` says why)."""
 
     def __init__(self, pool: HttpPool, busy_s: float, link: Link | None = None) -> None:
         self._pool = pool
         self._busy_s = busy_s
         self._state = StreamState()
         self._link = link
+        self._held = False
+
+    def _post(self, body: Body) -> Body:
+        if not self._held:
+            self._pool.hold()
+            self._held = True
+        return self._pool.post(body, held=True)
 
     def _observed(self, exchange: Exchange[T]) -> Exchange[T]:
         return exchange if self._link is None else self._link.transaction(exchange)
@@ -166,7 +174,7 @@ class RemoteSession:
             return
         body, read = self._observed(exchange)
         try:
-            reply = self._pool.post(body)
+            reply = self._post(body)
         except BaseException:
             self._state.lost()
             raise
@@ -177,7 +185,7 @@ class RemoteSession:
         while True:
             body, read = self._observed(self._state.execute(statements))
             try:
-                reply = self._pool.post(body)
+                reply = self._post(body)
             except BaseException:
                 self._state.lost()
                 raise
@@ -205,8 +213,13 @@ class RemoteSession:
         self._state.set_foreign_keys(enabled)
 
     def release(self) -> None:
-        with contextlib.suppress(LibsqlKitError):  # the server drops an abandoned stream
-            self._send(self._state.close())
+        try:
+            with contextlib.suppress(LibsqlKitError):  # the server drops an abandoned stream
+                self._send(self._state.close())
+        finally:
+            if self._held:
+                self._held = False
+                self._pool.let_go()
 
 
 class RemoteEngine:
@@ -274,13 +287,21 @@ class RemoteEngine:
 
 
 class AsyncRemoteSession:
-    """One task's stream, from its first statement to `release()`."""
+    """One task's stream, from its first statement to `release()`, on a connection it
+    holds all that time."""
 
     def __init__(self, pool: AsyncHttpPool, busy_s: float, link: Link | None = None) -> None:
         self._pool = pool
         self._busy_s = busy_s
         self._state = StreamState()
         self._link = link
+        self._held = False
+
+    async def _post(self, body: Body) -> Body:
+        if not self._held:
+            await self._pool.hold()
+            self._held = True
+        return await self._pool.post(body, held=True)
 
     def _observed(self, exchange: Exchange[T]) -> Exchange[T]:
         return exchange if self._link is None else self._link.transaction(exchange)
@@ -294,7 +315,7 @@ class AsyncRemoteSession:
             return
         body, read = self._observed(exchange)
         try:
-            reply = await self._pool.post(body)
+            reply = await self._post(body)
         except BaseException:
             self._state.lost()
             raise
@@ -305,7 +326,7 @@ class AsyncRemoteSession:
         while True:
             body, read = self._observed(self._state.execute(statements))
             try:
-                reply = await self._pool.post(body)
+                reply = await self._post(body)
             except BaseException:
                 self._state.lost()
                 raise
@@ -331,8 +352,13 @@ class AsyncRemoteSession:
         self._state.set_foreign_keys(enabled)
 
     async def release(self) -> None:
-        with contextlib.suppress(LibsqlKitError):  # the server drops an abandoned stream
-            await self._send(self._state.close())
+        try:
+            with contextlib.suppress(LibsqlKitError):  # the server drops an abandoned stream
+                await self._send(self._state.close())
+        finally:
+            if self._held:
+                self._held = False
+                self._pool.let_go()
 
 
 class AsyncRemoteEngine:

@@ -100,10 +100,11 @@ def test_migrations_apply_and_roll_back_through_a_replica(cluster: Cluster, topo
     emptied(cluster)
     with opened(cluster, topology, EMPTY) as db:
         migrator = Migrator(db, MIGRATIONS)
-        assert [a.name for a in migrator.migrate()] == ["0000_init", "0001_offline_sync"]
+        every = [entry.name for entry in migrator.folder.entries]
+        assert [a.name for a in migrator.migrate()] == every
         assert migrator.drift() == []
         assert migrator.migrate() == []
-        migrator.rollback(2, force=True)
+        migrator.rollback(len(every), force=True)
         assert [name for name, _ in migrator.applied()] == []
     with (
         connect(EMPTY, cluster.primary.url, auth_token=cluster.token()) as primary,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,14 @@ import pytest
 from generated.client import (
     AsyncDbClient,
     DbClient,
+    create_async_db_client,
     create_db_client,
 )
 from generated.models import NewWorkflow
 from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
 from libsqlkit import WouldBlock
+from tests.conftest import reset_server
+from tests.sqld import Sqld
 
 HOLD = 1.0  # how long a writer keeps its transaction open
 PROMPT = 0.5  # a read that waited for it would take longer than this
@@ -165,6 +169,48 @@ async def test_tasks_200_each_create_and_read(async_db: AsyncDbClient) -> None:
 
     assert await asyncio.gather(*(one(i) for i in range(200))) == [True] * 200
     assert await workflows.count() == 200
+
+
+# -- more remote transactions than connections ------------------------------------------
+# Each waits on sqld for the write lock with its BEGIN; before a transaction held its own
+# connection, the waiters took them all and the lock's holder could not send its COMMIT:
+# every caller timed out. The client's timeout is short so that a stall fails fast.
+POOL, CALLERS, TIMEOUT = 4, 12, 4.0
+
+
+def test_threads_more_remote_transactions_than_connections_all_commit(sqld_server: Sqld) -> None:
+    reset_server(sqld_server)
+    url, token = sqld_server.url, sqld_server.token()
+    with create_db_client(url, auth_token=token, pool_size=POOL, timeout=TIMEOUT) as db:
+        db.create_schema()
+        workflows = WorkflowRepository(db)
+
+        def one(i: int) -> None:
+            with db.transaction():
+                for _ in range(3):
+                    workflows.create(_new(f"u{i}"))
+
+        with ThreadPoolExecutor(CALLERS) as callers:
+            list(callers.map(one, range(CALLERS)))
+        assert workflows.count() == 3 * CALLERS
+
+
+async def test_tasks_more_remote_transactions_than_connections_all_commit(
+    sqld_server: Sqld,
+) -> None:
+    reset_server(sqld_server)
+    url, token = sqld_server.url, sqld_server.token()
+    async with create_async_db_client(url, auth_token=token, pool_size=POOL, timeout=TIMEOUT) as db:
+        await db.create_schema()
+        workflows = AsyncWorkflowRepository(db)
+
+        async def one(i: int) -> None:
+            async with db.transaction():
+                for _ in range(3):
+                    await workflows.create(_new(f"u{i}"))
+
+        await asyncio.gather(*(one(i) for i in range(CALLERS)))
+        assert await workflows.count() == 3 * CALLERS
 
 
 # -- the sync API called from async code ---------------------------------------------------
