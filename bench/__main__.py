@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import cluster, generation, migrations, remote, sync, workloads
+from bench import backend, cluster, generation, migrations, remote, sync, workloads
 from bench.harness import machine, save
 
 RESULTS = Path(__file__).parent / "results"
@@ -27,6 +27,7 @@ def main() -> None:
         migrations.run(min(args.rounds, 3), args.quick),
         generation.run(min(args.rounds, 3), args.quick),
         cluster.run(min(args.rounds, 3), args.quick),
+        *backend.run(min(args.rounds, 3), args.quick),
     ]
     print(save(reports, args.out, f"Measured on {machine()}.\n"))
 

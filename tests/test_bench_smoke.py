@@ -19,7 +19,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    workloads, by_mode, tracking, syncing, migrating, generation, cluster = data["reports"]
+    workloads, by_mode, tracking, syncing, migrating, generation, cluster, *served = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -91,5 +91,27 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "replication lag, max",
     }
     assert all(f["median"] > 0 for f in cluster["figures"] if "misses" not in f["workload"])
+    assert len(served) == 2  # the backend on a local file, and on sqld
+    for backend in served:
+        figures = {(f["workload"], f["contender"]): f for f in backend["figures"]}
+        assert {contender for _, contender in figures} == {
+            "async API (uvicorn)",
+            "sync API, thread pool (uvicorn)",
+            "Drizzle + @libsql/client (Node)",
+        }
+        for contender in ("async API (uvicorn)", "sync API, thread pool (uvicorn)"):
+            for endpoint in ("find_by_id", "find_by_user_id (20 rows)", "create"):
+                for clients in ("1 client", "10 clients", "100 clients"):
+                    name = f"{endpoint}, {clients}"
+                    assert figures[(f"{name}: requests/s", contender)]["median"] > 0
+                    assert (
+                        0
+                        < figures[(f"{name}: p50", contender)]["median"]
+                        <= figures[(f"{name}: p99", contender)]["median"]
+                    )
+                    if endpoint == "create":  # the layer retries a busy sqld: nothing lost
+                        assert figures[(f"{name}: errors per 100", contender)]["median"] == 0
+        reads = [f for (w, c), f in figures.items() if "Node" in c and "find_by" in w]
+        assert len(reads) == 2 * 3 * 3 and all(f["median"] > 0 for f in reads)
     assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
     assert "| find_by_id |" in result.stdout
