@@ -17,6 +17,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,7 @@ def onboarding(*ids: str | None) -> dict[str, Any]:
 async def test_a_failing_request_loses_its_own_writes_and_no_one_elses(
     app: str, database: Database
 ) -> None:
-    tag = f"iso-{free_port()}"  # a fresh set of users for each server on the database
+    tag = f"iso-{uuid.uuid4().hex[:8]}"  # fresh users for each server on the database
     async with client(app) as http:
         taken = (await http.post("/workflows", json={"type": "t", "user_id": tag})).json()["id"]
         for batch in range(BATCHES):
@@ -147,7 +148,7 @@ async def test_a_failing_request_loses_its_own_writes_and_no_one_elses(
 
 
 async def test_200_concurrent_creates_all_land(app: str, database: Database) -> None:
-    user = f"many-{free_port()}"
+    user = f"many-{uuid.uuid4().hex[:8]}"
     async with client(app, connections=200) as http:
         answers = await asyncio.gather(
             *(
@@ -254,7 +255,7 @@ def _stable(payload: Any, user: str) -> Any:
 
 
 def test_the_endpoints_answer_as_documented(app: str) -> None:
-    seen = exchange(app, f"doc-{free_port()}")
+    seen = exchange(app, f"doc-{uuid.uuid4().hex[:8]}")
     statuses = {what: status for what, status, _ in seen}
     bodies = {what: body for what, _, body in seen}
     assert statuses == {
@@ -308,7 +309,7 @@ def test_the_node_server_answers_as_the_python_app(
     app: str, database: Database, tmp_path: Path
 ) -> None:
     """The contender of `make bench`: the same endpoints, statuses and JSON."""
-    user = f"node-{free_port()}"
+    user = f"node-{uuid.uuid4().hex[:8]}"
     ours = exchange(app, f"{user}-py")
     with Server(
         "node", database.url, port=free_port(), token=database.token, log=tmp_path / "node.log"
