@@ -62,7 +62,7 @@ check-generated: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check libsqlkit codegen tests bench
+	$(PY) -m ruff format --check libsqlkit codegen tests bench examples
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from bench import (
+    backend,
     cluster,
     generation,
     migrations,
@@ -40,6 +41,7 @@ def main() -> None:
         cluster.run(min(args.rounds, 3), args.quick),
         transports.run(min(args.rounds, 3), args.quick),
         streaming.run(min(args.rounds, 2), args.quick),
+        *backend.run(min(args.rounds, 3), args.quick),
     ]
     print(save(reports, args.out, f"Measured on {machine()}.\n"))
 

@@ -31,6 +31,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         cluster,
         http,
         large,
+        *served,
     ) = data["reports"]
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
@@ -160,5 +161,24 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "local file, 5,000 rows: peak resident memory",
         "remote sqld, 500 rows: time per row",
     }
+    assert len(served) == 2  # the backend on a local file, and on sqld
+    ours = ("async API (uvicorn)", "sync API, thread pool (uvicorn)")
+    for backend in served:
+        figures = {(f["workload"], f["contender"]): f["median"] for f in backend["figures"]}
+        assert {contender for _, contender in figures} == {*ours, "Drizzle + @libsql/client (Node)"}
+        for contender in ours:
+            for endpoint in ("find_by_id", "find_by_user_id (20 rows)", "create"):
+                for clients in ("1 client", "10 clients", "100 clients"):
+                    name = f"{endpoint}, {clients}"
+                    assert (f"{name}: errors per 100", contender) in figures
+                    if endpoint == "create" and backend is served[1]:
+                        continue  # sqld may wedge under concurrent writers (bench notes)
+                    assert figures[(f"{name}: requests/s", contender)] > 0
+                    assert figures[(f"{name}: errors per 100", contender)] == 0
+                    p50, p99 = (
+                        figures[(f"{name}: p50", contender)],
+                        figures[(f"{name}: p99", contender)],
+                    )
+                    assert 0 < p50 <= p99
     assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
     assert "| find_by_id |" in result.stdout

@@ -1,0 +1,1 @@
+"""Examples of using the generated data layer."""
