@@ -1,7 +1,10 @@
 """DDL in drizzle-kit's layout: same column order, types, defaults, keys and index names.
 
 Synced tables (`sync: true`) also get the change-log triggers of `libsqlkit._changelog`.
-Beyond drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
+A composite primary key is a `PRIMARY KEY(a, b)` line after the columns, foreign keys
+of several columns `FOREIGN KEY (a,b) REFERENCES t(x,y)` lines, generated columns
+`GENERATED ALWAYS AS (expr) VIRTUAL|STORED`, all as drizzle-kit writes them. Beyond
+drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
 in TypeScript), so raw SQL cannot store a value outside the enum either.
 """
 
@@ -9,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR
+from codegen.ir import ColumnIR, SchemaIR, TableIR, ViewIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 from libsqlkit._changelog import infrastructure_ddl, sync_ddl
 
-__all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl"]
+__all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl", "view_ddl"]
 
 
 def _column(column: ColumnIR) -> str:
@@ -26,20 +29,27 @@ def _column(column: ColumnIR) -> str:
         parts.append(f"DEFAULT {literal(value)}")
     elif column.default_sql is not None:
         parts.append(f"DEFAULT ({column.default_sql})")
+    if column.generated is not None:
+        kind = "STORED" if column.generated.stored else "VIRTUAL"
+        parts.append(f"GENERATED ALWAYS AS ({column.generated.expression}) {kind}")
     if column.not_null:
         parts.append("NOT NULL")
     return " ".join(parts)
 
 
+def _names(columns: Iterable[str]) -> str:
+    return ",".join(quote(c) for c in columns)
+
+
 def _create_table(table: TableIR) -> str:
     lines = [_column(column) for column in table.columns]
-    for column in table.columns:
-        ref = column.references
-        if ref is not None:
-            lines.append(
-                f"FOREIGN KEY ({quote(column.name)}) REFERENCES {quote(ref.table)}({quote(ref.column)}) "
-                f"ON UPDATE {ref.on_update} ON DELETE {ref.on_delete}"
-            )
+    if table.composite_key:
+        lines.append(f"PRIMARY KEY({', '.join(quote(c) for c in table.composite_key)})")
+    for key in table.foreign_keys:
+        lines.append(
+            f"FOREIGN KEY ({_names(key.columns)}) REFERENCES {quote(key.target)}"
+            f"({_names(key.target_columns)}) ON UPDATE {key.on_update} ON DELETE {key.on_delete}"
+        )
     for name, column in table.enum_checks:
         members = ", ".join(literal(value) for value in column.enum or ())
         lines.append(f"CONSTRAINT {quote(name)} CHECK({quote(column.name)} IN ({members}))")
@@ -82,9 +92,17 @@ def change_log_once(statements: Iterable[str]) -> list[str]:
     return kept
 
 
+def view_ddl(view: ViewIR) -> str:
+    """CREATE VIEW as drizzle-kit writes it; the columns named when the SELECT does not."""
+    names = f"({', '.join(quote(c.name) for c in view.columns)})" if view.named_columns else ""
+    return f"CREATE VIEW {quote(view.name)}{names} AS {view.sql}"
+
+
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, table by table, in schema order."""
-    return tuple(change_log_once(s for table in schema.tables for s in table_ddl(table)))
+    """Every statement that creates the schema, table by table in schema order, then the
+    views (which read the tables, and the views before them)."""
+    tables = change_log_once(s for table in schema.tables for s in table_ddl(table))
+    return (*tables, *(view_ddl(view) for view in schema.views))
 
 
 def schema_sql_file(schema: SchemaIR, header: str) -> str:

@@ -388,7 +388,7 @@ def test_conditions_compared_with_conditions_are_parenthesised(
     assert _retry_counts(db, not_(and_(is_a, is_u1))) == {
         w.retry_count for w in seeded if not (w.type == "a" and w.user_id == "u1")
     }
-    text, _ = select(workflows).where(is_a == is_u1).compile()
+    text, _ = select(workflows).where(is_a == is_u1).include_deleted().compile()
     assert text.endswith("WHERE (`workflows`.`type` = ?) = (`workflows`.`user_id` = ?)")
 
 
