@@ -9,9 +9,10 @@
 
 One statement builds the whole tree, whatever its depth: each level is a materialized
 common table expression whose rows are found from its parent level's rows (`key IN
-(SELECT ... FROM parent)`), numbered per parent row by a window function (for order,
-limit and offset inside a relation); the levels' rows come back together (UNION ALL,
-padded to one width, tagged with their level) and are nested here. So a query never
+(SELECT ... FROM parent)`), numbered in the relation's order by a window function
+(per parent row when a limit or offset cuts each list); the levels' rows come back
+together (UNION ALL, padded to one width, tagged with their level and number) and are
+nested here. So a query never
 issues a statement per parent row, reads one snapshot of the database in every mode,
 and costs one round trip to a server. Unlike a tree built with SQLite's JSON functions
 (Drizzle's way), every value keeps its stored type (blobs, 64-bit integers, exact
@@ -20,8 +21,9 @@ floats) and goes through its column's codec as in any other read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Hashable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from libsqlkit._database import Database
@@ -40,9 +42,6 @@ __all__ = ["Relational"]
 
 R = TypeVar("R")
 S = TypeVar("S")
-
-_CACHE: dict[Hashable, tuple[str, int, int]] = {}
-_CACHE_LIMIT = 1024
 
 
 def _q(name: str) -> str:
@@ -66,14 +65,20 @@ def _key_order(table: Table, terms: tuple[Ordering[Any], ...], params: list[Any]
 
 @dataclass
 class _Level:
-    """One level of the tree: the root, a relation, or a relation's count."""
+    """One level of the tree: the root, a relation, or a relation's count.
+
+    `links` counts the extra columns (`_k0`, ...) that tie a row to its parent row: the
+    join table's columns of a many-to-many relation, or a count's group. A direct
+    relation's rows carry those values in their own columns (`tie`, their positions).
+    """
 
     index: int
     parent: int
     load: Relation[Any, Any, Any] | RelationCount[Any] | None
     table: Table
     model: Any
-    links: int  # how many key columns tie its rows to the parent's
+    links: int = 0
+    tie: tuple[int, ...] = ()
     children: list[_Level] = field(default_factory=list)
 
     @property
@@ -88,7 +93,7 @@ class _Level:
 def _levels(root: Select[Any, Any], loads: tuple[Load[Any, Any], ...]) -> list[_Level]:
     """Every level in depth-first order (a parent before its children)."""
     ref = root._source
-    levels = [_Level(0, -1, None, ref.table, ref.model, 0)]
+    levels = [_Level(0, -1, None, ref.table, ref.model)]
 
     def add(parent: _Level, node: Relation[Any, Any, Any] | RelationCount[Any]) -> None:
         relation = node.relation if isinstance(node, RelationCount) else node
@@ -96,9 +101,12 @@ def _levels(root: Select[Any, Any], loads: tuple[Load[Any, Any], ...]) -> list[_
             raise QueryError(
                 f"{node!r} is a relation of {relation.owner.table.name}, not of {parent.table.name}"
             )
-        level = _Level(
-            len(levels), parent.index, node, relation.table, relation.target.model, len(relation.on)
-        )
+        level = _Level(len(levels), parent.index, node, relation.table, relation.target.model)
+        if isinstance(node, RelationCount) or relation.through is not None:
+            level.links = len(relation.on)
+        else:
+            names = column_names(relation.table)
+            level.tie = tuple(names.index(theirs) for _, theirs in relation.on)
         levels.append(level)
         parent.children.append(level)
         if isinstance(node, Relation):
@@ -175,9 +183,6 @@ class Relational(Generic[R, S]):
 
     # -- compiling ----------------------------------------------------------------------
 
-    def shape(self) -> Hashable:
-        return ("relational", self._select.shape(), tuple(load.shape() for load in self._loads))
-
     def compile(self) -> tuple[str, list[Any]]:
         """(SQL, parameters) of the one statement."""
         params: list[Any] = []
@@ -209,19 +214,24 @@ class Relational(Generic[R, S]):
             arms.append(
                 f"SELECT {level.index}, `_o`, {', '.join([*links, *values])} FROM {_q(level.cte)}"
             )
-        return f"WITH {', '.join(ctes)} " + " UNION ALL ".join(arms) + " ORDER BY 1, 2"
+        # Rows come back in no particular order: each level's `_o` orders them (sorting
+        # here is cheaper than SQLite's sort of the compound select).
+        return f"WITH {', '.join(ctes)} " + " UNION ALL ".join(arms)
 
     @staticmethod
     def _relation_body(level: _Level, parent: _Level, params: list[Any]) -> tuple[str, list[Any]]:
-        """A relation level's SELECT; the parameters of its window come before `params`."""
+        """A relation level's SELECT; the parameters of its window come before `params`.
+
+        Its rows are numbered (`_o`) in the relation's order: per parent row when a limit
+        or offset cuts each parent's list, else across the level (cheaper for SQLite)."""
         node = level.load
         assert node is not None
         relation = node.relation if isinstance(node, RelationCount) else node
         source, matched, where = relation.link(parent.cte, params)
-        keys = ", ".join(f"{m} AS `_k{i}`" for i, m in enumerate(matched))
+        keys = "".join(f", {m} AS `_k{i}`" for i, m in enumerate(matched[: level.links]))
         if isinstance(node, RelationCount):
             text = (
-                f"SELECT count(*) AS `_c`, {keys}, 1 AS `_o` FROM {source} WHERE {where} "
+                f"SELECT count(*) AS `_c`{keys}, 1 AS `_o` FROM {source} WHERE {where} "
                 f"GROUP BY {', '.join(matched)}"
             )
             return text, []
@@ -229,12 +239,14 @@ class Relational(Generic[R, S]):
         name = _q(table.name)
         columns = ", ".join(f"{name}.{_q(c.name)} AS {_q(c.name)}" for c in table.columns)
         if relation.kind != "many":
-            return f"SELECT {columns}, {keys}, 1 AS `_o` FROM {source} WHERE {where}", []
+            return f"SELECT {columns}{keys}, 1 AS `_o` FROM {source} WHERE {where}", []
         window: list[Any] = []
         order = _key_order(table, relation.ordering, window)
+        cut = relation.limit_count is not None or relation.offset_count is not None
+        partition = f"PARTITION BY {', '.join(matched)} " if cut else ""
         text = (
-            f"SELECT {columns}, {keys}, row_number() OVER (PARTITION BY {', '.join(matched)} "
-            f"ORDER BY {order}) AS `_o` FROM {source} WHERE {where}"
+            f"SELECT {columns}{keys}, row_number() OVER ({partition}ORDER BY {order}) "
+            f"AS `_o` FROM {source} WHERE {where}"
         )
         bounds = []
         skip = relation.offset_count or 0
@@ -285,48 +297,59 @@ def _assemble(levels: list[_Level], rows: list[Row]) -> list[Any]:
     by the parent key they belong to, children before parents."""
     keys = max(level.links for level in levels)
     by_level: list[list[Row]] = [[] for _ in levels]
-    for row in rows:
+    for row in sorted(rows, key=itemgetter(0, 1)):
         by_level[row[0]].append(row)
     grouped: list[dict[tuple[Any, ...], Any]] = [{} for _ in levels]
     top: list[Any] = []
+    start = 2 + keys
     for level in reversed(levels):
         found = by_level[level.index]
-        width = level.width
-        values = [row[2 + keys : 2 + keys + width] for row in found]
+        end = start + level.width
+        values = [row[start:end] for row in found]
+        ties = _ties(level, found, values)
         if isinstance(level.load, RelationCount):
             grouped[level.index] = {
-                tuple(row[2 : 2 + level.links]): value[0]
-                for row, value in zip(found, values, strict=True)
+                tuple(tie): value[0] for tie, value in zip(ties, values, strict=True)
             }
             continue
-        models = rows_to_models(level.table, level.model, values)
-        items: list[Any] = models
+        items: list[Any] = rows_to_models(level.table, level.model, values)
         if level.children:
             names = column_names(level.table)
-            items = []
-            for model, raw in zip(models, values, strict=True):
-                nested = [model]
+            nested = []
+            for model, raw in zip(items, values, strict=True):
+                item = [model]
                 for child in level.children:
-                    relation = (
-                        child.load.relation if isinstance(child.load, RelationCount) else child.load
-                    )
+                    load = child.load
+                    relation = load.relation if isinstance(load, RelationCount) else load
                     assert relation is not None
                     key = tuple(raw[names.index(c)] for c in relation.own_columns())
-                    nested.append(_lookup(child, grouped[child.index], key, relation))
-                items.append(tuple(nested))
+                    item.append(_lookup(child, grouped[child.index], key, relation))
+                nested.append(tuple(item))
+            items = nested
         if level.load is None:
             top = items
         elif level.load.kind == "many":
             lists: dict[tuple[Any, ...], list[Any]] = {}
-            for row, item in zip(found, items, strict=True):
-                lists.setdefault(tuple(row[2 : 2 + level.links]), []).append(item)
+            for tie, item in zip(ties, items, strict=True):
+                lists.setdefault(tuple(tie), []).append(item)
             grouped[level.index] = lists
         else:
-            grouped[level.index] = {
-                tuple(row[2 : 2 + level.links]): item
-                for row, item in zip(found, items, strict=True)
-            }
+            grouped[level.index] = {tuple(tie): item for tie, item in zip(ties, items, strict=True)}
     return top
+
+
+def _ties(level: _Level, found: list[Row], values: list[Row]) -> list[Any]:
+    """What ties each row of a level to its parent row: its link columns, or its own
+    columns the relation matches (none for the top level)."""
+    if level.links:
+        return [row[2 : 2 + level.links] for row in found]
+    if len(level.tie) == 1:
+        (column,) = level.tie
+        return [(value[column],) for value in values]
+    if level.tie:
+        tie = itemgetter(*level.tie)
+        return [tie(value) for value in values]
+    return [() for _ in values]
 
 
 def _lookup(

@@ -10,7 +10,8 @@ Each generated table class carries its relations as class attributes (`posts.aut
   (`list[I]`).
 
 `I` is `M` until `.with_(...)` nests relations of `M`: then each item is a tuple, the row
-first (`tuple[Comment, User]`). A `Many` takes `where`, `order_by`, `limit`, `offset`
+first (`tuple[Comment, User]`), and the relation is a `OneWith`, `MaybeOneWith` or
+`ManyWith` (no second `with_()`). A `Many` takes `where`, `order_by`, `limit`, `offset`
 and `include_deleted()`; `.count()` counts it and `.exists()` filters its owner's rows
 by it. Everything is immutable. `select(posts).with_(...)` (libsqlkit._relational) loads
 them.
@@ -19,7 +20,7 @@ them.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from libsqlkit._expr import _AND, _COMPARISON, Condition, Expr, Ordering, QueryError, _operand
 
@@ -28,7 +29,17 @@ if TYPE_CHECKING:
     from libsqlkit._query import TableRef
     from libsqlkit._schema import Table
 
-__all__ = ["Load", "Many", "MaybeOne", "One", "Relation", "RelationCount"]
+__all__ = [
+    "Load",
+    "Many",
+    "ManyWith",
+    "MaybeOne",
+    "MaybeOneWith",
+    "One",
+    "OneWith",
+    "Relation",
+    "RelationCount",
+]
 
 P = TypeVar("P", bound="SelectModel")
 M = TypeVar("M", bound="SelectModel")
@@ -104,16 +115,20 @@ class Relation(Load[P, X], Generic[P, M, X]):
         return self
 
     def _copy(self, **changes: Any) -> Any:
-        copy = object.__new__(type(self))
+        return self._as(type(self), **changes)
+
+    def _as(self, kind: type[Relation[Any, Any, Any]], **changes: Any) -> Any:
+        """A copy of this relation as an instance of `kind`, with `changes`."""
+        copy = object.__new__(kind)
         for slot in Relation.__slots__:
             setattr(copy, slot, changes.get(slot, getattr(self, slot)))
         return copy
 
-    def _nested(self, loads: tuple[Load[Any, Any], ...]) -> Any:
-        if self.children:
-            raise QueryError(
-                f"{self!r}.with_() was called already: name every relation in one call"
-            )
+    def _nested(
+        self, kind: type[Relation[Any, Any, Any]], loads: tuple[Load[Any, Any], ...]
+    ) -> Any:
+        """The relation as `kind` (its class once nested, which has no with_()),
+        loading `loads` for each of its rows."""
         nodes = tuple(load.node() for load in loads)
         for node in nodes:
             owner = node.relation.owner if isinstance(node, RelationCount) else node.owner
@@ -121,7 +136,7 @@ class Relation(Load[P, X], Generic[P, M, X]):
                 raise QueryError(
                     f"{node!r} is a relation of {owner.table.name}, not of {self.target.table.name}"
                 )
-        return self._copy(children=nodes)
+        return self._as(kind, children=nodes)
 
     # -- what a query needs ----------------------------------------------------------
 
@@ -192,11 +207,18 @@ class Relation(Load[P, X], Generic[P, M, X]):
         )
 
 
-class One(Relation[P, M, I]):
-    """The row a NOT NULL foreign key names: loaded as `I` for every owner row."""
+class OneWith(Relation[P, M, I]):
+    """The row a NOT NULL foreign key names, with relations of its own: `I` for every
+    owner row."""
 
     __slots__ = ()
     kind = "one"
+
+
+class One(OneWith[P, M, I]):
+    """The row a NOT NULL foreign key names: loaded as `I` for every owner row."""
+
+    __slots__ = ()
 
     if TYPE_CHECKING:
 
@@ -209,30 +231,41 @@ class One(Relation[P, M, I]):
         ) -> None: ...
 
     @overload
-    def with_(self: One[P, M, M], a: Load[M, X1], /) -> One[P, M, tuple[M, X1]]: ...
+    def with_(self: One[P, M, M], a: Load[M, X1], /) -> OneWith[P, M, tuple[M, X1]]: ...
     @overload
     def with_(
         self: One[P, M, M], a: Load[M, X1], b: Load[M, X2], /
-    ) -> One[P, M, tuple[M, X1, X2]]: ...
+    ) -> OneWith[P, M, tuple[M, X1, X2]]: ...
     @overload
     def with_(
         self: One[P, M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], /
-    ) -> One[P, M, tuple[M, X1, X2, X3]]: ...
+    ) -> OneWith[P, M, tuple[M, X1, X2, X3]]: ...
     @overload
     def with_(
         self: One[P, M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], d: Load[M, X4], /
-    ) -> One[P, M, tuple[M, X1, X2, X3, X4]]: ...
+    ) -> OneWith[P, M, tuple[M, X1, X2, X3, X4]]: ...
     def with_(self, *loads: Load[Any, Any]) -> Any:
         """Load relations of the parent row too: each item becomes (row, *theirs)."""
-        return self._nested(loads)
+        return self._nested(OneWith, loads)
 
 
-class MaybeOne(Relation[P, M, I | None]):
+class MaybeOneWith(Relation[P, M, I | None]):
+    """A row that may be absent (a nullable foreign key's parent, or the one child of a
+    unique foreign key), with relations of its own: `I | None`."""
+
+    __slots__ = ()
+    kind = "maybe"
+
+    def include_deleted(self) -> Self:
+        """Also load a soft-deleted row (hidden by default: None)."""
+        return self._copy(include_deleted_rows=True)  # type: ignore[no-any-return]
+
+
+class MaybeOne(MaybeOneWith[P, M, I]):
     """A row that may be absent: a nullable foreign key's parent, or the one child of a
     unique foreign key. Loaded as `I | None`."""
 
     __slots__ = ()
-    kind = "maybe"
 
     if TYPE_CHECKING:
 
@@ -245,15 +278,15 @@ class MaybeOne(Relation[P, M, I | None]):
         ) -> None: ...
 
     @overload
-    def with_(self: MaybeOne[P, M, M], a: Load[M, X1], /) -> MaybeOne[P, M, tuple[M, X1]]: ...
+    def with_(self: MaybeOne[P, M, M], a: Load[M, X1], /) -> MaybeOneWith[P, M, tuple[M, X1]]: ...
     @overload
     def with_(
         self: MaybeOne[P, M, M], a: Load[M, X1], b: Load[M, X2], /
-    ) -> MaybeOne[P, M, tuple[M, X1, X2]]: ...
+    ) -> MaybeOneWith[P, M, tuple[M, X1, X2]]: ...
     @overload
     def with_(
         self: MaybeOne[P, M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], /
-    ) -> MaybeOne[P, M, tuple[M, X1, X2, X3]]: ...
+    ) -> MaybeOneWith[P, M, tuple[M, X1, X2, X3]]: ...
     @overload
     def with_(
         self: MaybeOne[P, M, M],
@@ -262,22 +295,51 @@ class MaybeOne(Relation[P, M, I | None]):
         c: Load[M, X3],
         d: Load[M, X4],
         /,
-    ) -> MaybeOne[P, M, tuple[M, X1, X2, X3, X4]]: ...
+    ) -> MaybeOneWith[P, M, tuple[M, X1, X2, X3, X4]]: ...
     def with_(self, *loads: Load[Any, Any]) -> Any:
         """Load relations of the row too: the item becomes (row, *theirs)."""
-        return self._nested(loads)
-
-    def include_deleted(self) -> MaybeOne[P, M, I]:
-        """Also load a soft-deleted row (hidden by default)."""
-        return self._copy(include_deleted_rows=True)  # type: ignore[no-any-return]
+        return self._nested(MaybeOneWith, loads)
 
 
-class Many(Relation[P, M, list[I]]):
-    """Rows of another table for each owner row: the children of a foreign key, or rows
-    through a join table. Loaded as `list[I]`; filtered, ordered and cut per owner row."""
+class ManyWith(Relation[P, M, list[I]]):
+    """Rows of another table for each owner row (`list[I]`), with relations of their
+    own; filtered, ordered and cut per owner row."""
 
     __slots__ = ()
     kind = "many"
+
+    def where(self, condition: Condition[M]) -> Self:
+        """Only the rows matching `condition` (several where() calls are ANDed)."""
+        return self._copy(where_conditions=(*self.where_conditions, condition))  # type: ignore[no-any-return]
+
+    def order_by(self, *terms: Ordering[M] | Expr[Any, M]) -> Self:
+        """The order of each owner row's list (the key breaks ties)."""
+        orderings = tuple(t if isinstance(t, Ordering) else Ordering(t, "ASC") for t in terms)
+        return self._copy(ordering=(*self.ordering, *orderings))  # type: ignore[no-any-return]
+
+    def limit(self, count: int) -> Self:
+        """At most `count` rows per owner row."""
+        if count < 0:
+            raise QueryError(f"limit must be >= 0, got {count}")
+        return self._copy(limit_count=count)  # type: ignore[no-any-return]
+
+    def offset(self, count: int) -> Self:
+        """Skip the first `count` rows of each owner row."""
+        if count < 0:
+            raise QueryError(f"offset must be >= 0, got {count}")
+        return self._copy(offset_count=count)  # type: ignore[no-any-return]
+
+    def include_deleted(self) -> Self:
+        """Also load soft-deleted rows (hidden by default, as in the repositories)."""
+        return self._copy(include_deleted_rows=True)  # type: ignore[no-any-return]
+
+
+class Many(ManyWith[P, M, I]):
+    """Rows of another table for each owner row: the children of a foreign key, or rows
+    through a join table. Loaded as `list[I]`; filtered, ordered and cut per owner row;
+    counted; a filter of the owner's rows."""
+
+    __slots__ = ()
 
     if TYPE_CHECKING:
 
@@ -292,31 +354,6 @@ class Many(Relation[P, M, list[I]]):
             through_on: Pairs = (),
         ) -> None: ...
 
-    def where(self, condition: Condition[M]) -> Many[P, M, I]:
-        """Only the rows matching `condition` (several where() calls are ANDed)."""
-        return self._copy(where_conditions=(*self.where_conditions, condition))  # type: ignore[no-any-return]
-
-    def order_by(self, *terms: Ordering[M] | Expr[Any, M]) -> Many[P, M, I]:
-        """The order of each owner row's list (the key breaks ties)."""
-        orderings = tuple(t if isinstance(t, Ordering) else Ordering(t, "ASC") for t in terms)
-        return self._copy(ordering=(*self.ordering, *orderings))  # type: ignore[no-any-return]
-
-    def limit(self, count: int) -> Many[P, M, I]:
-        """At most `count` rows per owner row."""
-        if count < 0:
-            raise QueryError(f"limit must be >= 0, got {count}")
-        return self._copy(limit_count=count)  # type: ignore[no-any-return]
-
-    def offset(self, count: int) -> Many[P, M, I]:
-        """Skip the first `count` rows of each owner row."""
-        if count < 0:
-            raise QueryError(f"offset must be >= 0, got {count}")
-        return self._copy(offset_count=count)  # type: ignore[no-any-return]
-
-    def include_deleted(self) -> Many[P, M, I]:
-        """Also load soft-deleted rows (hidden by default, as in the repositories)."""
-        return self._copy(include_deleted_rows=True)  # type: ignore[no-any-return]
-
     def count(self) -> RelationCount[P]:
         """How many rows each owner row has (after where(); order and limit aside)."""
         return RelationCount(self)
@@ -327,22 +364,22 @@ class Many(Relation[P, M, list[I]]):
         return RelationExists(self)
 
     @overload
-    def with_(self: Many[P, M, M], a: Load[M, X1], /) -> Many[P, M, tuple[M, X1]]: ...
+    def with_(self: Many[P, M, M], a: Load[M, X1], /) -> ManyWith[P, M, tuple[M, X1]]: ...
     @overload
     def with_(
         self: Many[P, M, M], a: Load[M, X1], b: Load[M, X2], /
-    ) -> Many[P, M, tuple[M, X1, X2]]: ...
+    ) -> ManyWith[P, M, tuple[M, X1, X2]]: ...
     @overload
     def with_(
         self: Many[P, M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], /
-    ) -> Many[P, M, tuple[M, X1, X2, X3]]: ...
+    ) -> ManyWith[P, M, tuple[M, X1, X2, X3]]: ...
     @overload
     def with_(
         self: Many[P, M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], d: Load[M, X4], /
-    ) -> Many[P, M, tuple[M, X1, X2, X3, X4]]: ...
+    ) -> ManyWith[P, M, tuple[M, X1, X2, X3, X4]]: ...
     def with_(self, *loads: Load[Any, Any]) -> Any:
         """Load relations of each row too: each item becomes (row, *theirs)."""
-        return self._nested(loads)
+        return self._nested(ManyWith, loads)
 
 
 class RelationCount(Load[P, int]):
@@ -351,8 +388,6 @@ class RelationCount(Load[P, int]):
     __slots__ = ("relation",)
 
     def __init__(self, relation: Many[P, Any, Any]) -> None:
-        if relation.children:
-            raise QueryError(f"count() of {relation!r}: count before with_()")
         self.relation = relation
 
     def __repr__(self) -> str:

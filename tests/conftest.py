@@ -33,10 +33,10 @@ def sqld_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
 
 
 def reset_server(server: Sqld) -> None:
-    """Drop every view and table, so that each test starts from an empty primary: the
-    newest first, so that a child table goes before the parent its foreign key names."""
+    """Drop every trigger, view and table, so that each test starts from an empty primary:
+    the newest table first, so that a child goes before the parent its foreign key names."""
     with create_db_client(server.url, auth_token=server.token()) as admin:
-        for kind in ("view", "table"):
+        for kind in ("trigger", "view", "table"):
             for (name,) in admin.execute(
                 f"SELECT name FROM sqlite_schema WHERE type = '{kind}' "
                 "AND name NOT LIKE 'sqlite_%' ORDER BY rowid DESC"

@@ -99,3 +99,36 @@ def test_query_builder_and_left_join_on_a_composite_key(db: DbClient) -> None:
         .all(db)
     )
     assert [(o.number, line.product if line else None) for o, line in rows] == [(1, "a"), (2, None)]
+
+
+def test_relations_on_a_foreign_key_of_two_columns(db: DbClient) -> None:
+    """Rows are tied to their parent by both columns: the same order number in two
+    regions keeps its own lines, and a line finds its own order."""
+    OrderRepository(db).create_many(
+        [NewOrder(region=r, number=1, note=r) for r in ("eu", "us")]
+        + [NewOrder(region="eu", number=2)]
+    )
+    OrderLineRepository(db).create_many(
+        [
+            NewOrderLine(region="eu", number=1, line=1, product="eu-a"),
+            NewOrderLine(region="eu", number=1, line=2, product="eu-b"),
+            NewOrderLine(region="us", number=1, line=1, product="us-a"),
+        ]
+    )
+    rows = (
+        select(orders)
+        .order_by(orders.region, orders.number)
+        .with_(orders.lines.order_by(order_lines.line.desc()), orders.lines.count())
+        .all(db)
+    )
+    assert [(o.region, o.number, [x.product for x in lines], n) for o, lines, n in rows] == [
+        ("eu", 1, ["eu-b", "eu-a"], 2),
+        ("eu", 2, [], 0),
+        ("us", 1, ["us-a"], 1),
+    ]
+    found = select(order_lines).order_by(order_lines.product).with_(order_lines.order).all(db)
+    assert [(x.product, order.note) for x, order in found] == [
+        ("eu-a", "eu"),
+        ("eu-b", "eu"),
+        ("us-a", "us"),
+    ]
