@@ -2,7 +2,10 @@
 
 Synced tables (`sync: true`) also get the change-log triggers of `libsqlkit._changelog`,
 and the schema records the synced schema's version.
-Beyond drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
+A composite primary key is a `PRIMARY KEY(a, b)` line after the columns, foreign keys
+of several columns `FOREIGN KEY (a,b) REFERENCES t(x,y)` lines, generated columns
+`GENERATED ALWAYS AS (expr) VIRTUAL|STORED`, all as drizzle-kit writes them. Beyond
+drizzle-kit, enum columns get a named CHECK constraint (Drizzle checks enums only
 in TypeScript), so raw SQL cannot store a value outside the enum either.
 """
 
@@ -10,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR
+from codegen.ir import ColumnIR, SchemaIR, TableIR, ViewIR
 from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 from libsqlkit._changelog import infrastructure_ddl, schema_version, schema_version_ddl, sync_ddl
 from libsqlkit._snapshot import Snapshot, TableFacts, schema_facts
 
-__all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl"]
+__all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl", "view_ddl"]
 
 
 def _column(column: ColumnIR) -> str:
@@ -28,20 +31,27 @@ def _column(column: ColumnIR) -> str:
         parts.append(f"DEFAULT {literal(value)}")
     elif column.default_sql is not None:
         parts.append(f"DEFAULT ({column.default_sql})")
+    if column.generated is not None:
+        kind = "STORED" if column.generated.stored else "VIRTUAL"
+        parts.append(f"GENERATED ALWAYS AS ({column.generated.expression}) {kind}")
     if column.not_null:
         parts.append("NOT NULL")
     return " ".join(parts)
 
 
+def _names(columns: Iterable[str]) -> str:
+    return ",".join(quote(c) for c in columns)
+
+
 def _create_table(table: TableIR) -> str:
     lines = [_column(column) for column in table.columns]
-    for column in table.columns:
-        ref = column.references
-        if ref is not None:
-            lines.append(
-                f"FOREIGN KEY ({quote(column.name)}) REFERENCES {quote(ref.table)}({quote(ref.column)}) "
-                f"ON UPDATE {ref.on_update} ON DELETE {ref.on_delete}"
-            )
+    if table.composite_key:
+        lines.append(f"PRIMARY KEY({', '.join(quote(c) for c in table.composite_key)})")
+    for key in table.foreign_keys:
+        lines.append(
+            f"FOREIGN KEY ({_names(key.columns)}) REFERENCES {quote(key.target)}"
+            f"({_names(key.target_columns)}) ON UPDATE {key.on_update} ON DELETE {key.on_delete}"
+        )
     for name, column in table.enum_checks:
         members = ", ".join(literal(value) for value in column.enum or ())
         lines.append(f"CONSTRAINT {quote(name)} CHECK({quote(column.name)} IN ({members}))")
@@ -93,12 +103,20 @@ def change_log_once(statements: Iterable[str]) -> list[str]:
     return kept
 
 
+def view_ddl(view: ViewIR) -> str:
+    """CREATE VIEW as drizzle-kit writes it; the columns named when the SELECT does not."""
+    names = f"({', '.join(quote(c.name) for c in view.columns)})" if view.named_columns else ""
+    return f"CREATE VIEW {quote(view.name)}{names} AS {view.sql}"
+
+
 def schema_ddl(schema: SchemaIR) -> tuple[str, ...]:
-    """Every statement that creates the schema, table by table, in schema order; with
-    synced tables, last, the version of the synced schema (which devices and the server
-    compare before they sync)."""
+    """Every statement that creates the schema, table by table in schema order, then the
+    views (which read the tables, and the views before them); with synced tables, last,
+    the version of the synced schema (which devices and the server compare before they
+    sync)."""
     ddl = {table.name: table_ddl(table) for table in schema.tables}
     statements = change_log_once(s for table in ddl.values() for s in table)
+    statements += [view_ddl(view) for view in schema.views]
     if any(table.sync for table in schema.tables):
         facts = schema_facts(Snapshot(tuple(TableFacts(n, (), ddl=d) for n, d in ddl.items())))
         statements.append(schema_version_ddl(schema_version(facts.tables)))

@@ -1,12 +1,22 @@
 """Plan the SQL that turns one snapshot into another, within SQLite's ALTER limits.
 
-Order: table renames, column renames, dropped tables, then per table either plain
-ALTER steps (add/drop column, indexes) or a rebuild (create the new table, copy the
-surviving columns, drop the old one, rename, recreate its indexes and sync triggers). Renames come first,
+Order: views that must go, table renames, column renames, dropped tables, then per
+table either plain ALTER steps (add/drop column, indexes) or a rebuild (create the new
+table, copy the surviving columns, drop the old one, rename, recreate its indexes and
+sync triggers), then the views. Renames come first,
 so a rebuild in the same migration copies columns under their new names and never
 names a column that does not exist yet (drizzle-kit's #5822, #5587, #3653). The
 migrator runs rebuilds with foreign keys off outside the transaction, so dropping a
 parent table cascades nowhere (drizzle-kit's #5782), and checks them before commit.
+
+What SQLite cannot ALTER is rebuilt: a composite primary key or a foreign key of several
+columns added, dropped or changed; a STORED generated column added; any generated
+column's expression changed; a column dropped that a generated column reads. A VIRTUAL
+generated column is added, and any generated column dropped, with plain ALTER. A view
+is never altered: it is dropped first and created again at the end when its SQL changed
+or a table it reads is renamed, rebuilt, dropped or loses or renames a column (SQLite
+checks every view when a table is renamed, so a view of a dropped table would fail the
+rebuild's rename), together with the views that read it.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ from libsqlkit._changelog import (
     untrack_ddl,
     upgrade_from_row_level,
 )
-from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
+from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts, ViewFacts
 
 __all__ = ["Loss", "Plan", "plan"]
 
@@ -89,12 +99,23 @@ def _rename_table(table: TableFacts, name: str) -> TableFacts:
 
 
 def _rename_column(table: TableFacts, old: str, new: str) -> TableFacts:
+    def renamed(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(new if name == old else name for name in names)
+
     columns = tuple(replace(c, name=new) if c.name == old else c for c in table.columns)
-    indexes = tuple(
-        replace(i, columns=tuple(new if c == old else c for c in i.columns)) for i in table.indexes
-    )
+    indexes = tuple(replace(i, columns=renamed(i.columns)) for i in table.indexes)
+    keys = tuple(replace(k, columns=renamed(k.columns)) for k in table.foreign_keys)
     return _stale_names(
-        replace(table, columns=columns, indexes=indexes), {new}, table.name, {new: old}
+        replace(
+            table,
+            columns=columns,
+            indexes=indexes,
+            composite_key=renamed(table.composite_key),
+            foreign_keys=keys,
+        ),
+        {new},
+        table.name,
+        {new: old},
     )
 
 
@@ -122,6 +143,10 @@ def _droppable(table: TableFacts, column: ColumnFacts, old: Snapshot) -> bool:
         and c.references.column == column.name
         for t in old.tables
         for c in t.columns
+    ) or any(
+        k.table == table.name and column.name in k.references
+        for t in old.tables
+        for k in t.foreign_keys
     )
     return not (
         column.primary_key
@@ -129,6 +154,12 @@ def _droppable(table: TableFacts, column: ColumnFacts, old: Snapshot) -> bool:
         or column.references is not None
         or column.enum is not None
         or referenced
+        or any(column.name in k.columns for k in table.foreign_keys)
+        or any(
+            c.generated is not None and _mentions(c.generated, column.name)
+            for c in table.columns
+            if c.name != column.name
+        )
         or any(
             column.name in i.columns or (i.where and _mentions(i.where, column.name))
             for i in table.indexes
@@ -138,6 +169,8 @@ def _droppable(table: TableFacts, column: ColumnFacts, old: Snapshot) -> bool:
 
 
 def _addable(column: ColumnFacts) -> bool:
+    if column.generated is not None:  # SQLite adds only VIRTUAL ones
+        return not (column.stored or column.primary_key or column.enum is not None)
     return not (
         column.primary_key
         or column.references is not None
@@ -241,6 +274,7 @@ def plan(
     wanted = {t.name for t in new.tables}
     was_table: dict[str, str] = {}  # renames applied, new name -> old
     was_column: dict[tuple[str, str], str] = {}
+    touched: set[str] = set()  # tables whose views must be created again
     for new_name, old_name in table_renames.items():
         if (
             old_name in work
@@ -253,7 +287,9 @@ def plan(
                 result.statements += sync.rename(old_name, new_name)
             work[new_name] = _rename_table(work.pop(old_name), new_name)
             was_table[new_name] = old_name
+            touched |= {old_name, new_name}
     for name in [n for n in work if n not in wanted]:
+        touched.add(name)
         result.statements.append(f"DROP TABLE {quote(name)}")
         if work[name].triggers:
             result.statements += sync.untrack(name)
@@ -276,8 +312,13 @@ def plan(
                 )
                 current = _rename_column(current, old_column, new_column)
                 was_column[table, new_column] = old_column
+                touched.add(table)
         if replace(current, ddl=()) != replace(target, ddl=()):
             _alter_or_rebuild(current, target, old, result, sync)
+            if target.name in result.rebuilt or any(
+                not target.has(c.name) for c in current.columns
+            ):
+                touched.add(target.name)
             if sync.before == sync.after == 2:
                 renamed = {n: o for (t, n), o in was_column.items() if t == target.name}
                 result.statements += _column_versions(current, target, renamed)
@@ -287,9 +328,32 @@ def plan(
         version = schema_version(new.tables)
         if sync.upgrade or schema_version(old.tables) != version:
             result.statements.append(schema_version_ddl(version))
-    result.statements = change_log_once(result.statements)
+    dropped_views, created_views = _views(old.views, new.views, touched)
+    result.statements = change_log_once([*dropped_views, *result.statements, *created_views])
     result.losses = [_before_renames(loss, was_table, was_column) for loss in result.losses]
     return result
+
+
+def _views(
+    old: tuple[ViewFacts, ...], new: tuple[ViewFacts, ...], touched: set[str]
+) -> tuple[list[str], list[str]]:
+    """DROP VIEW statements to run first and CREATE VIEW statements to run last: for views
+    removed, changed, reading a touched table, or reading a view that is dropped."""
+    wanted = {v.name: v for v in new}
+    dropped = {
+        v.name
+        for v in old
+        if wanted.get(v.name) != v or any(_mentions(v.sql, table) for table in touched)
+    }
+    while True:  # views of views
+        more = {v.name for v in old if any(_mentions(v.sql, d) for d in dropped)} - dropped
+        if not more:
+            break
+        dropped |= more
+    kept = {v.name for v in old} - dropped
+    drops = [f"DROP VIEW {quote(v.name)}" for v in old if v.name in dropped]
+    creates = [v.sql for v in new if v.name not in kept]
+    return drops, creates
 
 
 def _before_renames(
@@ -311,6 +375,8 @@ def _alter_or_rebuild(
         not changed
         and [c.name for c in target.columns][: len(kept_order)] == kept_order
         and current.checks == target.checks
+        and current.composite_key == target.composite_key
+        and current.foreign_keys == target.foreign_keys
         and all(_droppable(current, c, old) for c in dropped)
         and all(_addable(c) for c in added)
     )
@@ -329,7 +395,8 @@ def _alter_or_rebuild(
             result.statements.append(f"DROP INDEX {quote(index)}")
     for column in dropped:
         result.statements.append(f"ALTER TABLE {quote(name)} DROP COLUMN {quote(column.name)}")
-        result.losses.append(Loss("column", name, column.name))
+        if column.generated is None:  # a generated one's values are computed, not kept
+            result.losses.append(Loss("column", name, column.name))
     for column in added:
         result.statements.append(
             f"ALTER TABLE {quote(name)} ADD COLUMN {_column_line(target, column.name)}"
@@ -356,7 +423,8 @@ def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:
     create = target.ddl[0].replace(
         f"CREATE TABLE {quote(name)} (", f"CREATE TABLE {quote(temporary)} (", 1
     )
-    kept = [c.name for c in target.columns if current.has(c.name)]
+    # A generated column is computed by the new table; it cannot be written.
+    kept = [c.name for c in target.columns if current.has(c.name) and c.generated is None]
     columns = ", ".join(quote(c) for c in kept)
     result.statements += [
         create,
@@ -367,7 +435,9 @@ def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:
     ]
     result.rebuilt.append(name)
     for column in current.columns:
-        if not target.has(column.name):
+        if column.generated is not None:
+            continue  # computed: nothing stored is lost
+        if not target.has(column.name) or target.column(column.name).generated is not None:
             result.losses.append(Loss("column", name, column.name))
         elif target.column(column.name).type != column.type:
             result.losses.append(Loss("type", name, column.name))

@@ -8,9 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["ColumnIR", "IndexIR", "QueryIR", "ReferenceIR", "SchemaIR", "TableIR"]
+__all__ = [
+    "ColumnIR",
+    "ForeignKeyIR",
+    "GeneratedIR",
+    "IndexIR",
+    "QueryIR",
+    "ReferenceIR",
+    "RelationIR",
+    "SchemaIR",
+    "TableIR",
+    "ViewIR",
+]
 
 QueryKind = Literal["one", "many", "update"]
+RelationKind = Literal["one", "maybe", "many"]
 
 # (sql type, mode) -> (codec constant in libsqlkit.codecs, Python type)
 KINDS: dict[tuple[str, str | None], tuple[str, str]] = {
@@ -39,6 +51,14 @@ class ReferenceIR:
 
 
 @dataclass(frozen=True)
+class GeneratedIR:
+    """GENERATED ALWAYS AS (expression) VIRTUAL|STORED: computed by SQLite, read-only."""
+
+    expression: str
+    stored: bool = False
+
+
+@dataclass(frozen=True)
 class ColumnIR:
     table: str
     name: str
@@ -57,8 +77,14 @@ class ColumnIR:
     client_default: str | None = None
     on_update: str | None = None
     references: ReferenceIR | None = None
+    generated: GeneratedIR | None = None
     renamed_from: str | None = None
     description: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether inserts and updates write it (a generated column is computed)."""
+        return self.generated is None
 
     @property
     def codec(self) -> str:
@@ -108,6 +134,41 @@ class IndexIR:
 
 
 @dataclass(frozen=True)
+class ForeignKeyIR:
+    """A foreign key of `table` (one column or several) with the relations named on it."""
+
+    table: str
+    columns: tuple[str, ...]
+    target: str
+    target_columns: tuple[str, ...]
+    on_delete: str = "no action"
+    on_update: str = "no action"
+    relation: str | None = None
+    inverse: str | None = None
+    composite: bool = False  # declared under foreign_keys: (rendered as a table constraint)
+
+
+@dataclass(frozen=True)
+class RelationIR:
+    """A relation of `table` to `target`: rows of `table` whose `columns` equal the
+    `target_columns` of rows of `target`, directly or through a join table.
+
+    `kind`: one (a NOT NULL foreign key's parent), maybe (a nullable one's parent, or
+    the one child of a unique foreign key), many (children, or many-to-many).
+    """
+
+    name: str
+    table: str
+    target: str
+    kind: RelationKind
+    columns: tuple[str, ...]
+    target_columns: tuple[str, ...]
+    through: str | None = None
+    through_columns: tuple[str, ...] = ()  # the join table's columns matching `columns`
+    through_target_columns: tuple[str, ...] = ()  # ... matching `target_columns`
+
+
+@dataclass(frozen=True)
 class QueryIR:
     """A repository method declared in schema.yaml."""
 
@@ -136,6 +197,9 @@ class TableIR:
     on_unique_clash: str = "fail"  # synced tables: what a unique clash between devices does
     renamed_from: str | None = None
     description: str | None = None
+    composite_key: tuple[str, ...] = ()  # table-level primary_key: [a, b]
+    foreign_keys: tuple[ForeignKeyIR, ...] = ()
+    relations: tuple[RelationIR, ...] = ()
 
     @property
     def insert_model(self) -> str:
@@ -162,8 +226,21 @@ class TableIR:
         return "".join(part.capitalize() for part in self.name.split("_")) + "Table"
 
     @property
+    def key(self) -> tuple[ColumnIR, ...]:
+        """The primary key's columns, in key order (one, or those of a composite key)."""
+        if self.composite_key:
+            return tuple(self.column(name) for name in self.composite_key)
+        return tuple(column for column in self.columns if column.primary_key)
+
+    @property
     def primary_key(self) -> ColumnIR:
-        return next(column for column in self.columns if column.primary_key)
+        """The key's (first) column: never NULL in a stored row."""
+        return self.key[0]
+
+    @property
+    def writable(self) -> tuple[ColumnIR, ...]:
+        """The columns inserts and updates write (all but generated ones)."""
+        return tuple(column for column in self.columns if column.writable)
 
     def column(self, name: str) -> ColumnIR:
         return next(column for column in self.columns if column.name == name)
@@ -184,6 +261,49 @@ class TableIR:
 
 
 @dataclass(frozen=True)
+class ViewIR:
+    """A view: its SELECT (`sql`, written or compiled from a builder query), the columns
+    of its select model, and the read-only queries of its repository."""
+
+    name: str
+    model: str
+    columns: tuple[ColumnIR, ...]
+    sql: str
+    named_columns: bool = False  # CREATE VIEW name(columns...) AS: names not in the SELECT
+    queries: tuple[QueryIR, ...] = ()
+    description: str | None = None
+
+    @property
+    def repository(self) -> str:
+        return f"{self.model}Repository"
+
+    @property
+    def async_repository(self) -> str:
+        return f"Async{self.model}Repository"
+
+    @property
+    def constant(self) -> str:
+        return self.name.upper()
+
+    @property
+    def table_class(self) -> str:
+        return "".join(part.capitalize() for part in self.name.split("_")) + "View"
+
+    def column(self, name: str) -> ColumnIR:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def readable(self) -> TableIR:
+        """The view as a table without key or writes: what its queries and select model
+        are rendered from."""
+        return TableIR(name=self.name, model=self.model, columns=self.columns)
+
+
+@dataclass(frozen=True)
 class SchemaIR:
     tables: tuple[TableIR, ...]
     sync_metadata: str | None = None  # the table that records each synced table's state
+    views: tuple[ViewIR, ...] = ()
+
+    def table(self, name: str) -> TableIR:
+        return next(table for table in self.tables if table.name == name)

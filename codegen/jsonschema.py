@@ -54,6 +54,8 @@ def _model(table: TableIR, title: str, base: str, description: str, *, kind: str
     properties = {}
     required = []
     for column in table.columns:
+        if kind != "select" and not column.writable:
+            continue  # generated: computed by SQLite, read only
         if kind == "select":
             properties[column.name] = _field(column, nullable=not column.not_null, default=False)
             required.append(column.name)
@@ -120,6 +122,21 @@ def models_document(schema: SchemaIR) -> dict[str, Any]:
                 nested.setdefault("title", column.json_model)
                 nested.setdefault("description", f"The JSON stored in {table.name}.{column.name}.")
                 components[column.json_model] = nested
+    for view in schema.views:
+        stored = f"A row of the view `{view.name}`."
+        components[view.model] = _model(
+            view.readable,
+            view.model,
+            "SelectModel",
+            f"{view.description}\n\n{stored}" if view.description else stored,
+            kind="select",
+        )
+        for column in view.columns:
+            if column.json_model is not None and column.json_schema is not None:
+                nested = dict(column.json_schema)
+                nested.setdefault("title", column.json_model)
+                nested.setdefault("description", f"The JSON in {view.name}.{column.name}.")
+                components.setdefault(column.json_model, nested)
     return {
         "openapi": "3.1.0",
         "info": {"title": "schema.yaml", "version": "1"},

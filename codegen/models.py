@@ -76,6 +76,7 @@ class ModelClash:
     column: str | None
     json_property: str | None
     message: str
+    view: bool = False  # `table` names a view
 
 
 def _json_owner(schema: SchemaIR, class_name: str, prop: str) -> tuple[str, str]:
@@ -149,7 +150,8 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
             if node is None or bases != [base] or name in imported:
                 taken(table, None, name)
                 continue
-            for column, field in zip(table.columns, _fields(node), strict=False):
+            columns = table.columns if base == "SelectModel" else table.writable
+            for column, field in zip(columns, _fields(node), strict=False):
                 if column.name != field:
                     message = (
                         f"column name {column.name!r} cannot be a field of the generated "
@@ -160,6 +162,20 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
             json_model = column.json_model
             if json_model is not None and (json_model not in classes or json_model in imported):
                 taken(table, column.name, json_model)
+    for view in schema.views:
+        node = classes.get(view.model)
+        bases = [b.id for b in node.bases if isinstance(b, ast.Name)] if node else []
+        if node is None or bases != ["SelectModel"] or view.model in imported:
+            clashes.append(
+                ModelClash(
+                    view.name,
+                    None,
+                    None,
+                    f"the generated class {view.model!r} clashes "
+                    "with another class of models.py; set 'model:' to another name",
+                    view=True,
+                )
+            )
     owners = {name: t for t in schema.tables for name in _classes_of(t)}
     for name, node in classes.items():
         renamed = [] if name in owners else _renamed_fields(node)

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from libsqlkit import (
     AsyncRepository,
     AsyncSoftDeleteRepository,
+    AsyncViewRepository,
     InsertModel,
     PayloadModel,
     Repository,
@@ -31,6 +32,8 @@ from libsqlkit import (
     SoftDeleteRepository,
     TableRef,
     UpdateModel,
+    ViewRef,
+    ViewRepository,
 )
 
 __all__ = [
@@ -52,8 +55,10 @@ REPOSITORY_BASES: tuple[type, ...] = (
     SoftDeleteRepository,
     AsyncRepository,
     AsyncSoftDeleteRepository,
+    ViewRepository,
+    AsyncViewRepository,
 )
-TABLE_BASES: tuple[type, ...] = (TableRef,)
+TABLE_BASES: tuple[type, ...] = (TableRef, ViewRef)
 MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, PayloadModel, BaseModel)
 
 
@@ -61,15 +66,17 @@ MODEL_BASES: tuple[type, ...] = (SelectModel, InsertModel, UpdateModel, PayloadM
 HELPERS: dict[str, str] = {
     "UTC": "datetime",
     "datetime": "datetime",
+    "ClassVar": "typing",
     "Final": "typing",
     "Literal": "typing",
     "JsonValue": "pydantic",
     **dict.fromkeys(
-        ["Column", "Schema", "Table", "TableSql", "TableRef", "codecs", "Plan"], "libsqlkit"
+        ["Column", "Schema", "Table", "TableSql", "TableRef", "ViewRef", "codecs", "Plan"],
+        "libsqlkit",
     ),
-    **dict.fromkeys(["fetch_one", "fetch_all"], "libsqlkit"),
+    **dict.fromkeys(["fetch_one", "fetch_all", "One", "MaybeOne", "Many"], "libsqlkit"),
     **{base.__name__: "libsqlkit" for base in REPOSITORY_BASES},
-    **dict.fromkeys(["str", "int", "float", "bool", "bytes", "list"], "builtins"),
+    **dict.fromkeys(["str", "int", "float", "bool", "bytes", "list", "tuple"], "builtins"),
 }
 # What tables.py binds for every schema, neither importable under another name: its
 # SCHEMA constant and `annotations` (of `from __future__ import annotations`).

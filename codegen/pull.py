@@ -38,7 +38,7 @@ from codegen.source import load_source
 from codegen.sqltext import expression_problem, identifier_problem
 from codegen.validate import build_schema
 from libsqlkit import Database, Schema, connect
-from libsqlkit._changelog import trigger_names
+from libsqlkit._changelog import trigger_names, unique_clash_policy
 from libsqlkit._migrate import MigrationFolder, describe_differences
 from libsqlkit._snapshot import ColumnFacts, Snapshot, TableFacts
 from libsqlkit._url import file_path, url_scheme
@@ -69,6 +69,7 @@ class _Table:
     indexes: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
     sync: bool = False
+    on_unique_clash: str = "fail"
     notes: list[str] = field(default_factory=list)
 
 
@@ -220,6 +221,8 @@ def _draft_table(
     key = next(c.name for c in table.columns if c.primary_key)
     if tracked == set(trigger_names(table.name)) and types[key] == "text":
         draft.sync = True
+        insert = dict(table.triggers)[trigger_names(table.name)[0]]
+        draft.on_unique_clash = unique_clash_policy(insert)
     else:
         left_out += [f"trigger {t} on {table.name}" for t in sorted(tracked)]
     left_out += [f"generated column {table.name}.{c}" for c in live.generated.get(table.name, [])]
@@ -315,6 +318,8 @@ def _yaml(label: str, tables: list[_Table], sync_metadata: str | None, left_out:
             node["checks"] = CommentedMap(table.checks)
         if table.sync:
             node["sync"] = True
+        if table.on_unique_clash != "fail":
+            node["on_unique_clash"] = table.on_unique_clash
         document["tables"][table.name] = node
         if table.notes:
             document["tables"].yaml_set_comment_before_after_key(

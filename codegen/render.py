@@ -14,10 +14,10 @@ from typing import Any
 import jinja2
 
 from codegen.ddl import schema_ddl, schema_sql_file
-from codegen.ir import KINDS, ColumnIR, QueryIR, SchemaIR, TableIR
+from codegen.ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
 from codegen.models import render_models
 from codegen.names import Scope
-from codegen.sql import render_query, table_sql
+from codegen.sql import render_query, table_sql, view_sql
 from libsqlkit import codecs
 from libsqlkit._connect import DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_S
 
@@ -91,6 +91,7 @@ def _column_args(table: TableIR, column: ColumnIR, scope: Scope) -> str:
         "has_sql_default": column.default_sql is not None
         and not column.client_default
         and not column.on_update,
+        "generated": column.generated is not None,
     }
     args += [f"{name}=True" for name, value in flags.items() if value]
     for name in ("client_default", "on_update"):
@@ -118,13 +119,14 @@ def _docstring(text: str) -> str:
 
 
 def _encoded(
-    table: TableIR, column: ColumnIR, expression: str, scope: Scope, *, optional: bool = False
+    owner: str, column: ColumnIR, expression: str, scope: Scope, *, optional: bool = False
 ) -> str:
-    """`expression` as stored; `optional`: it may be None though the column is NOT NULL
-    (an update_if_given argument), which the column's encode() is not typed to take."""
+    """`expression` as stored, by the column of the class `owner` (of tables.py);
+    `optional`: it may be None though the column is NOT NULL (an update_if_given
+    argument), which the column's encode() is not typed to take."""
     if getattr(codecs, column.codec).encode is None:
         return expression
-    encoded = f"{scope.ref('tables', table.table_class)}.{column.name}.encode({expression})"
+    encoded = f"{scope.ref('tables', owner)}.{column.name}.encode({expression})"
     if optional and column.not_null:
         return f"(None if {expression} is None else {encoded})"
     return encoded
@@ -135,7 +137,12 @@ def _encoded(
 _NOW = "_now"
 
 
-def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, Any]:
+def _query_context(
+    table: TableIR, query: QueryIR, scope: Scope, owner: str | None = None
+) -> dict[str, Any]:
+    """What the templates need of a declared query; `owner` is the class of tables.py
+    whose columns encode its arguments (the table's class, or a view's)."""
+    owner = owner or table.table_class
     rendered = render_query(table, query)
     arguments = [f"{c}: {_value_type(table.column(c), scope)}" for c in query.where]
     arguments += [f"{c}: {_select_type(table.column(c), scope)}" for c in query.set]
@@ -143,10 +150,10 @@ def _query_context(table: TableIR, query: QueryIR, scope: Scope) -> dict[str, An
         f"{c}: {_value_type(table.column(c), scope)} | None = None" for c in query.set_if_given
     ]
     values = [
-        _encoded(table, p.column, _NOW, scope)
+        _encoded(owner, p.column, _NOW, scope)
         if p.source == "now"
         else _encoded(
-            table, p.column, p.column.name, scope, optional=p.column.name in query.set_if_given
+            owner, p.column, p.column.name, scope, optional=p.column.name in query.set_if_given
         )
         for p in rendered.params
     ]
@@ -205,6 +212,16 @@ def _class_names(table: TableIR) -> list[str]:
 
 
 def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
+    owners: list[TableIR | ViewIR] = [*schema.tables, *schema.views]
+    defined = [name for t in owners for name in (t.name, t.constant, t.table_class)]
+    exports = sorted([*defined, "SCHEMA"])
+    models = [name for t in schema.tables for name in _class_names(t)]
+    models += [name for v in schema.views for name in _view_class_names(v)]
+    scope = Scope(
+        package,
+        {"models": list(dict.fromkeys(models))},
+        [*defined, *(c.name for t in owners for c in t.columns)],
+    )
     tables = []
     for table in schema.tables:
         checks: list[tuple[str, tuple[str, ...]]] = [
@@ -212,36 +229,82 @@ def _tables_py(schema: SchemaIR, header: str, package: str) -> str:
         ]
         checks += [(name, ()) for name, _ in table.checks]
         references = {
-            c.name: (c.references.table, c.references.column)
-            for c in table.columns
-            if c.references is not None
+            column: (key.target, target)
+            for key in table.foreign_keys
+            for column, target in zip(key.columns, key.target_columns, strict=True)
         }
         tables.append(
             {
                 "ir": table,
                 "sql": table_sql(table),
+                "relations": [_relation(schema, relation, scope) for relation in table.relations],
                 "checks": checks,
                 "references": json.dumps(references).replace("[", "(").replace("]", ")")
                 if references
                 else "",
             }
         )
-    defined = [name for t in schema.tables for name in (t.name, t.constant, t.table_class)]
-    exports = sorted([*defined, "SCHEMA"])
-    scope = Scope(
-        package,
-        {"models": [name for t in schema.tables for name in _class_names(t)]},
-        [*defined, *(c.name for t in schema.tables for c in t.columns)],
-    )
+    views = [{"ir": v, "readable": v.readable, "sql": view_sql(v)} for v in schema.views]
     return _with_imports(
         "tables.py.jinja",
         scope,
         header=header,
         tables=tables,
+        views=views,
         ddl=schema_ddl(schema),
         sync_metadata=schema.sync_metadata,
         exports=exports,
     )
+
+
+_RELATION_CLASSES = {"one": "One", "maybe": "MaybeOne", "many": "Many"}
+
+
+def _pairs(left: tuple[str, ...], right: tuple[str, ...]) -> str:
+    """Column pairs as a Python tuple literal: (("a", "x"), ("b", "y"))."""
+    items = [f"({json.dumps(a)}, {json.dumps(b)})" for a, b in zip(left, right, strict=True)]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _relation(schema: SchemaIR, relation: RelationIR, scope: Scope) -> dict[str, str]:
+    """A relation's annotation in its table class and the statement that sets it."""
+    owner, target = schema.table(relation.table), schema.table(relation.target)
+    kind = scope.helpers[_RELATION_CLASSES[relation.kind]]
+    mine, theirs = scope.ref("models", owner.model), scope.ref("models", target.model)
+    args = [owner.table_class, json.dumps(relation.name), target.table_class]
+    if relation.through is None:
+        args.append(_pairs(relation.columns, relation.target_columns))
+    else:
+        args.append(_pairs(relation.columns, relation.through_columns))
+        args.append(f"through={schema.table(relation.through).table_class}")
+        args.append(
+            f"through_on={_pairs(relation.through_target_columns, relation.target_columns)}"
+        )
+    return {
+        "name": relation.name,
+        "type": f"{scope.helpers['ClassVar']}[{kind}[{mine}, {theirs}, {theirs}]]",
+        "value": f"{owner.table_class}.{relation.name} = {kind}({', '.join(args)})",
+    }
+
+
+def _view_class_names(view: ViewIR) -> list[str]:
+    return [view.model, *(c.json_model for c in view.columns if c.json_model)]
+
+
+def _view_repository_py(view: ViewIR, header: str, package: str) -> str:
+    readable = view.readable
+    scope = Scope(
+        package,
+        {"models": _view_class_names(view), "tables": [view.constant, view.table_class]},
+        [
+            view.repository,
+            view.async_repository,
+            *(c.name for c in view.columns),
+            *(q.name for q in view.queries),
+        ],
+    )
+    queries = [_query_context(readable, query, scope, view.table_class) for query in view.queries]
+    return _with_imports("view_repository.py.jinja", scope, header=header, v=view, queries=queries)
 
 
 def _repository_py(table: TableIR, header: str, package: str) -> str:
@@ -265,8 +328,14 @@ def _repository_py(table: TableIR, header: str, package: str) -> str:
         queries=queries,
         base=scope.helpers[base],
         async_base=scope.helpers[f"Async{base}"],
-        key_type=_value_type(table.primary_key, scope),
+        key_type=_key_type(table, scope),
     )
+
+
+def _key_type(table: TableIR, scope: Scope) -> str:
+    """What `get(key)` takes: the key column's type, or a tuple for a composite key."""
+    types = [_value_type(column, scope) for column in table.key]
+    return types[0] if len(types) == 1 else f"{scope.helpers['tuple']}[{', '.join(types)}]"
 
 
 def _format(files: dict[str, str], package: str) -> dict[str, str]:
@@ -311,9 +380,11 @@ def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
             header=py_header, package=package, defaults=CLIENT_DEFAULTS
         ),
         "repositories/__init__.py": _environment.get_template("repositories_init.py.jinja").render(
-            header=py_header, tables=schema.tables, package=package
+            header=py_header, tables=[*schema.tables, *schema.views], package=package
         ),
     }
     for table in schema.tables:
         files[f"repositories/{table.name}.py"] = _repository_py(table, py_header, package)
+    for view in schema.views:
+        files[f"repositories/{view.name}.py"] = _view_repository_py(view, py_header, package)
     return _format(files, package)

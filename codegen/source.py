@@ -42,9 +42,10 @@ _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 class SchemaSource:
     """The parsed YAML document plus a way to point at any part of it."""
 
-    def __init__(self, file_name: str, document: Any) -> None:
+    def __init__(self, file_name: str, document: Any, folder: Path | None = None) -> None:
         self.file_name = file_name
         self.document = document
+        self.folder = folder  # where the file is: what its `query: file.py:function` is relative to
 
     def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at `loc`, or of the nearest parent that exists.
@@ -267,4 +268,4 @@ def load_source(path: Path) -> SchemaSource:
     _plain(document, 1, 1, problems)
     if problems:
         raise SchemaError(file_name, problems)
-    return SchemaSource(file_name, document)
+    return SchemaSource(file_name, document, path.parent)

@@ -13,12 +13,17 @@ from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, NonNegativeInt
 __all__ = [
     "JSON_KEYWORDS_BY_TYPE",
     "ColumnSpec",
+    "ForeignKeySpec",
+    "GeneratedSpec",
     "IndexSpec",
     "JsonSchemaSpec",
+    "ManyToManySpec",
     "QuerySpec",
     "ReferenceSpec",
     "SchemaSpec",
     "TableSpec",
+    "ViewColumnSpec",
+    "ViewSpec",
 ]
 
 SqlType = Literal["text", "integer", "real", "blob", "numeric"]
@@ -87,6 +92,19 @@ class ReferenceSpec(_Spec):
     column: str
     on_delete: Action = "no action"
     on_update: Action = "no action"
+    # Relations named on this foreign key: `relation` on this table (many-to-one: the
+    # parent row), `inverse` on the referenced table (its rows of this table).
+    relation: str | None = None
+    inverse: str | None = None
+
+
+class GeneratedSpec(_Spec):
+    """`GENERATED ALWAYS AS (as) VIRTUAL|STORED` (Drizzle's generatedAlwaysAs)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+
+    as_: str = Field(alias="as")
+    mode: Literal["virtual", "stored"] = "virtual"
 
 
 class ColumnSpec(_Spec):
@@ -103,8 +121,32 @@ class ColumnSpec(_Spec):
     client_default: Literal["uuid4", "now"] | None = None
     on_update: Literal["now"] | None = None
     references: ReferenceSpec | None = None
+    generated: GeneratedSpec | None = None
     renamed_from: str | None = None
     description: str | None = None
+
+
+class ForeignKeySpec(_Spec):
+    """A table-level foreign key: several columns (a composite key), or one."""
+
+    columns: list[str] = Field(min_length=1)
+    table: str
+    references: list[str] = Field(min_length=1)
+    on_delete: Action = "no action"
+    on_update: Action = "no action"
+    relation: str | None = None
+    inverse: str | None = None
+
+
+class ManyToManySpec(_Spec):
+    """A many-to-many relation through this (join) table: `source` and `target` are two
+    of its foreign keys, named by their columns; `name` is the relation on the source's
+    table, `inverse` the one on the target's table."""
+
+    source: str | list[str]
+    target: str | list[str]
+    name: str
+    inverse: str | None = None
 
 
 class IndexSpec(_Spec):
@@ -133,14 +175,41 @@ class TableSpec(_Spec):
     sync: bool = False
     on_unique_clash: Literal["fail", "keep_latest"] | None = None
     columns: dict[str, ColumnSpec] = Field(min_length=1)
+    primary_key: list[str] | None = Field(default=None, min_length=1)
+    foreign_keys: list[ForeignKeySpec] = []
+    many_to_many: list[ManyToManySpec] = []
     indexes: dict[str, IndexSpec] = {}
     checks: dict[str, str] = {}
+    queries: dict[str, QuerySpec] = {}
+
+
+class ViewColumnSpec(_Spec):
+    """A column of a view: its type as the select model holds it."""
+
+    type: SqlType
+    mode: Mode | None = None
+    enum: list[str] | None = None
+    json_schema: JsonSchemaSpec | None = None
+    not_null: bool = False
+    description: str | None = None
+
+
+class ViewSpec(_Spec):
+    """A view: `sql` (one SELECT), or `query` (`file.py:function`, a function that takes
+    the schema's tables and returns a query-builder select)."""
+
+    model: str | None = None
+    description: str | None = None
+    sql: str | None = None
+    query: str | None = None
+    columns: dict[str, ViewColumnSpec] = {}
     queries: dict[str, QuerySpec] = {}
 
 
 class SchemaSpec(_Spec):
     version: Literal[1]
     sync_metadata: str | None = None
-    # Each table is validated as a TableSpec on its own, so that one table's mistakes
-    # do not hide another's (validate.build_schema).
+    # Each table (and view) is validated on its own, so that one's mistakes do not
+    # hide another's (validate.build_schema).
     tables: dict[str, Any] = Field(min_length=1)
+    views: dict[str, Any] = {}

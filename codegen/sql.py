@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from codegen.ir import ColumnIR, QueryIR, TableIR
+from codegen.ir import ColumnIR, QueryIR, TableIR, ViewIR
 from codegen.sqltext import literal, quote
 
-__all__ = ["Param", "RenderedQuery", "most_parameters", "render_query", "table_sql"]
+__all__ = ["Param", "RenderedQuery", "most_parameters", "render_query", "table_sql", "view_sql"]
 
 
 def _columns(table: TableIR) -> str:
@@ -42,45 +42,64 @@ def _insert_value(column: ColumnIR) -> str:
 def most_parameters(table: TableIR) -> int:
     """The most parameters one of the table's generic statements binds: the INSERT (two
     for a column defaulted per row) or an UPDATE of every column by key."""
-    insert = sum(2 if _defaulted_per_row(column) else 1 for column in table.columns)
-    return max(insert, len(table.columns) + 1)
+    insert = sum(2 if _defaulted_per_row(column) else 1 for column in table.writable)
+    return max(insert, len(table.writable) + len(table.key))
 
 
 def table_sql(table: TableIR) -> dict[str, str | dict[str, str] | None]:
-    """Keyword arguments of libsqlkit.TableSql for this table."""
+    """Keyword arguments of libsqlkit.TableSql for this table. Generated columns are read,
+    never written; a composite key is matched column by column (`a = ? AND b = ?`)."""
     name = quote(table.name)
     cols = _columns(table)
-    key = quote(table.primary_key.name)
-    values = ", ".join(_insert_value(c) for c in table.columns)
+    written = ", ".join(quote(c.name) for c in table.writable)
+    by_key = " AND ".join(f"{quote(c.name)} = ?" for c in table.key)
+    key = ", ".join(quote(c.name) for c in table.key)
+    # Keyset pages: a composite key compares as a row value, `(a, b) > (?, ?)`.
+    after = (
+        f"({key}) > ({', '.join('?' for _ in table.key)})" if len(table.key) > 1 else f"{key} > ?"
+    )
+    values = ", ".join(_insert_value(c) for c in table.writable)
     sql: dict[str, str | dict[str, str] | None] = {
-        "insert": f"INSERT INTO {name} ({cols}) VALUES ({values}) RETURNING {cols}",
-        "select_by_key": f"SELECT {cols} FROM {name} WHERE {key} = ?{_alive(table, ' AND ')}",
+        "insert": f"INSERT INTO {name} ({written}) VALUES ({values}) RETURNING {cols}",
+        "select_by_key": f"SELECT {cols} FROM {name} WHERE {by_key}{_alive(table, ' AND ')}",
         "select_page": f"SELECT {cols} FROM {name}{_alive(table, ' WHERE ')} ORDER BY {key} LIMIT ? OFFSET ?",
-        "select_after": f"SELECT {cols} FROM {name} WHERE {key} > ?{_alive(table, ' AND ')} ORDER BY {key} LIMIT ?",
+        "select_after": f"SELECT {cols} FROM {name} WHERE {after}{_alive(table, ' AND ')} ORDER BY {key} LIMIT ?",
         "count": f"SELECT count(*) FROM {name}{_alive(table, ' WHERE ')}",
-        "delete": f"DELETE FROM {name} WHERE {key} = ? RETURNING {key}",
+        "delete": f"DELETE FROM {name} WHERE {by_key} RETURNING {key}",
         "update_prefix": f"UPDATE {name} SET ",
-        "update_suffix": f" WHERE {key} = ?{_alive(table, ' AND ')} RETURNING {cols}",
-        "set_fragments": {c.name: f"{quote(c.name)} = ?" for c in table.columns},
+        "update_suffix": f" WHERE {by_key}{_alive(table, ' AND ')} RETURNING {cols}",
+        "set_fragments": {c.name: f"{quote(c.name)} = ?" for c in table.writable},
     }
     if table.soft_delete:
         deleted = quote(table.soft_delete)
         touched = "".join(f", {quote(c.name)} = ?" for c in table.touched)
         sql.update(
             soft_delete=(
-                f"UPDATE {name} SET {deleted} = ?{touched} WHERE {key} = ? AND {deleted} IS NULL "
+                f"UPDATE {name} SET {deleted} = ?{touched} WHERE {by_key} AND {deleted} IS NULL "
                 f"RETURNING {key}"
             ),
             restore=(
-                f"UPDATE {name} SET {deleted} = NULL{touched} WHERE {key} = ? AND {deleted} IS NOT NULL "
+                f"UPDATE {name} SET {deleted} = NULL{touched} WHERE {by_key} AND {deleted} IS NOT NULL "
                 f"RETURNING {cols}"
             ),
-            select_by_key_all=f"SELECT {cols} FROM {name} WHERE {key} = ?",
+            select_by_key_all=f"SELECT {cols} FROM {name} WHERE {by_key}",
             select_page_all=f"SELECT {cols} FROM {name} ORDER BY {key} LIMIT ? OFFSET ?",
-            select_after_all=f"SELECT {cols} FROM {name} WHERE {key} > ? ORDER BY {key} LIMIT ?",
+            select_after_all=f"SELECT {cols} FROM {name} WHERE {after} ORDER BY {key} LIMIT ?",
             count_all=f"SELECT count(*) FROM {name}",
         )
     return sql
+
+
+def view_sql(view: ViewIR) -> dict[str, str]:
+    """Keyword arguments of libsqlkit.TableSql for a view: its reads. A view has no key,
+    so pages are in the order of every column in turn."""
+    cols = ", ".join(quote(c.name) for c in view.columns)
+    order = ", ".join(str(i) for i in range(1, len(view.columns) + 1))
+    name = quote(view.name)
+    return {
+        "select_page": f"SELECT {cols} FROM {name} ORDER BY {order} LIMIT ? OFFSET ?",
+        "count": f"SELECT count(*) FROM {name}",
+    }
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Identifiers are checked against a strict pattern before they get here; values from
 schema.yaml that end up in DDL (defaults, enum members) are rendered as escaped literals;
-raw SQL expressions (`default_sql`, `checks`, index `where`) must pass `expression_problem`.
+raw SQL expressions (`default_sql`, `checks`, index `where`, `generated`) must pass
+`expression_problem`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "identifier_problem",
     "literal",
     "quote",
+    "statement_problem",
 ]
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
@@ -78,21 +80,17 @@ _TOKEN = re.compile(
 )
 
 
-def expression_problem(expression: str, *, columns: dict[str, str], kind: str) -> str | None:
-    """Why `expression` is not one safe SQL expression for `kind`, or None.
-
-    It may not end the statement, comment out the rest, or close a parenthesis it did not
-    open; SQLite itself then compiles it in a scratch in-memory table with the same
-    column names and types, so typos and non-constant defaults are caught here.
-    """
-    if not expression.strip():
+def _one_piece(text: str, kind: str, what: str) -> str | None:
+    """Why `text` is not one piece of SQL: it may not end the statement, comment out the
+    rest, or close a parenthesis it did not open."""
+    if not text.strip():
         return f"{kind} is empty"
-    if "\x00" in expression:
+    if "\x00" in text:
         return f"{kind} contains a NUL character"
     depth = 0
-    for token in _TOKEN.findall(expression):
+    for token in _TOKEN.findall(text):
         if token in (";", "--", "/*"):
-            return f"{kind} may not contain {token!r}: it must be one SQL expression"
+            return f"{kind} may not contain {token!r}: it must be {what}"
         if token[0] in "'\"`[" and token[-1:] not in "'\"`]":
             return f"{kind} has an unterminated quoted string or name"
         depth += {"(": 1, ")": -1}.get(token, 0)
@@ -100,9 +98,39 @@ def expression_problem(expression: str, *, columns: dict[str, str], kind: str) -
             return f"{kind} closes a parenthesis it did not open"
     if depth:
         return f"{kind} has unbalanced parentheses"
+    return None
+
+
+def statement_problem(select: str, *, kind: str) -> str | None:
+    """Why `select` is not one SELECT statement (a view's), or None; SQLite compiles it
+    afterwards (`codegen.views`)."""
+    problem = _one_piece(select, kind, "one SELECT statement")
+    if problem:
+        return problem
+    if select.split(None, 1)[0].upper() not in ("SELECT", "WITH", "VALUES"):
+        return f"{kind} must be a SELECT (or WITH ... SELECT) statement"
+    return None
+
+
+def expression_problem(expression: str, *, columns: dict[str, str], kind: str) -> str | None:
+    """Why `expression` is not one safe SQL expression for `kind`, or None.
+
+    It must be one piece of SQL (`_one_piece`); SQLite itself then compiles it in a
+    scratch in-memory table with the same column names and types, so typos and
+    non-constant defaults are caught here.
+    """
+    problem = _one_piece(expression, kind, "one SQL expression")
+    if problem:
+        return problem
     body = ", ".join(f"{quote(n)} {t}" for n, t in columns.items()) or "`_` text"
     if kind.startswith("default"):
         probe = [f"CREATE TABLE `_probe` (`_x` DEFAULT ({expression}))"]
+    elif kind.startswith("generated"):
+        # A generated column may use only deterministic functions: SQLite says so here.
+        probe = [
+            f"CREATE TABLE `_probe` ({body}, `_generated` ANY GENERATED ALWAYS AS ({expression}))",
+            "INSERT INTO `_probe` DEFAULT VALUES",
+        ]
     elif kind.startswith("index"):
         first = quote(next(iter(columns), "_"))
         probe = [

@@ -12,33 +12,54 @@ import difflib
 import keyword
 import math
 import re
+import sqlite3
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from codegen.ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
+from codegen.ddl import table_ddl
+from codegen.ir import (
+    ColumnIR,
+    ForeignKeyIR,
+    GeneratedIR,
+    IndexIR,
+    QueryIR,
+    QueryKind,
+    ReferenceIR,
+    SchemaIR,
+    TableIR,
+    ViewIR,
+)
 from codegen.limits import sqlite_limits
 from codegen.models import model_clashes, render_models
 from codegen.names import TABLES_MODULE_NAMES, column_attributes, query_attributes
 from codegen.payloads import json_schema_problems, json_value_problem
 from codegen.problems import Loc, Problem, SchemaError
+from codegen.relations import check_foreign_keys, with_relations
 from codegen.render import HEADER
 from codegen.source import SchemaSource
 from codegen.spec import (
     ColumnSpec,
+    ForeignKeySpec,
+    GeneratedSpec,
     IndexSpec,
     JsonSchemaSpec,
+    ManyToManySpec,
     QuerySpec,
     ReferenceSpec,
     SchemaSpec,
     TableSpec,
+    ViewColumnSpec,
+    ViewSpec,
 )
 from codegen.sql import most_parameters
 from codegen.sqltext import expression_problem, identifier_problem
+from codegen.views import ViewCompiler, ViewProblem, view_column
 
 __all__ = ["build_schema"]
 
-SpecT = TypeVar("SpecT", SchemaSpec, TableSpec)
+SpecT = TypeVar("SpecT", SchemaSpec, TableSpec, ViewSpec)
 MODEL_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,62}")
 ORDER_TERM = re.compile(r"(?P<column>\S+)(?:\s+(?P<direction>asc|desc))?", re.IGNORECASE)
 ALLOWED_MODES = {
@@ -127,25 +148,29 @@ def _spec_problems(source: SchemaSource, error: ValidationError, prefix: Loc) ->
 def _known_keys(parent: Loc) -> list[str]:
     """The keys allowed at `parent` (for 'did you mean' hints)."""
     depth = len(parent)
-    model: type[Any]
-    if depth > 4 and parent[2] == "columns" and parent[4] == "json_schema":
-        fields = JsonSchemaSpec.model_fields
-        return [field.alias or name for name, field in fields.items()]
-    if depth == 0:
+    section = parent[0] if parent else None
+    kind = parent[2] if depth > 2 else None
+    model: type[Any] | None = None
+    if depth > 4 and kind == "columns" and parent[4] == "json_schema":
+        model = JsonSchemaSpec
+    elif depth == 0:
         model = SchemaSpec
     elif depth == 2:
-        model = TableSpec
-    elif depth == 4 and parent[2] == "columns":
-        model = ColumnSpec
-    elif depth == 4 and parent[2] == "queries":
-        model = QuerySpec
-    elif depth == 5 and parent[2] == "columns" and parent[4] == "references":
-        model = ReferenceSpec
-    elif depth == 4 and parent[2] == "indexes":
-        model = IndexSpec
-    else:
+        model = ViewSpec if section == "views" else TableSpec
+    elif depth == 4 and kind == "columns":
+        model = ViewColumnSpec if section == "views" else ColumnSpec
+    elif depth == 4:
+        model = {
+            "queries": QuerySpec,
+            "indexes": IndexSpec,
+            "foreign_keys": ForeignKeySpec,
+            "many_to_many": ManyToManySpec,
+        }.get(str(kind))
+    elif depth == 5 and kind == "columns":
+        model = {"references": ReferenceSpec, "generated": GeneratedSpec}.get(str(parent[4]))
+    if model is None:
         return []
-    return list(model.model_fields)
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 class _Builder:
@@ -161,12 +186,20 @@ class _Builder:
         tables: dict[str, TableSpec],
         broken: set[str],
         sync_metadata: str | None,
+        views: dict[str, ViewSpec],
     ) -> None:
         self.source = source
         self.tables = tables
         self.broken = broken
+        self.views = views
         self.sync_metadata_name = sync_metadata
         self.problems: list[Problem] = []
+        # What tables.py, models.py and the repositories package define, and for what.
+        self.defined: tuple[dict[str, str], dict[str, str], dict[str, str]] = (
+            dict.fromkeys(TABLES_MODULE_NAMES, "a name tables.py defines"),
+            {},
+            {},
+        )
 
     def fail(self, loc: Loc, message: str, *, at_key: bool = False) -> None:
         self.problems.append(self.source.problem(loc, message, at_key=at_key))
@@ -179,8 +212,158 @@ class _Builder:
     def build(self) -> SchemaIR:
         tables = tuple(self.table(name, spec) for name, spec in self.tables.items())
         self.cross_checks(tables)
+        tables = with_relations(tables, self.tables, self.broken, self.fail)
         self.sync_metadata(tables)
-        return SchemaIR(tables=tables, sync_metadata=self.sync_metadata_name)
+        schema = SchemaIR(tables=tables, sync_metadata=self.sync_metadata_name)
+        return replace(schema, views=self.build_views(schema))
+
+    # -- views -----------------------------------------------------------------------
+
+    def build_views(self, schema: SchemaIR) -> tuple[ViewIR, ...]:
+        """Each view, compiled by SQLite on the schema's tables and the views before it
+        (only when the tables have no problem: else their errors would echo here)."""
+        if not self.views:
+            return ()
+        compiler = (
+            ViewCompiler(schema, self.source.folder)
+            if not self.problems and not self.broken
+            else None
+        )
+        taken = {t.name for t in schema.tables} | {
+            name for t in schema.tables for name in _index_names(t)
+        }
+        views = []
+        try:
+            for name, spec in self.views.items():
+                view = self.view(name, spec, compiler, taken)
+                if view is not None:
+                    views.append(view)
+                    taken.add(name)
+        finally:
+            if compiler is not None:
+                compiler.close()
+        return tuple(views)
+
+    def view(
+        self, name: str, spec: ViewSpec, compiler: ViewCompiler | None, taken: set[str]
+    ) -> ViewIR | None:
+        loc: Loc = ("views", name)
+        self.name(loc, name, "view name")
+        if name in taken:
+            self.fail(
+                loc, f"the name {name!r} is already used by a table, index or view", at_key=True
+            )
+            return None
+        model = spec.model or _pascal(name)
+        if spec.model is not None and (not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model)):
+            self.fail((*loc, "model"), f"model {model!r} must be a PascalCase Python class name")
+        declared = tuple(
+            self.column(
+                name,
+                model,
+                column_name,
+                ColumnSpec(**{key: getattr(column, key) for key in column.model_fields_set}),
+                (*loc, "columns", column_name),
+            )
+            for column_name, column in spec.columns.items()
+        )
+        if (spec.sql is None) == (spec.query is None):
+            self.fail(
+                loc, "a view needs exactly one of 'sql' (a SELECT) or 'query' (file.py:function)"
+            )
+            return None
+        key = "sql" if spec.sql is not None else "query"
+        columns, select, named = declared, spec.sql or "", False
+        if compiler is not None:
+            try:
+                if spec.sql is not None:
+                    columns = self.sql_view_columns(name, spec.sql, declared, compiler, loc)
+                else:
+                    select, columns = self.query_view(
+                        name, spec.query or "", declared, compiler, loc
+                    )
+                    named = True
+                    compiler.columns_of(name, select, tuple(c.name for c in columns))
+            except ViewProblem as problem:
+                self.fail((*loc, key), str(problem))
+                return None
+        if not columns:
+            return None
+        view = ViewIR(name, model, columns, select, named, (), spec.description)
+        if compiler is not None:
+            compiler.add(view)
+        readable = view.readable
+        queries = []
+        for query_name, query in spec.queries.items():
+            qloc: Loc = (*loc, "queries", query_name)
+            if query.update is not None:
+                self.fail(
+                    (*qloc, "update"), "a view is read only: its queries are select: one|many"
+                )
+                continue
+            queries.append(self.query(readable, query_name, query, qloc))
+        self.names_taken(
+            "views",
+            name,
+            view.constant,
+            view.table_class,
+            [(model, "the model")],
+            [
+                (c.json_model, f"{name}.{c.name}")
+                for c in columns
+                if c.json_model and c.table == name
+            ],
+            view.repository,
+        )
+        return replace(view, queries=tuple(queries))
+
+    def sql_view_columns(
+        self, name: str, sql: str, declared: tuple[ColumnIR, ...], compiler: ViewCompiler, loc: Loc
+    ) -> tuple[ColumnIR, ...]:
+        found = compiler.columns_of(name, sql)
+        listed = [c.name for c in declared]
+        if listed != found:
+            what = f"columns: lists {', '.join(listed)}" if listed else "it declares no columns:"
+            self.fail(
+                (*loc, "columns") if listed else loc,
+                f"the view's columns are {', '.join(found)} (as SQLite names them), but {what}; "
+                "declare each with its type, in that order",
+                at_key=not listed,
+            )
+            return ()
+        return declared
+
+    def query_view(
+        self,
+        name: str,
+        reference: str,
+        declared: tuple[ColumnIR, ...],
+        compiler: ViewCompiler,
+        loc: Loc,
+    ) -> tuple[str, tuple[ColumnIR, ...]]:
+        select, outputs = compiler.builder(name, reference)
+        if declared:
+            if len(declared) != len(outputs):
+                raise ViewProblem(
+                    f"the query selects {len(outputs)} values but columns: declares {len(declared)}"
+                )
+            return select, declared
+        columns = []
+        for i, (column, optional) in enumerate(outputs):
+            if column is None:
+                raise ViewProblem(
+                    f"selected value {i + 1} is not a table column: declare the view's columns: "
+                    "(names and types, in order)"
+                )
+            columns.append(view_column(name, column, optional=optional))
+        names = [c.name for c in columns]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ViewProblem(
+                f"the query selects two columns named {twice[0]!r}: select them one by one, or "
+                "declare the view's columns: with names of their own"
+            )
+        return select, tuple(columns)
 
     def sync_metadata(self, tables: tuple[TableIR, ...]) -> None:
         """The metadata table gets one row per synced table, written by the runtime."""
@@ -237,7 +420,9 @@ class _Builder:
 
     # -- columns ---------------------------------------------------------------------
 
-    def column(self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc) -> ColumnIR:
+    def column(
+        self, table: str, model: str, name: str, spec: ColumnSpec, loc: Loc, *, in_key: bool = False
+    ) -> ColumnIR:
         self.name(loc, name, "column name", python_name=True)
         if identifier_problem(name, "column name") is None and (
             name in column_attributes() or name.startswith("model_")
@@ -287,7 +472,8 @@ class _Builder:
             elif fine:
                 json_model = model + _pascal(name)
                 json_schema = spec.json_schema.model_dump(by_alias=True, exclude_unset=True)
-        not_null = spec.not_null or spec.primary_key
+        not_null = spec.not_null or spec.primary_key or in_key
+        generated = self.generated_checks(spec, loc)
         if spec.autoincrement and not (
             spec.primary_key and spec.type == "integer" and spec.mode is None
         ):
@@ -327,9 +513,36 @@ class _Builder:
             client_default=spec.client_default,
             on_update=spec.on_update,
             references=reference,
+            generated=generated,
             renamed_from=spec.renamed_from,
             description=spec.description,
         )
+
+    def generated_checks(self, spec: ColumnSpec, loc: Loc) -> GeneratedIR | None:
+        """A generated column is computed by SQLite: nothing may write or default it.
+        Its expression is compiled once the table's columns are known (`table`)."""
+        if spec.generated is None:
+            return None
+        clashing = [
+            key
+            for key in (
+                "primary_key",
+                "autoincrement",
+                "default",
+                "default_sql",
+                "client_default",
+                "on_update",
+                "references",
+            )
+            if key in spec.model_fields_set
+        ]
+        for key in clashing:
+            self.fail(
+                (*loc, key),
+                f"a generated column is computed by SQLite: it cannot have {key}",
+                at_key=True,
+            )
+        return GeneratedIR(spec.generated.as_, spec.generated.mode == "stored")
 
     def default_checks(self, spec: ColumnSpec, loc: Loc, has_default: bool) -> None:
         given = [
@@ -388,6 +601,7 @@ class _Builder:
 
     def table(self, name: str, spec: TableSpec) -> TableIR:
         loc: Loc = ("tables", name)
+        known = len(self.problems)  # what was found before this table
         self.name(loc, name, "table name")
         if spec.renamed_from is not None:
             self.name((*loc, "renamed_from"), spec.renamed_from, "renamed_from")
@@ -395,17 +609,25 @@ class _Builder:
         checked = spec.model is not None or identifier_problem(name, "table name") is None
         if checked and (not MODEL_NAME.fullmatch(model) or keyword.iskeyword(model)):
             self.fail((*loc, "model"), f"model {model!r} must be a PascalCase Python class name")
+        composite = tuple(spec.primary_key or ())
         columns = tuple(
-            self.column(name, model, column_name, column_spec, (*loc, "columns", column_name))
+            self.column(
+                name,
+                model,
+                column_name,
+                column_spec,
+                (*loc, "columns", column_name),
+                in_key=column_name in composite,
+            )
             for column_name, column_spec in spec.columns.items()
         )
         names = {c.name: c for c in columns}
-        keys = [c for c in columns if c.primary_key]
-        if len(keys) != 1:
+        keys = self.key_checks(name, spec, columns, loc)
+        if spec.sync and composite:
             self.fail(
-                (*loc, "columns"),
-                f"table {name!r} needs exactly one primary_key column, has {len(keys)}"
-                + (" (composite primary keys are not supported)" if keys else ""),
+                (*loc, "sync"),
+                "sync: true needs a single text primary key (client_default: uuid4), not a "
+                "composite one",
             )
         if spec.sync and len(keys) == 1 and keys[0].sql_type != "text":
             self.fail(
@@ -459,6 +681,13 @@ class _Builder:
                     "the soft_delete column must be a nullable timestamp without on_update",
                 )
         self.unique_clash_policy(name, spec, columns, indexes)
+        for computed in columns:
+            if computed.generated is not None:
+                problem = expression_problem(
+                    computed.generated.expression, columns=types, kind="generated"
+                )
+                if problem:
+                    self.fail((*loc, "columns", computed.name, "generated", "as"), problem)
         table = TableIR(
             name=name,
             model=model,
@@ -470,13 +699,123 @@ class _Builder:
             on_unique_clash=spec.on_unique_clash or "fail",
             renamed_from=spec.renamed_from,
             description=spec.description,
+            composite_key=tuple(c.name for c in keys) if composite and len(keys) > 1 else (),
+            foreign_keys=self.foreign_keys(name, spec, names, loc),
         )
         self.limits(table, loc)
+        if any(c.generated for c in columns) and len(self.problems) == known:
+            problem = _compile_problem(table)
+            if problem:
+                self.fail((*loc, "columns"), f"table {name!r} is not valid SQL: {problem}")
         queries = tuple(
             self.query(table, qname, q, (*loc, "queries", qname))
             for qname, q in spec.queries.items()
         )
         return TableIR(**{**table.__dict__, "queries": queries})
+
+    def key_checks(
+        self, name: str, spec: TableSpec, columns: tuple[ColumnIR, ...], loc: Loc
+    ) -> list[ColumnIR]:
+        """One primary_key column, or a table-level `primary_key: [a, b]`: the key."""
+        names = {c.name: c for c in columns}
+        marked = [c for c in columns if c.primary_key]
+        if spec.primary_key is None:
+            if len(marked) != 1:
+                self.fail(
+                    (*loc, "columns"),
+                    f"table {name!r} needs exactly one primary_key column, has {len(marked)}"
+                    + (
+                        " (for a composite key, list them under the table's primary_key: [a, b])"
+                        if marked
+                        else ""
+                    ),
+                )
+            return marked
+        where: Loc = (*loc, "primary_key")
+        if len(spec.primary_key) == 1:
+            self.fail(
+                where,
+                "a one-column primary key is written on the column (primary_key: true); "
+                "the table's primary_key lists the columns of a composite key",
+            )
+        for column in marked:
+            self.fail(
+                (*loc, "columns", column.name, "primary_key"),
+                f"{name!r} has a composite primary_key; a column cannot also be one on its own",
+                at_key=True,
+            )
+        keys = []
+        for i, column_name in enumerate(spec.primary_key):
+            found = names.get(column_name)
+            if found is None:
+                self.fail(
+                    (*where, i), f"primary_key names {column_name!r}, which {name!r} does not have"
+                )
+            elif found.generated is not None:
+                self.fail(
+                    (*where, i), f"{name}.{column_name} is generated: it cannot be in the key"
+                )
+            else:
+                keys.append(found)
+        if len(set(spec.primary_key)) != len(spec.primary_key):
+            self.fail(where, "primary_key names a column twice")
+        return keys
+
+    def foreign_keys(
+        self, name: str, spec: TableSpec, columns: dict[str, ColumnIR], loc: Loc
+    ) -> tuple[ForeignKeyIR, ...]:
+        """Every foreign key of the table: the columns' `references`, then the table's
+        `foreign_keys` (checked against their target tables in `cross_checks`)."""
+        found = [
+            ForeignKeyIR(
+                name,
+                (column.name,),
+                column.references.table,
+                (column.references.column,),
+                column.references.on_delete,
+                column.references.on_update,
+                reference.relation,
+                reference.inverse,
+            )
+            for column in columns.values()
+            if column.references is not None
+            and (reference := spec.columns[column.name].references) is not None
+        ]
+        for i, key in enumerate(spec.foreign_keys):
+            kloc: Loc = (*loc, "foreign_keys", i)
+            fine = True
+            for j, column_name in enumerate(key.columns):
+                if column_name not in columns:
+                    self.fail(
+                        (*kloc, "columns", j),
+                        f"the foreign key names {column_name!r}, which {name!r} does not have",
+                    )
+                    fine = False
+            if len(set(key.columns)) != len(key.columns):
+                self.fail((*kloc, "columns"), "the foreign key names a column twice")
+                fine = False
+            if len(key.references) != len(key.columns):
+                self.fail(
+                    (*kloc, "references"),
+                    f"the foreign key has {len(key.columns)} columns but references "
+                    f"{len(key.references)}",
+                )
+                fine = False
+            if fine:
+                found.append(
+                    ForeignKeyIR(
+                        name,
+                        tuple(key.columns),
+                        key.table,
+                        tuple(key.references),
+                        key.on_delete,
+                        key.on_update,
+                        key.relation,
+                        key.inverse,
+                        composite=True,
+                    )
+                )
+        return tuple(found)
 
     def limits(self, table: TableIR, loc: Loc) -> None:
         """SQLite's limits, so that create_schema and every statement work at run time.
@@ -539,6 +878,11 @@ class _Builder:
             for i, column in enumerate(getattr(spec, key) or ()):
                 if column not in names:
                     self.fail((*loc, key, i), f"{column!r} is not a column of {table.name!r}")
+                elif key != "where" and not table.column(column).writable:
+                    self.fail(
+                        (*loc, key, i),
+                        f"{table.name}.{column} is generated (computed by SQLite): it cannot be updated",
+                    )
         params = [*spec.where, *(spec.update or ()), *spec.update_if_given]
         if "self" in params:
             self.fail(loc, "a column named 'self' cannot be an argument of a method")
@@ -604,7 +948,6 @@ class _Builder:
     # -- across tables ---------------------------------------------------------------
 
     def cross_checks(self, tables: tuple[TableIR, ...]) -> None:
-        by_name = {t.name: t for t in tables}
         # SQLite keeps tables and indexes in one namespace.
         seen: dict[str, Loc] = {t.name: ("tables", t.name) for t in tables}
         for table in tables:
@@ -625,39 +968,7 @@ class _Builder:
                         at_key=True,
                     )
                 seen[name] = loc
-            for column in table.columns:
-                ref = column.references
-                if ref is None:
-                    continue
-                loc = ("tables", table.name, "columns", column.name, "references")
-                target = by_name.get(ref.table)
-                if ref.table in self.broken:
-                    continue  # its own problems are reported
-                if target is None:
-                    self.fail(
-                        (*loc, "table"),
-                        f"references table {ref.table!r}, which the schema does not define",
-                    )
-                    continue
-                if ref.column not in {c.name for c in target.columns}:
-                    self.fail(
-                        (*loc, "column"),
-                        f"references {ref.table}.{ref.column}, which does not exist",
-                    )
-                    continue
-                referenced = target.column(ref.column)
-                if not (referenced.primary_key or referenced.unique):
-                    self.fail(
-                        (*loc, "column"),
-                        f"{ref.table}.{ref.column} must be a primary key or unique to be referenced",
-                    )
-                if referenced.sql_type != column.sql_type:
-                    self.fail(
-                        (*loc, "column"),
-                        f"{column.name} is {column.sql_type} but {ref.table}.{ref.column} is {referenced.sql_type}",
-                    )
-                if ref.on_delete == "set null" and column.not_null:
-                    self.fail((*loc, "on_delete"), "on_delete 'set null' needs a nullable column")
+        check_foreign_keys(tables, self.tables, self.broken, self.fail)
         self.generated_names(tables)
 
     def generated_names(self, tables: tuple[TableIR, ...]) -> None:
@@ -665,38 +976,82 @@ class _Builder:
         its table aliases, constants and table classes (next to SCHEMA), models.py its
         models, the repositories package its repositories. A name a module imports from
         another may match one it defines (model T1 and constant T1): see names.Scope."""
-        tables_py = dict.fromkeys(TABLES_MODULE_NAMES, "a name tables.py defines")
-        models_py: dict[str, str] = {}
-        repositories: dict[str, str] = {}
         for table in tables:
-            of = f"of table {table.name!r}"
-            by_table = "rename the table"
-            by_model = "set 'model:' to another name"
-            named = [
-                (tables_py, table.name, f"the query-builder alias {of}", by_table),
-                (tables_py, table.constant, f"the metadata constant {of}", by_table),
-                (tables_py, table.table_class, f"the table class {of}", by_table),
-                (models_py, table.model, f"the model {of}", by_model),
-                (models_py, table.insert_model, f"the insert model {of}", by_model),
-                (models_py, table.update_model, f"the update model {of}", by_model),
-                (repositories, table.repository, f"the repository {of}", by_model),
-                *(
-                    (models_py, c.json_model, f"the JSON model of {table.name}.{c.name}", by_model)
-                    for c in table.columns
-                    if c.json_model
-                ),
+            json_models = [
+                (c.json_model, f"{table.name}.{c.name}") for c in table.columns if c.json_model
             ]
-            for module, name, what, fix in named:
-                if name in module:
-                    loc: Loc = ("tables", table.name)
-                    at_model = fix == by_model and self.tables[table.name].model is not None
-                    self.fail(
-                        (*loc, "model") if at_model else loc,
-                        f"the generated name {name!r} is {what} and {module[name]}; {fix}",
-                        at_key=not at_model,
-                    )
-                    break
-                module[name] = what
+            classes = [
+                (table.model, "the model"),
+                (table.insert_model, "the insert model"),
+                (table.update_model, "the update model"),
+            ]
+            self.names_taken(
+                "tables",
+                table.name,
+                table.constant,
+                table.table_class,
+                classes,
+                json_models,
+                table.repository,
+            )
+
+    def names_taken(
+        self,
+        section: str,
+        name: str,
+        constant: str,
+        table_class: str,
+        classes: list[tuple[str, str]],
+        json_models: list[tuple[str, str]],
+        repository: str,
+    ) -> None:
+        """Record the generated names of one table or view; the first clash is a problem."""
+        tables_py, models_py, repositories = self.defined
+        what_kind = "table" if section == "tables" else "view"
+        of = f"of {what_kind} {name!r}"
+        by_name = f"rename the {what_kind}"
+        by_model = "set 'model:' to another name"
+        named = [
+            (tables_py, name, f"the query-builder alias {of}", by_name),
+            (tables_py, constant, f"the metadata constant {of}", by_name),
+            (tables_py, table_class, f"the {what_kind} class {of}", by_name),
+            *((models_py, cls, f"{what} {of}", by_model) for cls, what in classes),
+            (repositories, repository, f"the repository {of}", by_model),
+            *((models_py, m, f"the JSON model of {where}", by_model) for m, where in json_models),
+        ]
+        specs: dict[str, Any] = self.tables if section == "tables" else self.views
+        for module, generated, what, fix in named:
+            if generated in module:
+                loc: Loc = (section, name)
+                at_model = fix == by_model and specs[name].model is not None
+                self.fail(
+                    (*loc, "model") if at_model else loc,
+                    f"the generated name {generated!r} is {what} and {module[generated]}; {fix}",
+                    at_key=not at_model,
+                )
+                break
+            module[generated] = what
+
+
+def _compile_problem(table: TableIR) -> str | None:
+    """What SQLite says of the table's CREATE TABLE as a whole (generated columns that
+    read each other in a loop), or None."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(table_ddl(table)[0])
+        connection.execute(f"SELECT * FROM `{table.name}`").fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        connection.close()
+    return None
+
+
+def _index_names(table: TableIR) -> list[str]:
+    """The indexes SQLite will have for the table (its unique columns' and its own)."""
+    return [f"{table.name}_{c.name}_unique" for c in table.columns if c.unique] + [
+        i.name for i in table.indexes
+    ]
 
 
 def _kind(spec: ColumnSpec) -> str:
@@ -726,7 +1081,14 @@ def build_schema(source: SchemaSource) -> SchemaIR:
                 broken.add(name)
             else:
                 tables[name] = table
-    builder = _Builder(source, tables, broken, spec.sync_metadata if spec else None)
+    views: dict[str, ViewSpec] = {}
+    raw_views = source.document.get("views")
+    if isinstance(raw_views, dict):
+        for name, raw in raw_views.items():
+            view = _validated(source, ViewSpec, raw, ("views", name), problems)
+            if view is not None:
+                views[name] = view
+    builder = _Builder(source, tables, broken, spec.sync_metadata if spec else None, views)
     schema = builder.build()
     problems += builder.problems
     if not problems:
@@ -742,6 +1104,9 @@ def _model_problems(
     """Names datamodel-code-generator had to change in models.py, located in schema.yaml."""
     problems = []
     for clash in model_clashes(schema, render_models(schema, f"# {HEADER}\n")):
+        if clash.view:
+            problems.append(source.problem(("views", clash.table), clash.message, at_key=True))
+            continue
         loc: Loc = ("tables", clash.table)
         if clash.column is None:
             at_key = tables[clash.table].model is None

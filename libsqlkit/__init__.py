@@ -32,12 +32,27 @@ from libsqlkit._errors import (
 from libsqlkit._expr import Condition, Expr, and_, count, exists, max_, min_, not_, or_, sum_
 from libsqlkit._models import InsertModel, PayloadModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement
-from libsqlkit._query import QueryError, TableRef, delete, insert, select, sql, update
+from libsqlkit._query import (
+    QueryError,
+    Select,
+    Source,
+    TableRef,
+    ViewRef,
+    delete,
+    insert,
+    select,
+    sql,
+    update,
+)
+from libsqlkit._relational import Relational
+from libsqlkit._relations import Load, Many, MaybeOne, One, RelationCount
 from libsqlkit._repository import (
     AsyncRepository,
     AsyncSoftDeleteRepository,
+    AsyncViewRepository,
     Repository,
     SoftDeleteRepository,
+    ViewRepository,
     fetch_all,
     fetch_one,
 )
@@ -52,6 +67,7 @@ __all__ = [
     "AsyncDatabase",
     "AsyncRepository",
     "AsyncSoftDeleteRepository",
+    "AsyncViewRepository",
     "AuthError",
     "Busy",
     "CheckViolation",
@@ -71,17 +87,25 @@ __all__ = [
     "InsertModel",
     "InvalidValue",
     "LibsqlKitError",
+    "Load",
     "LocalDriverName",
+    "Many",
+    "MaybeOne",
     "MovedRow",
     "NotNullViolation",
+    "One",
     "PayloadModel",
     "Plan",
     "QueryError",
+    "RelationCount",
+    "Relational",
     "Repository",
     "Schema",
     "SchemaStateError",
+    "Select",
     "SelectModel",
     "SoftDeleteRepository",
+    "Source",
     "Statement",
     "SyncMode",
     "SyncReport",
@@ -94,6 +118,8 @@ __all__ = [
     "UpdateModel",
     "Usage",
     "UsageBudget",
+    "ViewRef",
+    "ViewRepository",
     "WouldBlock",
     "and_",
     "app_database_url",

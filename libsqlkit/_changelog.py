@@ -40,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 
 from libsqlkit._snapshot import TableFacts
 
@@ -62,6 +61,7 @@ __all__ = [
     "schema_version_ddl",
     "sync_ddl",
     "trigger_names",
+    "unique_clash_policy",
     "untrack_ddl",
     "upgrade_from_row_level",
 ]
@@ -188,6 +188,14 @@ def upgrade_from_row_level() -> tuple[str, ...]:
 def row_level(trigger_sql: str) -> bool:
     """Whether a trigger is the first generation's (row-level versions)."""
     return "`cols`" not in trigger_sql
+
+
+def unique_clash_policy(insert_trigger_sql: str) -> str:
+    """The unique-clash policy a table's insert trigger was made with (its note)."""
+    for line in insert_trigger_sql.splitlines():
+        if line.strip().startswith(_POLICY_NOTE):
+            return line.strip()[len(_POLICY_NOTE) :].strip()
+    return "fail"
 
 
 def trigger_names(table: str) -> tuple[str, str, str]:
@@ -342,7 +350,7 @@ def schema_version(tables: Iterable[TableFacts]) -> str:
     keys, indexes, triggers, hence each table's unique-clash policy). Two databases sync
     only when theirs agree."""
     synced = sorted(
-        (asdict(table) | {"ddl": None} for table in tables if table.triggers),
+        (table.as_data() | {"ddl": None} for table in tables if table.triggers),
         key=lambda t: str(t["name"]),
     )
     digest = hashlib.sha256(json.dumps(synced, sort_keys=True).encode()).hexdigest()

@@ -532,4 +532,19 @@ def describe_differences(expected: Snapshot, live: Snapshot) -> list[str]:
             found.append(
                 f"{name}: triggers differ: expected {[t for t, _ in a.triggers]}, found {[t for t, _ in b.triggers]}"
             )
+        if a.composite_key != b.composite_key:
+            found.append(
+                f"{name}: primary key differs: expected {list(a.composite_key)}, found {list(b.composite_key)}"
+            )
+        if a.foreign_keys != b.foreign_keys:
+            found.append(f"{name}: foreign keys of several columns differ")
+    views = {v.name: v for v in expected.views}
+    live_views = {v.name: v for v in live.views}
+    found += [f"view {n} is missing" for n in sorted(set(views) - set(live_views))]
+    found += [f"view {n} is not in the schema" for n in sorted(set(live_views) - set(views))]
+    found += [
+        f"view {n} differs: expected {views[n].sql!r}, found {live_views[n].sql!r}"
+        for n in sorted(set(views) & set(live_views))
+        if views[n] != live_views[n]
+    ]
     return found

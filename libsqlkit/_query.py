@@ -34,6 +34,8 @@ from libsqlkit._schema import Column, Table
 
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
+    from libsqlkit._relational import Relational
+    from libsqlkit._relations import Load
 
 __all__ = [
     "Columns",
@@ -42,8 +44,10 @@ __all__ = [
     "QueryError",
     "RawQuery",
     "Select",
+    "Source",
     "TableRef",
     "Update",
+    "ViewRef",
     "delete",
     "insert",
     "select",
@@ -63,6 +67,12 @@ T3 = TypeVar("T3")
 T4 = TypeVar("T4")
 T5 = TypeVar("T5")
 T6 = TypeVar("T6")
+X1 = TypeVar("X1")
+X2 = TypeVar("X2")
+X3 = TypeVar("X3")
+X4 = TypeVar("X4")
+X5 = TypeVar("X5")
+X6 = TypeVar("X6")
 # The rows of a select of whole tables: models, None for a left-joined side without a match.
 W1 = TypeVar("W1", bound=SelectModel | None)
 W2 = TypeVar("W2", bound=SelectModel | None)
@@ -75,14 +85,25 @@ _CACHE: dict[Hashable, str] = {}
 _CACHE_LIMIT = 4096
 
 
-class TableRef(Generic[M, N, U]):
-    """Base of the generated table classes: `table` (metadata), `model`, `insert_model`,
-    `update_model` as class attributes, the columns as typed class attributes."""
+class Source(Generic[M]):
+    """What a select reads from: a table or a view, its rows `M` (the select model).
+    `table` (metadata) and `model` are class attributes, the columns typed class
+    attributes."""
 
     table: ClassVar[Table]
     model: ClassVar[type[SelectModel]]
+
+
+class TableRef(Source[M], Generic[M, N, U]):
+    """Base of the generated table classes: a `Source` that insert, update and delete
+    also take, with its `insert_model` and `update_model`."""
+
     insert_model: ClassVar[type[InsertModel]]
     update_model: ClassVar[type[UpdateModel]]
+
+
+class ViewRef(Source[M]):
+    """Base of the generated view classes: selected from, never written."""
 
 
 def _q(name: str) -> str:
@@ -126,7 +147,7 @@ def _conjunction(conditions: tuple[Condition[Any], ...]) -> Condition[Any]:
 @dataclass(frozen=True, slots=True, eq=False)
 class _Join:
     kind: str
-    ref: type[TableRef[Any, Any, Any]]
+    ref: type[Source[Any]]
     condition: Condition[Any]
 
 
@@ -140,7 +161,7 @@ class Select(Generic[R, S]):
     Immutable: each method returns a new query.
     """
 
-    _source: type[TableRef[Any, Any, Any]]
+    _source: type[Source[Any]]
     _columns: tuple[Expr[Any, Any], ...] | None
     _joins: tuple[_Join, ...] = ()
     _where: tuple[Condition[Any], ...] = ()
@@ -148,6 +169,7 @@ class Select(Generic[R, S]):
     _group: tuple[Expr[Any, Any], ...] = ()
     _limit: int | None = None
     _offset: int | None = None
+    _deleted: bool = False  # soft-deleted rows included
 
     # -- building -----------------------------------------------------------------------
 
@@ -172,133 +194,189 @@ class Select(Generic[R, S]):
             raise QueryError(f"offset must be >= 0, got {count}")
         return replace(self, _offset=count)
 
-    def _join(self, kind: str, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+    def include_deleted(self) -> Select[R, S]:
+        """Also the soft-deleted rows of its tables, which are hidden by default (as in the
+        repositories): where `deleted_at IS NULL` would otherwise be added."""
+        return replace(self, _deleted=True)
+
+    @overload
+    def with_(self: Select[M, M], a: Load[M, X1], /) -> Relational[tuple[M, X1], M]: ...
+    @overload
+    def with_(
+        self: Select[M, M], a: Load[M, X1], b: Load[M, X2], /
+    ) -> Relational[tuple[M, X1, X2], M]: ...
+    @overload
+    def with_(
+        self: Select[M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], /
+    ) -> Relational[tuple[M, X1, X2, X3], M]: ...
+    @overload
+    def with_(
+        self: Select[M, M], a: Load[M, X1], b: Load[M, X2], c: Load[M, X3], d: Load[M, X4], /
+    ) -> Relational[tuple[M, X1, X2, X3, X4], M]: ...
+    @overload
+    def with_(
+        self: Select[M, M],
+        a: Load[M, X1],
+        b: Load[M, X2],
+        c: Load[M, X3],
+        d: Load[M, X4],
+        e: Load[M, X5],
+        /,
+    ) -> Relational[tuple[M, X1, X2, X3, X4, X5], M]: ...
+    @overload
+    def with_(
+        self: Select[M, M],
+        a: Load[M, X1],
+        b: Load[M, X2],
+        c: Load[M, X3],
+        d: Load[M, X4],
+        e: Load[M, X5],
+        f: Load[M, X6],
+        /,
+    ) -> Relational[tuple[M, X1, X2, X3, X4, X5, X6], M]: ...
+    def with_(self, *loads: Load[Any, Any]) -> Any:
+        """Load relations of each row (`posts.author`, `posts.comments.limit(3)`,
+        `posts.comments.count()`), nested to any depth, in one statement: each row
+        becomes (row, *what each relation holds for it)."""
+        from libsqlkit._relational import Relational
+
+        return Relational(self, loads)
+
+    def _live_conditions(self) -> tuple[Condition[Any], ...]:
+        """where() conditions, and the source table's soft-delete rule."""
+        return (*self._where, *_alive(self._source, self._deleted))
+
+    def _join_condition(self, join: _Join) -> Condition[Any]:
+        """The ON condition, and the joined table's soft-delete rule (in ON: a left join
+        keeps its row and gets None instead of a deleted row)."""
+        alive = _alive(join.ref, self._deleted)
+        return Logical("AND", (join.condition, *alive)) if alive else join.condition
+
+    def _join(self, kind: str, table: type[Source[Any]], on: Condition[Any]) -> Any:
         return replace(self, _joins=(*self._joins, _Join(kind, table, on)))
 
     # Whole tables first (their rows grow by one model per join), then selected columns.
     # The tuple overloads of both overlap on paper; columns never hold select models.
     @overload
     def inner_join(
-        self: Select[ManyModels, S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[ManyModels, S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[ManyModels, S | M2]: ...
     @overload
     def inner_join(
-        self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
+        self: Select[M, M], table: type[Source[M2]], on: Condition[M | M2]
     ) -> Select[tuple[M, M2], M | M2]: ...
     @overload
     def inner_join(
-        self: Select[tuple[W1, W2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[tuple[W1, W2], S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[tuple[W1, W2, M2], S | M2]: ...
     @overload
     def inner_join(
         self: Select[tuple[W1, W2, W3], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, M2], S | M2]: ...
     @overload
     def inner_join(
         self: Select[tuple[W1, W2, W3, W4], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, W4, M2], S | M2]: ...
     @overload
     def inner_join(
         self: Select[tuple[W1, W2, W3, W4, W5], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, W4, W5, M2], S | M2]: ...
     @overload
     def inner_join(
         self: Select[tuple[W1, W2, W3, W4, W5, W6], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[ManyModels, S | M2]: ...
     @overload
-    def inner_join(
-        self, table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
-    ) -> Select[R, S | M2]: ...
-    def inner_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+    def inner_join(self, table: type[Source[M2]], on: Condition[S | M2]) -> Select[R, S | M2]: ...
+    def inner_join(self, table: type[Source[Any]], on: Condition[Any]) -> Any:
         """INNER JOIN; selecting whole tables adds the joined model to each row's tuple."""
         return self._join("INNER JOIN", table, on)
 
     @overload
     def left_join(
-        self: Select[ManyModels, S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[ManyModels, S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[ManyModels, S | M2]: ...
     @overload
     def left_join(
-        self: Select[M, M], table: type[TableRef[M2, Any, Any]], on: Condition[M | M2]
+        self: Select[M, M], table: type[Source[M2]], on: Condition[M | M2]
     ) -> Select[tuple[M, M2 | None], M | M2]: ...
     @overload
     def left_join(  # type: ignore[overload-overlap]
-        self: Select[tuple[W1, W2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[tuple[W1, W2], S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[tuple[W1, W2, M2 | None], S | M2]: ...
     @overload
     def left_join(  # type: ignore[overload-overlap]
         self: Select[tuple[W1, W2, W3], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, M2 | None], S | M2]: ...
     @overload
     def left_join(  # type: ignore[overload-overlap]
         self: Select[tuple[W1, W2, W3, W4], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, W4, M2 | None], S | M2]: ...
     @overload
     def left_join(  # type: ignore[overload-overlap]
         self: Select[tuple[W1, W2, W3, W4, W5], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[W1, W2, W3, W4, W5, M2 | None], S | M2]: ...
     @overload
     def left_join(
         self: Select[tuple[W1, W2, W3, W4, W5, W6], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[ManyModels, S | M2]: ...
     @overload
     def left_join(
-        self: Select[tuple[T1], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[tuple[T1], S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[tuple[T1 | None], S | M2]: ...
     @overload
     def left_join(
-        self: Select[tuple[T1, T2], S], table: type[TableRef[M2, Any, Any]], on: Condition[S | M2]
+        self: Select[tuple[T1, T2], S], table: type[Source[M2]], on: Condition[S | M2]
     ) -> Select[tuple[T1 | None, T2 | None], S | M2]: ...
     @overload
     def left_join(
         self: Select[tuple[T1, T2, T3], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[T1 | None, T2 | None, T3 | None], S | M2]: ...
     @overload
     def left_join(
         self: Select[tuple[T1, T2, T3, T4], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[T1 | None, T2 | None, T3 | None, T4 | None], S | M2]: ...
     @overload
     def left_join(
         self: Select[tuple[T1, T2, T3, T4, T5], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[tuple[T1 | None, T2 | None, T3 | None, T4 | None, T5 | None], S | M2]: ...
     @overload
     def left_join(
         self: Select[tuple[T1, T2, T3, T4, T5, T6], S],
-        table: type[TableRef[M2, Any, Any]],
+        table: type[Source[M2]],
         on: Condition[S | M2],
     ) -> Select[
         tuple[T1 | None, T2 | None, T3 | None, T4 | None, T5 | None, T6 | None], S | M2
     ]: ...
-    def left_join(self, table: type[TableRef[Any, Any, Any]], on: Condition[Any]) -> Any:
+    def left_join(self, table: type[Source[Any]], on: Condition[Any]) -> Any:
         """LEFT JOIN: the joined side is None where no row matches (its model, or every
         selected column: see the class docstring)."""
         return self._join("LEFT JOIN", table, on)
 
     # -- compiling ----------------------------------------------------------------------
 
-    def _tables(self) -> list[type[TableRef[Any, Any, Any]]]:
+    def _tables(self) -> list[type[Source[Any]]]:
         return [self._source, *(j.ref for j in self._joins)]
 
     def shape(self) -> Hashable:
@@ -312,6 +390,7 @@ class Select(Generic[R, S]):
             tuple(o.shape() for o in self._order),
             self._limit is not None,
             self._offset is not None,
+            self._deleted,
         )
 
     def render(self) -> str:
@@ -320,9 +399,13 @@ class Select(Generic[R, S]):
         else:
             selected = ", ".join(c.render() for c in self._columns)
         parts = [f"SELECT {selected} FROM {_q(self._source.table.name)}"]
-        parts += [f"{j.kind} {_q(j.ref.table.name)} ON {j.condition.render()}" for j in self._joins]
-        if self._where:
-            parts.append("WHERE " + _conjunction(self._where).render())
+        parts += [
+            f"{j.kind} {_q(j.ref.table.name)} ON {self._join_condition(j).render()}"
+            for j in self._joins
+        ]
+        conditions = self._live_conditions()
+        if conditions:
+            parts.append("WHERE " + _conjunction(conditions).render())
         if self._group:
             parts.append("GROUP BY " + ", ".join(g.render() for g in self._group))
         if self._order:
@@ -337,8 +420,8 @@ class Select(Generic[R, S]):
         for column in self._columns or ():
             column.params(out)
         for join in self._joins:
-            join.condition.params(out)
-        for condition in self._where:
+            self._join_condition(join).params(out)
+        for condition in self._live_conditions():
             condition.params(out)
         for expr in self._group:
             expr.params(out)
@@ -364,6 +447,18 @@ class Select(Generic[R, S]):
         params: list[Any] = []
         self.params(params)
         return _compiled(self.shape(), self.render), params
+
+    def output(self) -> tuple[tuple[Expr[Any, Any], bool], ...]:
+        """Each selected expression (a whole table: its columns), and whether a left join
+        can make it NULL: what a view defined by this query holds."""
+        outer = {j.ref.table.name for j in self._joins if j.kind == "LEFT JOIN"}
+        if self._columns is None:
+            return tuple(
+                (column, ref.table.name in outer)
+                for ref in self._tables()
+                for column in ref.table.columns
+            )
+        return tuple((expr, bool(expr.tables() & outer)) for expr in self._columns)
 
     # -- running ------------------------------------------------------------------------
 
@@ -478,15 +573,28 @@ class Select(Generic[R, S]):
             width = len(ref.table.columns)
             part = [row[start : start + width] for row in rows]
             outer = index > 0 and self._joins[index - 1].kind == "LEFT JOIN"
-            key = column_names(ref.table).index(ref.table.primary_key)
+            # An unmatched side has a NULL key (a view has no key: every column is NULL).
+            key = None if ref.table.view else column_names(ref.table).index(ref.table.primary_key)
+            unmatched = [
+                outer and (p[key] is None if key is not None else all(v is None for v in p))
+                for p in part
+            ]
             models = iter(
                 rows_to_models(
-                    ref.table, ref.model, [p for p in part if not (outer and p[key] is None)]
+                    ref.table,
+                    ref.model,
+                    [p for p, none in zip(part, unmatched, strict=True) if not none],
                 )
             )
-            decoded.append([None if outer and p[key] is None else next(models) for p in part])
+            decoded.append([None if none else next(models) for none in unmatched])
             start += width
         return [tuple(values) for values in zip(*decoded, strict=True)]
+
+
+def _alive(ref: type[Source[Any]], included: bool) -> tuple[Condition[Any], ...]:
+    """`deleted_at IS NULL` for a table with a soft-delete column, unless included."""
+    deleted = ref.table.soft_delete
+    return () if included or deleted is None else (ref.table.column(deleted).is_null(),)
 
 
 def _undecodable(
@@ -517,12 +625,12 @@ class Columns(Generic[R]):
     def __init__(self, columns: tuple[Expr[Any, Any], ...]) -> None:
         self._columns = columns
 
-    def from_(self, table: type[TableRef[M, Any, Any]]) -> Select[R, M]:
+    def from_(self, table: type[Source[M]]) -> Select[R, M]:
         return Select(table, self._columns)
 
 
 @overload
-def select(table: type[TableRef[M, Any, Any]], /) -> Select[M, M]: ...
+def select(table: type[Source[M]], /) -> Select[M, M]: ...
 @overload
 def select(c1: Expr[T1, Any], /) -> Columns[tuple[T1]]: ...
 @overload
@@ -551,7 +659,7 @@ def select(
 ) -> Columns[tuple[T1, T2, T3, T4, T5, T6]]: ...
 def select(*items: Any) -> Any:
     """select(table) for whole rows as models, or select(col, ...).from_(table) for tuples."""
-    if len(items) == 1 and isinstance(items[0], type) and issubclass(items[0], TableRef):
+    if len(items) == 1 and isinstance(items[0], type) and issubclass(items[0], Source):
         return Select(items[0], None)
     if not items or not all(isinstance(item, Expr) for item in items):
         raise QueryError("select() takes one table, or one to six columns/expressions")
@@ -730,15 +838,24 @@ def _where(conditions: tuple[Condition[Any], ...], table: str) -> tuple[str, lis
     return " WHERE " + _compiled(("where", combined.shape()), combined.render), params
 
 
+def _writable(table: type[Source[Any]], verb: str) -> None:
+    """A view is read only: mypy refuses it here, and so does the run time."""
+    if not (isinstance(table, type) and issubclass(table, TableRef)) or table.table.view:
+        raise QueryError(f"{verb}() takes a table; {table.table.name} is a view, read only")
+
+
 def insert(table: type[TableRef[M, N, U]]) -> Insert[M, N, U]:
+    _writable(table, "insert")
     return Insert(table)
 
 
 def update(table: type[TableRef[M, Any, U]]) -> Update[M, U]:
+    _writable(table, "update")
     return Update(table)
 
 
 def delete(table: type[TableRef[M, Any, Any]]) -> Delete[M]:
+    _writable(table, "delete")
     return Delete(table)
 
 

@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncRepository",
     "AsyncSoftDeleteRepository",
+    "AsyncViewRepository",
     "Repository",
     "SoftDeleteRepository",
+    "ViewRepository",
     "fetch_all",
     "fetch_one",
 ]
@@ -123,7 +125,7 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
     update_model: ClassVar[type[UpdateModel]]
 
     _touched: ClassVar[tuple[Column[Any, Any], ...]]
-    _key: ClassVar[Column[Any, Any]]
+    _keys: ClassVar[tuple[Column[Any, Any], ...]]
     _update_sql: ClassVar[dict[tuple[str, ...], str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -132,8 +134,21 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
             return
         columns = cls.table.columns
         cls._touched = tuple(column for column in columns if column.on_update is not None)
-        cls._key = cls.table.column(cls.table.primary_key)
+        cls._keys = tuple(cls.table.column(name) for name in cls.table.key)
         cls._update_sql = {}
+
+    def _key_params(self, key: KeyT) -> list[Any]:
+        """The key as bound: one value, or a tuple of one per column of a composite key."""
+        keys = self._keys
+        if len(keys) == 1:
+            return [keys[0].encode(key)]
+        if not isinstance(key, tuple) or len(key) != len(keys):
+            names = ", ".join(c.name for c in keys)
+            raise InvalidValue(
+                f"{self.table.name} has a composite key ({names}): give a tuple of "
+                f"{len(keys)} values, not {key!r:.60}"
+            )
+        return [column.encode(part) for column, part in zip(keys, key, strict=True)]
 
     def _one(self, sql: str, params: Sequence[Any], *, write: bool = False) -> Plan[SelectT | None]:
         return fetch_one(self.table, self.select_model, sql, params, write=write)  # type: ignore[return-value]
@@ -144,7 +159,7 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
     def _plan_get(self, key: KeyT, *, include_deleted: bool = False) -> Plan[SelectT | None]:
         sql = self.table.sql
         text = sql.select_by_key_all if include_deleted else sql.select_by_key
-        return self._one(_present(text), (self._key.encode(key),))
+        return self._one(_present(text), self._key_params(key))
 
     def _plan_get_raw(self, key: KeyT) -> Plan[dict[str, Any] | None]:
         sql = self.table.sql.select_by_key_all or self.table.sql.select_by_key
@@ -154,7 +169,7 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
             rows = results[0]
             return dict(zip(names, rows[0], strict=True)) if rows else None
 
-        return Plan((Statement(sql, (self._key.encode(key),), self.table.name),), raw, write=False)
+        return Plan((Statement(sql, self._key_params(key), self.table.name),), raw, write=False)
 
     def _plan_find_many(
         self, limit: int | None, offset: int, *, include_deleted: bool = False
@@ -171,12 +186,13 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
         page = _present(sql.select_page_all if include_deleted else sql.select_page)
         after = _present(sql.select_after_all if include_deleted else sql.select_after)
         name = self.table.name
-        key = column_names(self.table).index(self._key.name)
+        names = column_names(self.table)
+        keys = [names.index(column.name) for column in self._keys]
         every = _decoders(self.table, self.select_model).every
         return Scan(
             whole=Statement(page, (_NO_LIMIT, 0), name),
             first=Statement(page, (size, 0), name),
-            after=lambda row: Statement(after, (row[key], size), name),
+            after=lambda row: Statement(after, (*(row[i] for i in keys), size), name),
             decode=lambda rows: every([rows]),
             size=size,
         )
@@ -242,21 +258,21 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
         columns, params = update_values(self.table, changes)
         if not columns:
             return self._plan_get(key)
-        params.append(self._key.encode(key))
+        params += self._key_params(key)
         names = tuple(c.name for c in columns)
-        labels = [f"{self.table.name}.{name}" for name in (*names, self._key.name)]
+        labels = [f"{self.table.name}.{name}" for name in (*names, *self.table.key)]
         statement = Statement(self._changes_sql(names), params, self.table.name, labels)
         return Plan((statement,), _decoders(self.table, self.select_model).first, write=True)
 
     def _plan_delete(self, key: KeyT) -> Plan[bool]:
-        statement = Statement(self.table.sql.delete, (self._key.encode(key),), self.table.name)
+        statement = Statement(self.table.sql.delete, self._key_params(key), self.table.name)
         return Plan((statement,), _found, write=True)
 
     def _stamped(self, first: Column[Any, Any], key: KeyT) -> list[Any]:
         now = datetime.now(UTC)
         params = [first.encode(now)]
         params += [column.encode(now) for column in self._touched]
-        params.append(self._key.encode(key))
+        params += self._key_params(key)
         return params
 
     def _plan_soft_delete(self, key: KeyT) -> Plan[bool]:
@@ -268,7 +284,7 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
     def _plan_restore(self, key: KeyT) -> Plan[SelectT | None]:
         now = datetime.now(UTC)
         params = [column.encode(now) for column in self._touched]
-        params.append(self._key.encode(key))
+        params += self._key_params(key)
         return self._one(_present(self.table.sql.restore), params, write=True)
 
 
@@ -452,6 +468,60 @@ class AsyncSoftDeleteRepository(AsyncRepository[SelectT, InsertT, UpdateT, KeyT]
     async def restore(self, key: KeyT) -> SelectT | None:
         """Undo a soft delete; returns the row, or None if there is no such deleted row."""
         return await self.db.run(self._plan_restore(key))
+
+
+class _ViewPlans(Generic[SelectT]):
+    """The plans of a view's reads: pages of rows and their count."""
+
+    table: ClassVar[Table]
+    select_model: ClassVar[type[SelectModel]]
+
+    def _plan_find_many(self, limit: int | None, offset: int) -> Plan[list[SelectT]]:
+        rows = fetch_all(
+            self.table, self.select_model, self.table.sql.select_page, _page(limit, offset)
+        )
+        return rows  # type: ignore[return-value]
+
+    def _plan_count(self) -> Plan[int]:
+        statement = Statement(self.table.sql.count, (), self.table.name)
+        return Plan((statement,), _count, write=False)
+
+
+class ViewRepository(_ViewPlans[SelectT]):
+    """Reads of one view on a `Database`: a view is never written. Generated subclasses
+    set the class attributes and add the queries declared in schema.yaml."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.db!r})"
+
+    def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
+        """Rows ordered by every column in turn, a page at a time."""
+        return self.db.run(self._plan_find_many(limit, offset))
+
+    def count(self) -> int:
+        """How many rows the view has."""
+        return self.db.run(self._plan_count())
+
+
+class AsyncViewRepository(_ViewPlans[SelectT]):
+    """`ViewRepository`, awaited on an `AsyncDatabase`."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.db!r})"
+
+    async def find_many(self, *, limit: int | None = None, offset: int = 0) -> list[SelectT]:
+        """Rows ordered by every column in turn, a page at a time."""
+        return await self.db.run(self._plan_find_many(limit, offset))
+
+    async def count(self) -> int:
+        """How many rows the view has."""
+        return await self.db.run(self._plan_count())
 
 
 def _page(limit: int | None, offset: int) -> tuple[int, int]:

@@ -49,7 +49,7 @@ class _InsertSlot:
 class _RowPlan:
     """Per table, once: what reading and inserting its rows needs."""
 
-    __slots__ = ("decoders", "key_index", "labels", "names", "slots", "table")
+    __slots__ = ("decoders", "key_indexes", "labels", "names", "slots", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table  # kept alive, so that its id() is never reused
@@ -59,8 +59,9 @@ class _RowPlan:
             for index, column in enumerate(table.columns)
             if column.codec.decode is not None
         )
-        self.slots = tuple(_InsertSlot(column) for column in table.columns)
-        self.key_index = self.names.index(table.primary_key)
+        # What an INSERT writes: every column but the generated ones.
+        self.slots = tuple(_InsertSlot(column) for column in table.columns if not column.generated)
+        self.key_indexes = tuple(self.names.index(name) for name in table.key)
         # One label per INSERT parameter: a column with an SQL default takes two.
         self.labels = tuple(
             label
@@ -150,7 +151,8 @@ def _undecodable(plan: _RowPlan, row: Row, index: int, exc: Exception) -> Decode
     if column is None and isinstance(exc, ValidationError):
         where = exc.errors()[0]["loc"]
         column = str(where[0]) if where else None
-    key = row[plan.key_index] if plan.key_index < len(row) else None
+    parts = tuple(row[i] for i in plan.key_indexes if i < len(row))
+    key = parts[0] if len(parts) == 1 else (parts or None)
     place = f"{plan.table.name}.{column}" if column else plan.table.name
     reason = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else str(exc)
     return DecodeError(
@@ -214,8 +216,11 @@ def update_values(
     columns = tuple(
         column
         for column in table.columns
-        if (column.name in given and not (values[column.name] is None and column.not_null))
-        or (column.on_update is not None and column.name not in given)
+        if not column.generated
+        and (
+            (column.name in given and not (values[column.name] is None and column.not_null))
+            or (column.on_update is not None and column.name not in given)
+        )
     )
     now = datetime.now(UTC)
     return columns, [

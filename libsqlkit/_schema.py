@@ -44,6 +44,7 @@ class Column(Expr[T, S]):
     client_default: ClientDefault | None = None
     on_update: ClientDefault | None = None
     has_sql_default: bool = False
+    generated: bool = False  # computed by SQLite (GENERATED ALWAYS AS): never written
 
     def encode(self, value: T) -> Any:
         """The value as SQLite stores it (None stays NULL); InvalidValue names this column
@@ -73,17 +74,18 @@ class Column(Expr[T, S]):
 
 @dataclass(frozen=True, slots=True)
 class TableSql:
-    """SQL rendered at generation time for the generic repository operations."""
+    """SQL rendered at generation time for the generic repository operations (a view has
+    only the reads: `select_page` and `count`)."""
 
-    insert: str
-    select_by_key: str
     select_page: str
-    select_after: str  # keyset page: the rows after a key, in key order
     count: str
-    delete: str
-    update_prefix: str
-    update_suffix: str
-    set_fragments: Mapping[str, str]
+    select_after: str = ""  # keyset page: the rows after a key, in key order (not views)
+    insert: str = ""
+    select_by_key: str = ""
+    delete: str = ""
+    update_prefix: str = ""
+    update_suffix: str = ""
+    set_fragments: Mapping[str, str] = field(default_factory=dict)
     soft_delete: str | None = None
     restore: str | None = None
     select_by_key_all: str | None = None
@@ -94,7 +96,12 @@ class TableSql:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table: its columns in schema order, primary key, soft-delete column and SQL."""
+    """A table (or a view): its columns in schema order, primary key, soft-delete column
+    and SQL.
+
+    `primary_key` is the key's column, the first one of a composite key (a column never
+    NULL in a stored row); `composite_key` lists every column of a composite key.
+    """
 
     name: str
     columns: tuple[Column[Any, Any], ...]
@@ -105,6 +112,13 @@ class Table:
     sync: bool = False  # changes are tracked and travel with Database.sync()
     # column -> (parent table, parent column), to name a broken foreign key
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    composite_key: tuple[str, ...] = ()
+    view: bool = False  # a view: read only, no key (`primary_key` is its first column)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The primary key's columns, in key order."""
+        return self.composite_key or (self.primary_key,)
 
     def column(self, name: str) -> Column[Any, Any]:
         for column in self.columns:
@@ -115,11 +129,12 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Schema:
-    """Every table plus the DDL that creates them, in order."""
+    """Every table and view plus the DDL that creates them, in order."""
 
     tables: tuple[Table, ...]
     ddl: tuple[str, ...]
     sync_metadata: str | None = None  # the table recording each synced table's sync state
+    views: tuple[Table, ...] = ()
 
     @property
     def synced(self) -> tuple[Table, ...]:

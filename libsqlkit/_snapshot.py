@@ -17,10 +17,12 @@ from typing import Any
 
 __all__ = [
     "ColumnFacts",
+    "ForeignKeyFacts",
     "IndexFacts",
     "Reference",
     "Snapshot",
     "TableFacts",
+    "ViewFacts",
     "introspect",
     "schema_facts",
 ]
@@ -45,6 +47,19 @@ class ColumnFacts:
     unique: bool = False
     references: Reference | None = None
     enum: tuple[str, ...] | None = None
+    generated: str | None = None  # GENERATED ALWAYS AS (this expression)
+    stored: bool = False  # a STORED generated column (else VIRTUAL)
+
+
+@dataclass(frozen=True)
+class ForeignKeyFacts:
+    """A foreign key of several columns (one-column keys are the column's `references`)."""
+
+    columns: tuple[str, ...]
+    table: str
+    references: tuple[str, ...]
+    on_delete: str = "no action"
+    on_update: str = "no action"
 
 
 @dataclass(frozen=True)
@@ -63,6 +78,8 @@ class TableFacts:
     checks: tuple[tuple[str, str], ...] = ()  # (name, expression), enum checks excluded
     triggers: tuple[tuple[str, str], ...] = ()  # (name, SQL): the sync change log's
     ddl: tuple[str, ...] = field(default=(), compare=False)  # CREATE TABLE, indexes, tracking
+    composite_key: tuple[str, ...] = ()  # PRIMARY KEY(a, b), in key order
+    foreign_keys: tuple[ForeignKeyFacts, ...] = ()  # those of several columns
 
     def column(self, name: str) -> ColumnFacts:
         return next(c for c in self.columns if c.name == name)
@@ -70,34 +87,66 @@ class TableFacts:
     def has(self, name: str) -> bool:
         return any(c.name == name for c in self.columns)
 
+    def as_data(self) -> dict[str, Any]:
+        """The facts as JSON-ready data, those added later left out at their default
+        (snapshot files and the synced schema's version stay as they were)."""
+        return _lean(asdict(self))
+
+
+@dataclass(frozen=True)
+class ViewFacts:
+    """A view: its name and CREATE VIEW statement, as SQLite keeps it."""
+
+    name: str
+    sql: str
+
+    @property
+    def ddl(self) -> tuple[str, ...]:
+        return (self.sql,)
+
 
 @dataclass(frozen=True)
 class Snapshot:
     tables: tuple[TableFacts, ...]
+    views: tuple[ViewFacts, ...] = ()
 
     def table(self, name: str) -> TableFacts | None:
         return next((t for t in self.tables if t.name == name), None)
 
     def to_json(self) -> str:
-        return (
-            json.dumps(
-                {"version": 1, "tables": [asdict(t) for t in self.tables]},
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        data: dict[str, Any] = {"version": 1, "tables": [t.as_data() for t in self.tables]}
+        if self.views:
+            data["views"] = [asdict(v) for v in self.views]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
         data = json.loads(text)
         if data.get("version") != 1:
             raise ValueError("unknown snapshot version")
-        return cls(tuple(_table(t) for t in data["tables"]))
+        views = tuple(ViewFacts(v["name"], v["sql"]) for v in data.get("views", ()))
+        return cls(tuple(_table(t) for t in data["tables"]), views)
 
     @property
     def ddl(self) -> tuple[str, ...]:
-        return tuple(statement for table in self.tables for statement in table.ddl)
+        """Every statement, tables first (views read them)."""
+        tables = (statement for table in self.tables for statement in table.ddl)
+        return (*tables, *(view.sql for view in self.views))
+
+
+# Facts added after the first snapshots were written: left out while they hold their
+# default, so a snapshot of a schema without them reads as before.
+_LATER_TABLE_FACTS: dict[str, Any] = {"composite_key": (), "foreign_keys": ()}
+_LATER_COLUMN_FACTS: dict[str, Any] = {"generated": None, "stored": False}
+
+
+def _lean(table: dict[str, Any]) -> dict[str, Any]:
+    table = {k: v for k, v in table.items() if _LATER_TABLE_FACTS.get(k, ...) != v}
+    table["columns"] = [
+        {k: v for k, v in c.items() if _LATER_COLUMN_FACTS.get(k, ...) != v}
+        for c in table["columns"]
+    ]
+    return table
 
 
 def _table(data: dict[str, Any]) -> TableFacts:
@@ -114,7 +163,22 @@ def _table(data: dict[str, Any]) -> TableFacts:
     indexes = tuple(IndexFacts(**{**i, "columns": tuple(i["columns"])}) for i in data["indexes"])
     checks = tuple((name, expression) for name, expression in data["checks"])
     triggers = tuple((name, sql) for name, sql in data.get("triggers", ()))
-    return TableFacts(data["name"], columns, indexes, checks, triggers, tuple(data["ddl"]))
+    keys = tuple(
+        ForeignKeyFacts(
+            **{**k, "columns": tuple(k["columns"]), "references": tuple(k["references"])}
+        )
+        for k in data.get("foreign_keys", ())
+    )
+    return TableFacts(
+        data["name"],
+        columns,
+        indexes,
+        checks,
+        triggers,
+        tuple(data["ddl"]),
+        tuple(data.get("composite_key", ())),
+        keys,
+    )
 
 
 # One SQL token: a string, a quoted name, white space, a comment, a word, or one character.
@@ -246,10 +310,28 @@ def introspect(query: Query) -> Snapshot:
         quoted = quote_name(name)
         [(sql,)] = query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,))
         checks = table_checks(sql, name)
+        groups: dict[int, list[tuple[Any, ...]]] = {}
+        for row in query(f"PRAGMA foreign_key_list({quoted})", ()):
+            groups.setdefault(row[0], []).append(row)
         references = {
-            row[3]: Reference(row[2], row[4], row[6].lower(), row[5].lower())
-            for row in query(f"PRAGMA foreign_key_list({quoted})", ())
+            rows[0][3]: Reference(rows[0][2], rows[0][4], rows[0][6].lower(), rows[0][5].lower())
+            for rows in groups.values()
+            if len(rows) == 1
         }
+        foreign_keys = sorted(
+            (
+                ForeignKeyFacts(
+                    tuple(r[3] for r in sorted(rows, key=lambda r: r[1])),
+                    rows[0][2],
+                    tuple(r[4] for r in sorted(rows, key=lambda r: r[1])),
+                    rows[0][6].lower(),
+                    rows[0][5].lower(),
+                )
+                for rows in groups.values()
+                if len(rows) > 1
+            ),
+            key=lambda k: (k.columns, k.table, k.references),
+        )
         indexes = []
         index_ddl = []
         unique_columns = set()
@@ -266,7 +348,14 @@ def introspect(query: Query) -> Snapshot:
             where = index_where(index_sql, name) if index_sql else None
             indexes.append(IndexFacts(index, indexed, bool(unique), where))
         columns: list[ColumnFacts] = []
-        for _, column, declared, not_null, default, pk in query(f"PRAGMA table_info({quoted})", ()):
+        key: list[tuple[int, str]] = []
+        definitions = _definitions(sql)
+        for _, column, declared, not_null, default, pk, hidden in query(
+            f"PRAGMA table_xinfo({quoted})", ()
+        ):
+            if pk:
+                key.append((pk, column))
+            generated = _generated(definitions, column) if hidden in (2, 3) else None
             enum_check = next((c for c in checks if c[0] == f"{name}_{column}_enum"), None)
             enum = None
             if enum_check:
@@ -283,6 +372,8 @@ def introspect(query: Query) -> Snapshot:
                     unique=column in unique_columns,
                     references=references.get(column),
                     enum=enum,
+                    generated=generated,
+                    stored=hidden == 3,
                 )
             )
         indexes.sort(key=lambda i: i.name)
@@ -299,9 +390,47 @@ def introspect(query: Query) -> Snapshot:
                 tuple(sorted(checks)),
                 tuple((trigger, trigger_sql) for trigger, trigger_sql in triggers),
                 (sql, *index_ddl, *(trigger_sql for _, trigger_sql in triggers)),
+                composite_key=tuple(c for _, c in sorted(key)) if len(key) > 1 else (),
+                foreign_keys=tuple(foreign_keys),
             )
         )
-    return Snapshot(tuple(tables))
+    views = query("SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name", ())
+    return Snapshot(tuple(tables), tuple(ViewFacts(view, view_sql) for view, view_sql in views))
+
+
+_GENERATED = re.compile(r"\bGENERATED\s+ALWAYS\s+AS\s*\((.*)\)\s*(VIRTUAL|STORED)?", re.I | re.S)
+
+
+def _definitions(create: str) -> list[str]:
+    """The column and constraint definitions of a CREATE TABLE: its body split at the
+    commas outside parentheses, quotes and names."""
+    body = create[create.index("(") + 1 : create.rindex(")")]
+    parts: list[str] = []
+    depth, start, quote = 0, 0, ""
+    for i, character in enumerate(body):
+        if quote:
+            quote = "" if character == quote else quote
+        elif character in "'\"`[":
+            quote = "]" if character == "[" else character
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif character == "," and depth == 0:
+            parts.append(body[start:i].strip())
+            start = i + 1
+    parts.append(body[start:].strip())
+    return parts
+
+
+def _generated(definitions: list[str], column: str) -> str | None:
+    """The expression of a generated column, from its definition."""
+    for definition in definitions:
+        head = definition.split(None, 1)[0] if definition else ""
+        if head.strip('`"[]') == column:
+            match = _GENERATED.search(definition)
+            return match.group(1).strip() if match else None
+    return None
 
 
 def schema_facts(snapshot: Snapshot) -> Snapshot:

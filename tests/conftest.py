@@ -36,12 +36,15 @@ def sqld_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
 
 
 def reset_server(server: Sqld) -> None:
-    """Drop every table, so that each test starts from an empty primary."""
+    """Drop every trigger, view and table, so that each test starts from an empty primary:
+    the newest table first, so that a child goes before the parent its foreign key names."""
     with create_db_client(server.url, auth_token=server.token()) as admin:
-        for (name,) in admin.execute(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ):
-            admin.execute(f'DROP TABLE "{name}"')
+        for kind in ("trigger", "view", "table"):
+            for (name,) in admin.execute(
+                f"SELECT name FROM sqlite_schema WHERE type = '{kind}' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY rowid DESC"
+            ):
+                admin.execute(f'DROP {kind.upper()} "{name}"')
 
 
 def open_client(mode: DriverName, folder: Path, request: pytest.FixtureRequest) -> DbClient:

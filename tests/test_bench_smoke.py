@@ -6,19 +6,30 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from bench.__main__ import GROUPS
 
 ROOT = Path(__file__).parent.parent
 
 
-def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) -> None:
+def _quick_run(out: Path, *groups: str) -> tuple[list[dict[str, Any]], str]:
+    """`python -m bench --quick --rounds 1` of `groups`: (the reports, what it printed)."""
+    only = [arg for group in groups for arg in ("--only", group)]
     result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--rounds", "1", "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--quick", "--rounds", "1", *only, "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads((tmp_path / "latest.json").read_text())
+    reports: list[dict[str, Any]] = json.loads((out / "latest.json").read_text())["reports"]
+    return reports, result.stdout
+
+
+def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) -> None:
+    """Every group but the relational one (its own test, below)."""
+    reports, printed = _quick_run(tmp_path, *(g for g in GROUPS if g != "relational"))
     (
         workloads,
         by_mode,
@@ -32,7 +43,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         http,
         large,
         *served,
-    ) = data["reports"]
+    ) = reports
     assert {f["workload"] for f in migrating["figures"]} == {
         "add column (plain ALTER)",
         "rebuild (new enum value)",
@@ -181,4 +192,28 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
                     )
                     assert 0 < p50 <= p99
     assert "| find_by_id |" in (tmp_path / "latest.md").read_text()
-    assert "| find_by_id |" in result.stdout
+    assert "| find_by_id |" in printed
+
+
+def test_relational_bench_quick_run(tmp_path: Path) -> None:
+    """The relational query against Drizzle's and against the tree loaded by hand."""
+    (relational,) = _quick_run(tmp_path, "relational")[0]
+    # Every contender loaded the same tree (the bench checks it); the relational query is
+    # one round trip to sqld.
+    assert {f["contender"] for f in relational["figures"]} == {
+        "relational query, one statement (sqlite3)",
+        "by hand: query builder, one query per relation (sqlite3)",
+        "by hand: raw sqlite3 + pydantic, one query per relation",
+        "Drizzle relational query + better-sqlite3 (Node)",
+        "Drizzle relational query + libsql (Node)",
+        "relational query, one statement (remote sqld)",
+        "by hand: query builder, one query per relation (remote sqld)",
+    }
+    relational_trips = {
+        f["contender"]: f["median"] for f in relational["figures"] if "round trips" in f["workload"]
+    }
+    assert relational_trips == {
+        "relational query, one statement (remote sqld)": 1,
+        "by hand: query builder, one query per relation (remote sqld)": 3,
+    }
+    assert all(f["median"] > 0 for f in relational["figures"] if "round trips" not in f["workload"])

@@ -282,6 +282,9 @@ def test_pull_from_a_remote_sqld(
     schema = build_schema(load_source(tmp_path / "schema.yaml"))
     tables = {t.name: t for t in schema.tables}
     assert tables["workflows"].sync and tables["user_settings"].sync
+    # the policy is read from the insert trigger's note
+    assert tables["user_settings"].on_unique_clash == "keep_latest"
+    assert tables["workflows"].on_unique_clash == "fail"
     assert schema.sync_metadata == "sync_metadata"
     assert tables["workflows"].column("status").enum == (
         "PENDING",

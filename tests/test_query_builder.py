@@ -388,7 +388,7 @@ def test_conditions_compared_with_conditions_are_parenthesised(
     assert _retry_counts(db, not_(and_(is_a, is_u1))) == {
         w.retry_count for w in seeded if not (w.type == "a" and w.user_id == "u1")
     }
-    text, _ = select(workflows).where(is_a == is_u1).compile()
+    text, _ = select(workflows).where(is_a == is_u1).include_deleted().compile()
     assert text.endswith("WHERE (`workflows`.`type` = ?) = (`workflows`.`user_id` = ?)")
 
 
@@ -594,3 +594,31 @@ def test_blob_bigint_is_compared_only_for_equality(golden: GoldenClient) -> None
     assert serials(serial_.in_([9, 100])) == {9, 100}
     assert serials(serial_.not_in([9])) == {-5, 10, 100}
     assert select(count(serial_)).from_(projects).all(golden) == [(4,)]
+
+
+def test_select_hides_soft_deleted_rows_unless_asked_for(
+    db: DbClient, seeded: list[Workflow], workflows_repo: WorkflowRepository
+) -> None:
+    """As the repositories do: in FROM (WHERE), in a join (ON: a left join keeps its row
+    and gets None), in aggregates; include_deleted() shows them."""
+    gone = seeded[1]  # retry_count 1, user u1
+    assert workflows_repo.soft_delete(gone.id)
+    live = [w.retry_count for w in select(workflows).order_by(workflows.retry_count).all(db)]
+    assert live == [0, 2, 3, 4, 5]
+    every = select(workflows).include_deleted().order_by(workflows.retry_count).all(db)
+    assert [w.retry_count for w in every] == [0, 1, 2, 3, 4, 5]
+    assert select(count()).from_(workflows).all(db) == [(5,)]
+    assert select(count()).from_(workflows).include_deleted().all(db) == [(6,)]
+    only = workflows_repo.create(NewWorkflow(type="a", user_id="u7", retry_count=7))
+    workflows_repo.soft_delete(only.id)
+    settings = UserSettingsRepository(db)
+    settings.create_many([NewUserSettings(user_id="u1"), NewUserSettings(user_id="u7")])
+    joined = (
+        select(user_settings.user_id, workflows.retry_count)
+        .from_(user_settings)
+        .left_join(workflows, on=workflows.user_id == user_settings.user_id)
+        .order_by(user_settings.user_id, workflows.retry_count)
+    )
+    # u1's other workflow and u7's only one are soft-deleted: u7 keeps its row.
+    assert joined.all(db) == [("u1", 4), ("u7", None)]
+    assert joined.include_deleted().all(db) == [("u1", 1), ("u1", 4), ("u7", 7)]

@@ -6,6 +6,7 @@ tests/typing/cases/ marks the lines that must fail with `# E: <error code>`.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -16,6 +17,11 @@ import pytest
 ROOT = Path(__file__).parent.parent
 TYPING = Path(__file__).parent / "typing"
 CASES = sorted((TYPING / "cases").glob("*.py"))
+# The golden packages the cases and ok.py use besides the wheel's `generated`.
+GOLDEN = [
+    Path(__file__).parent / "golden" / case / f"golden_{case}"
+    for case in ("composite_keys", "generated_columns", "relations", "views")
+]
 MYPY = "mypy==2.4.1"
 EXPECTED = re.compile(r"#\s*E:\s*([\w-]+)")
 NOTE = re.compile(r"^[^:]+\.py:\d+: note: ")
@@ -43,7 +49,11 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _mypy(python: Path, *files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """mypy --strict on copies of `files` in `cwd`, away from the source tree."""
+    """mypy --strict on copies of `files` in `cwd`, away from the source tree, next to
+    copies of the golden packages they import."""
+    for package in GOLDEN:
+        if not (cwd / package.name).exists():
+            shutil.copytree(package, cwd / package.name)
     copies = []
     for file in files:
         copy = cwd / file.name

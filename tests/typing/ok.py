@@ -6,6 +6,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
+from golden_composite_keys.client import DbClient as OrdersClient
+from golden_composite_keys.models import Order
+from golden_composite_keys.repositories import OrderRepository
+from golden_generated_columns.client import DbClient as ProductsClient
+from golden_generated_columns.models import NewProduct, Product
+from golden_generated_columns.repositories import ProductRepository
+from golden_relations.client import DbClient as BlogClient
+from golden_relations.models import Tag, User
+from golden_relations.tables import comments, posts, users
+from golden_views.client import DbClient as BooksClient
+from golden_views.models import AuthorStat, PublishedBook
+from golden_views.repositories import AuthorStatRepository
+from golden_views.tables import published_books
+
 from generated.client import AsyncDbClient, DbClient, create_async_db_client, create_db_client
 from generated.models import NewUserSettings, NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import (
@@ -138,6 +152,52 @@ def sync_summary(db: DbClient) -> str:
     lost: list[Conflict] = [c for c in report.conflicts if c.winner == "remote"]
     pulled: int | None = report.pulled
     return f"sent {report.pushed}, received {pulled}, {len(lost)} local edits superseded"
+
+
+def relational(db: BlogClient) -> list[str]:
+    """Relational queries: nested results typed to the last level."""
+    feed = (
+        select(posts)
+        .where(posts.published == True)  # noqa: E712
+        .order_by(posts.created_at.desc())
+        .limit(100)
+        .with_(
+            posts.author,
+            posts.comments.where(comments.approved == True)  # noqa: E712
+            .order_by(comments.created_at)
+            .limit(5)
+            .with_(comments.author.with_(users.profile)),
+            posts.tags,
+            posts.comments.count(),
+        )
+        .all(db)
+    )
+    lines = []
+    for post, author, thread, labels, replies in feed:
+        title: str = post.title
+        name: str = author.name
+        for comment, (commenter, profile) in thread:
+            bio: str | None = profile.bio if profile is not None else None
+            lines.append(f"{title} {name} {comment.body} {commenter.name} {bio}")
+        tagged: list[Tag] = labels
+        total: int = replies
+        print(tagged, total)
+    managers: list[tuple[User, User | None]] = select(users).with_(users.manager).all(db)
+    busy = select(posts.title).from_(posts).where(posts.comments.exists()).all(db)
+    print(managers, busy)
+    return lines
+
+
+def schema_features(
+    orders_db: OrdersClient, products_db: ProductsClient, books_db: BooksClient
+) -> None:
+    """Composite keys, generated columns, views."""
+    order: Order | None = OrderRepository(orders_db).get(("eu", 1))
+    product: Product = ProductRepository(products_db).create(NewProduct(name="mug", price_cents=1))
+    total: int = product.total_cents
+    stats: list[AuthorStat] = AuthorStatRepository(books_db).find_many(limit=10)
+    published: list[PublishedBook] = select(published_books).all(books_db)
+    print(order, total, stats, published)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,3 @@
+-- generated from schema.yaml — do not edit
+-- 0001_after: forward
+ALTER TABLE `products` ADD COLUMN `label` text GENERATED ALWAYS AS (upper(name)) VIRTUAL NOT NULL;
