@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR
-from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 from libsqlkit._changelog import infrastructure_ddl, sync_ddl
+
+from .ir import ColumnIR, SchemaIR, TableIR
+from .sqltext import literal, quote
 
 __all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl"]
 

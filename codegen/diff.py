@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from codegen.ddl import change_log_once
-from codegen.sqltext import quote
 from libsqlkit._changelog import ROWS
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
+
+from .ddl import change_log_once
+from .sqltext import quote
 
 __all__ = ["Loss", "Plan", "plan"]
 

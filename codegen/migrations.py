@@ -14,12 +14,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from codegen.diff import Plan, plan
-from codegen.ir import SchemaIR
-from codegen.render import HEADER
-from codegen.snapshot import snapshot_of
 from libsqlkit._migrate import BREAKPOINT, MigrationFolder, files_sha256
 from libsqlkit._snapshot import Snapshot
+
+from .diff import Plan, plan
+from .ir import SchemaIR
+from .render import HEADER
+from .snapshot import snapshot_of
 
 __all__ = [
     "MigrationNameError",

@@ -18,11 +18,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from codegen.ir import QueryIR, SchemaIR, TableIR
 from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import ROWS, STATE
 from libsqlkit._migrate import TRACKING
 from libsqlkit._url import database_url, file_path, url_scheme
+
+from .ir import QueryIR, SchemaIR, TableIR
 
 __all__ = ["StudioState", "metadata", "open_studio_database"]
 
@@ -140,7 +141,9 @@ def open_studio_database(url: str | None, *, auth_token: str | None) -> tuple[Da
     if url_scheme(target) == "file":
         path = Path(file_path(target))
         if not path.exists():
-            raise FileNotFoundError(f"{target}: no such database file (run `make generate` first)")
+            raise FileNotFoundError(
+                f"{target}: no such database file (run `libsqlkit migrate` first)"
+            )
         return connect(Schema((), ()), target), path, False
     folder = Path(tempfile.mkdtemp(prefix="libsqlkit-studio-"))
     replica = folder / "replica.db"

@@ -18,10 +18,11 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from codegen.ir import ColumnIR, TableIR
-from codegen.studio import DATABASE, REFRESH_PATH, StudioState
-from codegen.studio_guard import CSRF_FIELD
 from libsqlkit import LibsqlKitError
+
+from .ir import ColumnIR, TableIR
+from .studio import DATABASE, REFRESH_PATH, StudioState
+from .studio_guard import CSRF_FIELD
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,7 +177,7 @@ def _parsed(column: ColumnIR, text: str) -> Any:
 async def _edit(request: Any, datasette: Any) -> Response:
     if STATE is None or not STATE.write:
         return Response.text(
-            "the studio is read-only: start it with --write (make studio WRITE=1) to edit",
+            "the studio is read-only: start it with --write (libsqlkit studio --write) to edit",
             status=403,
         )
     table_name = request.url_vars["table"]

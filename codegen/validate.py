@@ -16,15 +16,15 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from codegen.ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
-from codegen.limits import sqlite_limits
-from codegen.models import model_clashes, render_models
-from codegen.names import TABLES_MODULE_NAMES, column_attributes, query_attributes
-from codegen.payloads import json_schema_problems, json_value_problem
-from codegen.problems import Loc, Problem, SchemaError
-from codegen.render import HEADER
-from codegen.source import SchemaSource
-from codegen.spec import (
+from .ir import ColumnIR, IndexIR, QueryIR, QueryKind, ReferenceIR, SchemaIR, TableIR
+from .limits import sqlite_limits
+from .models import model_clashes, render_models
+from .names import TABLES_MODULE_NAMES, column_attributes, query_attributes
+from .payloads import json_schema_problems, json_value_problem
+from .problems import Loc, Problem, SchemaError
+from .render import HEADER
+from .source import SchemaSource
+from .spec import (
     ColumnSpec,
     IndexSpec,
     JsonSchemaSpec,
@@ -33,8 +33,8 @@ from codegen.spec import (
     SchemaSpec,
     TableSpec,
 )
-from codegen.sql import most_parameters
-from codegen.sqltext import expression_problem, identifier_problem
+from .sql import most_parameters
+from .sqltext import expression_problem, identifier_problem
 
 __all__ = ["build_schema"]
 

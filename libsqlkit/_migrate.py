@@ -373,7 +373,7 @@ class Migrator:
                     ],
                     force=force,
                     refusal=f"rolling back {entry.name} would lose data, so it stays applied",
-                    advice="run it with --force (make rollback FORCE=1) to roll back anyway",
+                    advice="run it with --force (libsqlkit rollback --force) to roll back anyway",
                     migration=entry.name,
                 )
             started = time.perf_counter()
@@ -462,14 +462,14 @@ def refuse_losses(
         )
 
 
-def migrate_command(folder: Path, url: str | None) -> str:
-    """The exact command that applies `folder`'s pending migrations to `url`
-    (None: TURSO_DATABASE_URL), as the `status` and `check --db` messages give it."""
-    options = [] if folder == Path("migrations") else ["--migrations", str(folder)]
+def migrate_command(folder: Path | None, url: str | None) -> str:
+    """The exact command that applies `folder`'s pending migrations to `url`, as the
+    `status` and `check --db` messages give it: None for either is what the project's
+    configuration (or TURSO_DATABASE_URL) gives, so the command needs no option for it."""
+    options = [] if folder is None else ["--migrations", str(folder)]
     if url is not None:
         options += ["--url", url]
-    command = shlex.join(["python", "-m", "libsqlkit", *options, "migrate"])
-    return f"`{command}`" if options else f"`make migrate` (or `{command}`)"
+    return f"`{shlex.join(['libsqlkit', *options, 'migrate'])}`"
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:
