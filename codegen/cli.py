@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
-from libsqlkit._cli import build_parser, run_runtime
+from libsqlkit._cli import build_parser, import_generated, run_runtime
 from libsqlkit._config import ConfigFileError, load_config
 from libsqlkit._migrate import (
     DataLossError,
@@ -197,6 +197,17 @@ def _studio(args: argparse.Namespace) -> int:
         print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)
         return 1
     schema = _schema(args)
+    try:
+        # The edit form validates and writes through the project's own generated package.
+        models = import_generated(args.config, "models")
+        repositories = import_generated(args.config, "repositories")
+    except ImportError as error:
+        print(
+            f"studio: cannot import {args.package} from {args.config.root.resolve()} ({error}): "
+            f"run `{_command(args, 'generate')}` first",
+            file=sys.stderr,
+        )
+        return 1
     db, path, replica = open_studio_database(args.url, auth_token=None)
     state = StudioState(
         schema,
@@ -204,6 +215,8 @@ def _studio(args: argparse.Namespace) -> int:
         db.url if not replica else database_url(args.url),
         args.write,
         replica,
+        models,
+        repositories,
         tables={t.name: t for t in schema.tables},
     )
     studio_plugin.STATE = state

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from libsqlkit import Database, Schema, connect
@@ -40,6 +41,8 @@ class StudioState:
     source_url: str
     write: bool
     replica: bool
+    models: ModuleType  # the project's generated <package>.models
+    repositories: ModuleType  # and <package>.repositories, found from the configuration
     synced_at: datetime | None = None
     tables: dict[str, TableIR] = field(default_factory=dict)
 

@@ -185,11 +185,8 @@ async def _edit(request: Any, datasette: Any) -> Response:
     table = STATE.tables.get(table_name)
     if table is None:
         return Response.text(f"no table {table_name}", status=404)
-    import generated.models
-    import generated.repositories
-
-    repository = getattr(generated.repositories, table.repository)(STATE.db)
-    update_model = getattr(generated.models, table.update_model)
+    repository = getattr(STATE.repositories, table.repository)(STATE.db)
+    update_model = getattr(STATE.models, table.update_model)
     rows = STATE.db.execute(
         f"SELECT * FROM `{table.name}` WHERE `{table.primary_key.name}` = ?", (key,)
     )
