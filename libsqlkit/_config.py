@@ -126,7 +126,7 @@ def load_config(start: Path | None = None) -> ProjectConfig:
             close = difflib.get_close_matches(str(key), KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigFileError(
-                f"{where.at(key)}: unknown key {key!r} in [{TABLE}]{hint}; "
+                f"{where.at(key, of_key=True)}: unknown key {key!r} in [{TABLE}]{hint}; "
                 f"the keys are {', '.join(KEYS)}"
             )
     values = {key: _text(where, key, table[key]) for key in KEYS if key in table}
@@ -156,17 +156,19 @@ def _table(file: Path) -> dict[str, Any] | None:
     try:
         document = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - raw.rfind(b"\n", 0, error.start)
         raise ConfigFileError(
-            f"{_shown(file)}: not UTF-8 text (byte {error.start + 1} is 0x{raw[error.start]:02x})"
+            f"{_shown(file)}:{line}:{column}: not UTF-8 text (the byte 0x{raw[error.start]:02x})"
         ) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         position = _TOML_POSITION.search(message)
         if position is None:
             raise ConfigFileError(f"{_shown(file)}: invalid TOML: {message}") from None
-        line, column = position.groups()
+        where = "{}:{}:{}".format(_shown(file), *position.groups())
         raise ConfigFileError(
-            f"{_shown(file)}:{line}:{column}: invalid TOML: {message[: position.start()].strip()}"
+            f"{where}: invalid TOML: {message[: position.start()].strip()}"
         ) from None
     tool = document.get("tool")
     if not isinstance(tool, dict) or "libsqlkit" not in tool:
@@ -241,7 +243,9 @@ class _Locator:
         self.file = file
         self.lines = file.read_text(encoding="utf-8").splitlines()
 
-    def at(self, key: str | None) -> str:
+    def at(self, key: str | None, *, of_key: bool = False) -> str:
+        """Where the value of `key` starts (its name with `of_key`; the table's header
+        for None)."""
         inside = False
         for number, line in enumerate(self.lines, start=1):
             if self._HEADER.match(line):
@@ -251,9 +255,10 @@ class _Locator:
             elif inside and self._TABLE.match(line):
                 break
             elif inside and key is not None:
-                found = re.match(rf"\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=\s*", line)
+                found = re.match(rf"\s*({re.escape(key)}|\"{re.escape(key)}\")\s*=\s*", line)
                 if found:
-                    return f"{_shown(self.file)}:{number}:{found.end() + 1}"
+                    column = found.start(1) if of_key else found.end()
+                    return f"{_shown(self.file)}:{number}:{column + 1}"
         return f"{_shown(self.file)}: [{TABLE}] {key}" if key else f"{_shown(self.file)}"
 
 
