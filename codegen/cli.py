@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
-from libsqlkit._cli import build_parser, import_generated, run_runtime
-from libsqlkit._config import ConfigFileError, load_config
+from libsqlkit._cli import RUNTIME_COMMANDS, build_parser, import_generated, run_runtime
+from libsqlkit._config import LOCAL_DATABASE_URL, ConfigFileError, load_config
 from libsqlkit._migrate import (
     DataLossError,
     MigrationError,
@@ -30,7 +30,7 @@ from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
 from .drizzle_export import drizzle_schema
-from .init import LOCAL_DATABASE_URL, InitChoices, init_project
+from .init import InitChoices, init_project
 from .ir import SchemaIR
 from .migrations import (
     MigrationNameError,
@@ -309,7 +309,7 @@ def _command(args: argparse.Namespace, *words: str) -> str:
 
 
 def _runtime(args: argparse.Namespace) -> int:
-    return run_runtime(args, args.config)
+    return run_runtime(args, args.config, args.flags)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -383,4 +383,7 @@ def _settle(args: argparse.Namespace) -> None:
     args.config = config
     args.schema, args.out, args.package = config.schema, config.out, config.package
     args.migrations = config.migrations
-    args.url = config.url(args.url)
+    needs_database = args.command in (*RUNTIME_COMMANDS, "push", "studio") or (
+        args.command == "check" and args.db
+    )
+    args.url = config.require_url(args.url) if needs_database else config.url(args.url)

@@ -9,14 +9,20 @@ is none).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from libsqlkit._config import CONFIG_FILE, DEFAULT_MIGRATIONS, DEFAULT_PACKAGE, find_config
+from libsqlkit._config import (
+    CONFIG_FILE,
+    DEFAULT_MIGRATIONS,
+    DEFAULT_PACKAGE,
+    LOCAL_DATABASE_URL,
+    find_config,
+)
 
 __all__ = ["InitChoices", "init_project"]
 
-LOCAL_DATABASE_URL = "file:./data/local.db"
 IGNORED = "/data/"
 
 SCHEMA_EXAMPLE = """\
@@ -88,7 +94,7 @@ def init_project(folder: Path, choices: InitChoices) -> list[str]:
     pyproject = folder / CONFIG_FILE
     existing = find_config(folder.resolve())
     if existing is not None:
-        done.append(f"kept the [tool.libsqlkit] table of {existing}")
+        done.append(f"kept the [tool.libsqlkit] table of {os.path.relpath(existing)}")
     else:
         text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
         table = _config_table(choices)

@@ -38,8 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, _ = build_parser()
     args = parser.parse_args(argv)
     try:
-        config = load_config().overridden(migrations=args.migrations)
-        return run_runtime(args, config)
+        config = load_config().overridden(args.schema, args.out, args.package, args.migrations)
+        return run_runtime(args, config, args)
     except ConfigFileError as error:
         print(error, file=sys.stderr)
         return 2

@@ -79,10 +79,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     return parser, parsers
 
 
-def run_runtime(args: argparse.Namespace, config: ProjectConfig) -> int:
-    """migrate, rollback, status or sync, with `config` already overridden by the flags;
-    LibsqlKitError propagates to the caller."""
-    url = config.url(args.url)
+def run_runtime(args: argparse.Namespace, config: ProjectConfig, flags: argparse.Namespace) -> int:
+    """migrate, rollback, status or sync, with `config` already overridden by the flags
+    (`flags`: the options as given, for the command `status` suggests); LibsqlKitError
+    propagates to the caller."""
+    url = config.require_url(args.url)
     if args.command == "sync":
         tables = import_generated(config, "tables")
         with connect(tables.SCHEMA, url, sync_mode="offline", sync_interval=0) as db:
@@ -98,7 +99,7 @@ def run_runtime(args: argparse.Namespace, config: ProjectConfig) -> int:
             if not migrator.rollback(args.steps, force=args.force):
                 print("nothing to roll back")
         else:
-            return _status(migrator, migrate_command(args.migrations, args.url))
+            return _status(migrator, migrate_command(flags.migrations, flags.url))
     return 0
 
 

@@ -22,7 +22,14 @@ from typing import Any
 
 from libsqlkit._errors import ConfigurationError
 
-__all__ = ["CONFIG_FILE", "ConfigFileError", "ProjectConfig", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_FILE",
+    "LOCAL_DATABASE_URL",
+    "ConfigFileError",
+    "ProjectConfig",
+    "find_config",
+    "load_config",
+]
 
 CONFIG_FILE = "pyproject.toml"
 TABLE = "tool.libsqlkit"
@@ -30,6 +37,7 @@ KEYS = ("schema", "package", "migrations", "database_url")
 DEFAULT_SCHEMA = "schema.yaml"
 DEFAULT_PACKAGE = "generated"
 DEFAULT_MIGRATIONS = "migrations"
+LOCAL_DATABASE_URL = "file:./data/local.db"
 # Bounds far beyond any real value, so that a hostile file fails fast and readably.
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUE_CHARS = 1024
@@ -69,6 +77,16 @@ class ProjectConfig:
         if scheme.lower() != "file" or path in ("", ":memory:") or path.startswith("/"):
             return self.database_url
         return f"{scheme}:{_shown(self.file.parent / path)}"
+
+    def require_url(self, flag: str | None) -> str:
+        """`url`, or an error that says every way of giving one."""
+        url = self.url(flag)
+        if url is None:
+            raise ConfigurationError(
+                "no database URL: pass --url, set TURSO_DATABASE_URL, or set database_url in "
+                f"[{TABLE}] of {self.file or CONFIG_FILE} (e.g. {LOCAL_DATABASE_URL!r})"
+            )
+        return url
 
     def overridden(
         self,
