@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from libsqlkit._changelog import ROWS
+from libsqlkit._journal import LossKind
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts
 
 from .ddl import change_log_once
@@ -29,7 +30,7 @@ class Loss:
     longer fit a changed column type. Named as the database names them before the plan
     runs (before its renames), since that is where the rows at stake are counted."""
 
-    kind: str  # "table" | "column" | "type"
+    kind: LossKind
     table: str
     column: str | None = None
 
