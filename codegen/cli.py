@@ -255,25 +255,26 @@ def _pull(args: argparse.Namespace) -> int:
     for title, lines in (
         ("guessed (commented in the file; check them)", pulled.guesses),
         ("written differently from the database", pulled.notes),
-        ("not in schema.yaml", pulled.left_out),
+        (f"not in {args.schema}", pulled.left_out),
     ):
         if lines:
             print(f"{title}:")
             print("".join(f"  {line}\n" for line in lines), end="")
     if baseline is not None:
         print(
-            f"wrote {baseline}/: the baseline; `{_command(args, 'migrate')}` records it as "
+            f"wrote {baseline}/: the baseline; `{_command(args, 'migrate', '--url', args.url)}` "
+            "records it as "
             "applied on this database without running it"
         )
         return 0
     push = _command(args, "push", "--url", args.url)
     first = _command(args, "migration", "baseline")
     print(
-        "no baseline migration written: schema.yaml does not give this database's exact "
+        f"no baseline migration written: {args.schema} does not give this database's exact "
         "schema, so `migrate` cannot take it as current:\n"
         + "".join(f"  {line}\n" for line in pulled.differences)
-        + f"to adopt the database, review schema.yaml, make the database match it (`{push}` "
-        "rebuilds what differs and drops what schema.yaml leaves out; it refuses to lose "
+        + f"to adopt the database, review {args.schema}, make the database match it (`{push}` "
+        f"rebuilds what differs and drops what {args.schema} leaves out; it refuses to lose "
         f"rows), then write the first migration (`{first}`)",
         file=sys.stderr,
     )

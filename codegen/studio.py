@@ -1,4 +1,4 @@
-"""`make studio`: browse (and, with --write, edit) the database in Datasette.
+"""`libsqlkit studio`: browse (and, with --write, edit) the database in Datasette.
 
 Datasette does the web UI; this module only tells it what schema.yaml knows: table and
 column descriptions, facets on enum columns, canned queries for the declared finders,

@@ -1,4 +1,4 @@
-"""The Datasette plugin of `make studio`: how cells look, and validated edits.
+"""The Datasette plugin of `libsqlkit studio`: how cells look, and validated edits.
 
 Registered by codegen.studio with the state it serves; it reads `STATE`.
 """
