@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# The embedded default database; override with TURSO_DATABASE_URL=... make generate
-export TURSO_DATABASE_URL ?= file:./data/local.db
+# The same command a project using libsqlkit runs; it reads [tool.libsqlkit] in pyproject.toml
+# (the database: TURSO_DATABASE_URL when set, else its database_url, file:./data/local.db).
+LIBSQLKIT := $(VENV)/bin/libsqlkit
 
-.PHONY: install browser generate migration data-migration migrate rollback sync push studio check check-generated lint typecheck test fuzz bench clean
+.PHONY: install browser generate migration data-migration migrate rollback status sync push studio check check-generated lint typecheck test fuzz bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,49 +17,52 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-## generate: write generated/ from schema.yaml, then apply pending migrations to TURSO_DATABASE_URL
+## generate: write generated/ from schema.yaml, then apply pending migrations to the database
 generate: $(INSTALLED)
-	$(PY) -m codegen generate
-	$(PY) -m libsqlkit migrate
+	$(LIBSQLKIT) generate
+	$(LIBSQLKIT) migrate
 
 ## migration NAME=...: write the next migration from the change in schema.yaml
 migration: $(INSTALLED)
 	@test -n "$(NAME)" || { echo "usage: make migration NAME=add_priority"; exit 2; }
-	$(PY) -m codegen migration $(NAME)
+	$(LIBSQLKIT) migration $(NAME)
 
 ## data-migration NAME=... [PYTHON=1]: scaffold a data migration to fill in
 data-migration: $(INSTALLED)
 	@test -n "$(NAME)" || { echo "usage: make data-migration NAME=backfill_x [PYTHON=1]"; exit 2; }
-	$(PY) -m codegen data-migration $(NAME) $(if $(PYTHON),--python)
+	$(LIBSQLKIT) data-migration $(NAME) $(if $(PYTHON),--python)
 
 ## migrate: apply pending migrations (production; needs only the runtime)
 migrate: $(INSTALLED)
-	$(PY) -m libsqlkit migrate
+	$(LIBSQLKIT) migrate
 
 ## rollback [STEPS=n] [FORCE=1]: reverse the last n migrations
 rollback: $(INSTALLED)
-	$(PY) -m libsqlkit rollback --steps $(or $(STEPS),1) $(if $(FORCE),--force)
+	$(LIBSQLKIT) rollback --steps $(or $(STEPS),1) $(if $(FORCE),--force)
 
-## sync: one offline-mode sync of TURSO_DATABASE_URL with TURSO_SYNC_URL; prints the report
+## status: list migrations, applied or pending, on the database
+status: $(INSTALLED)
+	$(LIBSQLKIT) status
+
+## sync: one offline-mode sync of the database with TURSO_SYNC_URL; prints the report
 sync: $(INSTALLED)
-	$(PY) -c "from generated.client import create_db_client; \
-	db = create_db_client(sync_mode='offline', sync_interval=0); print(db.sync()); db.close()"
+	$(LIBSQLKIT) sync
 
-## push [FORCE=1]: apply schema.yaml straight to TURSO_DATABASE_URL (development)
+## push [FORCE=1]: apply schema.yaml straight to the database (development)
 push: $(INSTALLED)
-	$(PY) -m codegen push $(if $(FORCE),--force)
+	$(LIBSQLKIT) push $(if $(FORCE),--force)
 
-## studio [WRITE=1] [PORT=8001]: browse TURSO_DATABASE_URL in Datasette on 127.0.0.1
+## studio [WRITE=1] [PORT=8001]: browse the database in Datasette on 127.0.0.1
 studio: $(INSTALLED)
-	$(PY) -m codegen studio --port $(or $(PORT),8001) $(if $(WRITE),--write)
+	$(LIBSQLKIT) studio --port $(or $(PORT),8001) $(if $(WRITE),--write)
 
-## check: generated/, migrations, schema.yaml and the database at TURSO_DATABASE_URL agree
+## check: generated/, migrations, schema.yaml and the database agree
 check: $(INSTALLED)
-	$(PY) -m codegen check --db
+	$(LIBSQLKIT) check --db
 
 ## check-generated: the same without a database (what make test runs)
 check-generated: $(INSTALLED)
-	$(PY) -m codegen check
+	$(LIBSQLKIT) check
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .

@@ -55,7 +55,7 @@ def _command(schema: Path, out: Path) -> None:
         [
             sys.executable,
             "-m",
-            "codegen",
+            "libsqlkit",
             "--schema",
             str(schema),
             "--out",
@@ -82,13 +82,13 @@ def run(rounds: int, quick: bool) -> Report:
             report.figure("design schema", "design schema, in process", "s").samples.append(
                 timed(lambda: _in_process(ROOT / "schema.yaml"))
             )
-            report.figure("design schema", "python -m codegen generate", "s").samples.append(
+            report.figure("design schema", "libsqlkit generate", "s").samples.append(
                 timed(partial(_command, ROOT / "schema.yaml", out / "design"))
             )
             report.figure(label, "design schema, in process", "s").samples.append(
                 timed(lambda: _in_process(synthetic))
             )
-            report.figure(label, "python -m codegen generate", "s").samples.append(
+            report.figure(label, "libsqlkit generate", "s").samples.append(
                 timed(partial(_command, synthetic, out / "synthetic"))
             )
     report.notes.append(

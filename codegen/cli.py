@@ -1,19 +1,9 @@
-"""`python -m codegen ...`: the build-time commands behind the Makefile.
+"""The code-generation commands of `libsqlkit` (see libsqlkit/_cli.py for the parser and
+the commands the runtime runs alone; `python -m codegen` in this repository is the same
+command).
 
-  generate        write generated/ from schema.yaml
-  check [--db]    fail if generated/ is stale, the migrations folder is inconsistent,
-                  schema.yaml changed without a migration, or (--db) the database at
-                  TURSO_DATABASE_URL drifted from its applied migrations
-  migration NAME  write the next migration from the schema change (nothing if none)
-  data-migration NAME [--python]   scaffold a data migration to fill in
-  push [--force]  apply schema.yaml straight to a database (development)
-  studio [--write] [--port N]   browse the database in Datasette, on 127.0.0.1
-  pull --url URL [--schema PATH]   write schema.yaml (and a baseline migration) from an
-                  existing database; nothing is changed on it
-  export drizzle [--out schema.ts]  write schema.yaml as a Drizzle sqlite-core schema
-
-Exit status: 0 done, 1 a check failed or the database refused, 2 schema.yaml is invalid
-(each problem printed as file:line:col: message).
+Exit status: 0 done, 1 a check failed or the database refused, 2 the schema or the
+configuration is invalid (each problem printed as file:line:col: message).
 """
 
 from __future__ import annotations
@@ -24,22 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from codegen.drizzle_export import drizzle_schema
-from codegen.ir import SchemaIR
-from codegen.migrations import (
-    MigrationNameError,
-    new_data_migration,
-    new_migration,
-    pending_change,
-    push_plan,
-)
-from codegen.problems import SchemaError
-from codegen.pull import PullError, open_database, pull
-from codegen.render import render_all
-from codegen.source import load_source
-from codegen.validate import build_schema
-from codegen.write import stale_files, write_files
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
+from libsqlkit._cli import RUNTIME_COMMANDS, build_parser, import_generated, run_runtime
+from libsqlkit._config import LOCAL_DATABASE_URL, ConfigFileError, load_config
 from libsqlkit._migrate import (
     DataLossError,
     MigrationError,
@@ -52,6 +29,23 @@ from libsqlkit._migrate import (
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
+from .drizzle_export import drizzle_schema
+from .init import InitChoices, init_project
+from .ir import SchemaIR
+from .migrations import (
+    MigrationNameError,
+    new_data_migration,
+    new_migration,
+    pending_change,
+    push_plan,
+)
+from .problems import SchemaError
+from .pull import PullError, open_database, pull
+from .render import render_all
+from .source import load_source
+from .validate import build_schema
+from .write import stale_files, write_files
+
 __all__ = ["main"]
 
 EMPTY = Schema((), ())
@@ -62,16 +56,29 @@ def _schema(args: argparse.Namespace) -> SchemaIR:
 
 
 def _render(args: argparse.Namespace) -> dict[str, str]:
-    package = args.package or args.out.resolve().name
-    if not package.isidentifier():
-        raise SystemExit(f"--package {package!r} is not a Python package name")
-    return render_all(_schema(args), package)
+    return render_all(_schema(args), args.package)
+
+
+def _init(args: argparse.Namespace) -> int:
+    choices = InitChoices(
+        schema=args.schema,
+        package=None
+        if args.package is None
+        else load_config().overridden(package=args.package).package,
+        migrations=args.migrations,
+        database_url=args.url or LOCAL_DATABASE_URL,
+        makefile=args.makefile,
+    )
+    for line in init_project(Path(), choices):
+        print(line)
+    print("next: libsqlkit generate && libsqlkit migration init && libsqlkit migrate")
+    return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
     changed = write_files(args.out, _render(args))
     for path in changed:
-        print(f"wrote {path}")
+        print(f"wrote {args.out / path}")
     if not changed:
         print(f"{args.out}/ is up to date with {args.schema}")
     return 0
@@ -79,27 +86,29 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     problems = [
-        f"{args.out}/{path}: {why} (run `make generate`)"
+        f"{args.out}/{path}: {why} (run `{_command(args, 'generate')}`)"
         for path, why in stale_files(args.out, _render(args))
     ]
     folder = MigrationFolder.load(args.migrations)
     unreadable = folder.unreadable()
     if unreadable is not None:
-        problems.append(f"{unreadable} (or write the first one: `make migration NAME=init`)")
+        first = _command(args, "migration", "init")
+        problems.append(f"{unreadable} (or write the first one: `{first}`)")
     problems += [f"{args.migrations}/{p}" for p in folder.problems()]
     if not problems:
         forward, _, _ = pending_change(args.migrations, _schema(args))
         if forward.statements:
             problems.append(
                 f"{args.schema} changed since the last migration ({len(forward.statements)} statements "
-                "pending): run `make migration NAME=...`"
+                f"pending): run `{_command(args, 'migration', 'NAME')}`"
             )
     if args.db and not problems:
         # The verdict of `status` (the same `pending`), then drift from the applied schema.
         with connect(EMPTY, args.url) as db:
             migrator = Migrator(db, args.migrations)
             try:
-                pending = migrator.pending_report(migrate_command(args.migrations, args.url))
+                command = migrate_command(args.flags.migrations, args.flags.url)
+                pending = migrator.pending_report(command)
                 problems += [f"database: {p}" for p in [pending, *migrator.drift()] if p]
             except MigrationError as error:
                 problems.append(f"database: {error}")
@@ -108,7 +117,8 @@ def _check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    print("generated/, migrations and schema agree" + (" with the database" if args.db else ""))
+    agree = f"{args.out}/, {args.migrations}/ and {args.schema} agree"
+    print(agree + (" with the database" if args.db else ""))
     return 0
 
 
@@ -147,7 +157,7 @@ def _push(args: argparse.Namespace) -> int:
                 [(loss.kind, loss.table, loss.column) for loss in steps.losses],
                 force=args.force,
                 refusal="push would lose data; nothing was changed",
-                advice="run again with --force (make push FORCE=1) to apply it anyway",
+                advice=f"run again with --force (`{_command(args, 'push', '--force')}`) to apply it anyway",
             )
             for statement in steps.statements:
                 db.execute(statement)
@@ -179,14 +189,25 @@ def _studio(args: argparse.Namespace) -> int:
     from datasette.database import Database as DatasetteDatabase
     from datasette.plugins import pm
 
-    from codegen import studio_plugin
-    from codegen.studio import DATABASE, StudioState, metadata, open_studio_database
-    from codegen.studio_guard import StudioGuard
+    from . import studio_plugin
+    from .studio import DATABASE, StudioState, metadata, open_studio_database
+    from .studio_guard import StudioGuard
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("the studio binds to loopback only (127.0.0.1, localhost, ::1)", file=sys.stderr)
         return 1
     schema = _schema(args)
+    try:
+        # The edit form validates and writes through the project's own generated package.
+        models = import_generated(args.config, "models")
+        repositories = import_generated(args.config, "repositories")
+    except ImportError as error:
+        print(
+            f"studio: cannot import {args.package} from {args.config.root.resolve()} ({error}): "
+            f"run `{_command(args, 'generate')}` first",
+            file=sys.stderr,
+        )
+        return 1
     db, path, replica = open_studio_database(args.url, auth_token=None)
     state = StudioState(
         schema,
@@ -194,6 +215,8 @@ def _studio(args: argparse.Namespace) -> int:
         db.url if not replica else database_url(args.url),
         args.write,
         replica,
+        models,
+        repositories,
         tables={t.name: t for t in schema.tables},
     )
     studio_plugin.STATE = state
@@ -232,27 +255,26 @@ def _pull(args: argparse.Namespace) -> int:
     for title, lines in (
         ("guessed (commented in the file; check them)", pulled.guesses),
         ("written differently from the database", pulled.notes),
-        ("not in schema.yaml", pulled.left_out),
+        (f"not in {args.schema}", pulled.left_out),
     ):
         if lines:
             print(f"{title}:")
             print("".join(f"  {line}\n" for line in lines), end="")
     if baseline is not None:
         print(
-            f"wrote {baseline}/: the baseline; `python -m libsqlkit migrate` records it as "
+            f"wrote {baseline}/: the baseline; `{_command(args, 'migrate', '--url', args.url)}` "
+            "records it as "
             "applied on this database without running it"
         )
         return 0
-    options = [] if args.schema == Path("schema.yaml") else ["--schema", str(args.schema)]
-    folder = [] if args.migrations == Path("migrations") else ["--migrations", str(args.migrations)]
-    push = shlex.join(["python", "-m", "codegen", *options, "push", "--url", args.url])
-    first = shlex.join(["python", "-m", "codegen", *options, *folder, "migration", "baseline"])
+    push = _command(args, "push", "--url", args.url)
+    first = _command(args, "migration", "baseline")
     print(
-        "no baseline migration written: schema.yaml does not give this database's exact "
+        f"no baseline migration written: {args.schema} does not give this database's exact "
         "schema, so `migrate` cannot take it as current:\n"
         + "".join(f"  {line}\n" for line in pulled.differences)
-        + f"to adopt the database, review schema.yaml, make the database match it (`{push}` "
-        "rebuilds what differs and drops what schema.yaml leaves out; it refuses to lose "
+        + f"to adopt the database, review {args.schema}, make the database match it (`{push}` "
+        f"rebuilds what differs and drops what {args.schema} leaves out; it refuses to lose "
         f"rows), then write the first migration (`{first}`)",
         file=sys.stderr,
     )
@@ -275,74 +297,94 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(args: argparse.Namespace, *words: str) -> str:
+    """`libsqlkit ...` as the user would type it again: with the path options they gave,
+    none for what the configuration gives."""
+    options = [
+        word
+        for name in ("schema", "out", "package", "migrations")
+        if getattr(args.flags, name) is not None
+        for word in (f"--{name}", str(getattr(args.flags, name)))
+    ]
+    return shlex.join(["libsqlkit", *options, *words])
+
+
+def _runtime(args: argparse.Namespace) -> int:
+    return run_runtime(args, args.config, args.flags)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m codegen",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser, commands = build_parser()
+    commands["init"].add_argument(
+        "--makefile", action="store_true", help="also write Makefile targets for the commands"
     )
-    parser.add_argument("--schema", type=Path, default=Path("schema.yaml"), help="the schema file")
-    parser.add_argument(
-        "--out", type=Path, default=Path("generated"), help="the output package folder"
+    commands["check"].add_argument(
+        "--db", action="store_true", help="also compare the live database (see --url)"
     )
-    parser.add_argument(
-        "--package", default=None, help="the output package's import name (default: --out's name)"
-    )
-    parser.add_argument(
-        "--migrations", type=Path, default=Path("migrations"), help="the migrations folder"
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("generate", help="write generated/ from schema.yaml")
-    check = commands.add_parser("check", help="fail if anything is out of step")
-    check.add_argument(
-        "--db", action="store_true", help="also compare the live database (TURSO_DATABASE_URL)"
-    )
-    check.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
-    migration = commands.add_parser("migration", help="write the next migration")
-    migration.add_argument("name")
-    data = commands.add_parser("data-migration", help="scaffold a data migration")
-    data.add_argument("name")
+    commands["migration"].add_argument("name", help="what the change does, e.g. add_priority")
+    data = commands["data-migration"]
+    data.add_argument("name", help="what the data change does, e.g. backfill_titles")
     data.add_argument(
         "--python", action="store_true", help="migration.py with up(db)/down(db) instead of SQL"
     )
-    push = commands.add_parser("push", help="apply schema.yaml straight to a database")
-    push.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
-    push.add_argument(
+    commands["push"].add_argument(
         "--force", action="store_true", help="apply even if it drops tables or columns"
     )
-    studio = commands.add_parser("studio", help="browse the database in Datasette")
-    studio.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
+    studio = commands["studio"]
     studio.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     studio.add_argument("--port", type=int, default=8001)
     studio.add_argument("--write", action="store_true", help="allow validated edits")
-    pulling = commands.add_parser("pull", help="write schema.yaml from an existing database")
+    pulling = commands["pull"]
     pulling.add_argument(
         "--url", required=True, help="the database: file:, libsql://, https://, http://"
     )
     pulling.add_argument(
         "--schema", type=Path, default=argparse.SUPPRESS, help="where to write (default: --schema)"
     )
-    export = commands.add_parser("export", help="write schema.yaml for another tool")
+    export = commands["export"]
     export.add_argument("target", choices=["drizzle"], help="drizzle: a sqlite-core schema.ts")
     export.add_argument(
         "--out", dest="ts_out", type=Path, default=None, help="the file (default: standard output)"
     )
     args = parser.parse_args(argv)
     handlers = {
+        "init": _init,
         "generate": _generate,
         "check": _check,
         "migration": _migration,
         "data-migration": _data_migration,
+        "migrate": _runtime,
+        "rollback": _runtime,
+        "status": _runtime,
+        "sync": _runtime,
         "push": _push,
         "studio": _studio,
         "pull": _pull,
         "export": _export,
     }
     try:
+        if args.command != "init":
+            _settle(args)
         return handlers[args.command](args)
-    except SchemaError as error:
+    except (SchemaError, ConfigFileError) as error:
         print(error, file=sys.stderr)
         return 2
     except (LibsqlKitError, MigrationNameError) as error:
         print(f"{args.command} failed: {error}", file=sys.stderr)
         return 1
+
+
+def _settle(args: argparse.Namespace) -> None:
+    """Fill the paths and URL from the configuration where no flag gave them; keep the
+    flags as given (`args.flags`) for the commands that messages suggest."""
+    args.flags = argparse.Namespace(
+        **{name: getattr(args, name) for name in ("schema", "out", "package", "migrations", "url")}
+    )
+    config = load_config().overridden(args.schema, args.out, args.package, args.migrations)
+    args.config = config
+    args.schema, args.out, args.package = config.schema, config.out, config.package
+    args.migrations = config.migrations
+    needs_database = args.command in (*RUNTIME_COMMANDS, "push", "studio") or (
+        args.command == "check" and args.db
+    )
+    args.url = config.require_url(args.url) if needs_database else config.url(args.url)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR, ViewIR
-from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
 from libsqlkit._changelog import infrastructure_ddl, schema_version, schema_version_ddl, sync_ddl
 from libsqlkit._snapshot import Snapshot, TableFacts, schema_facts
+
+from .ir import ColumnIR, SchemaIR, TableIR, ViewIR
+from .sqltext import literal, quote
 
 __all__ = ["change_log_once", "schema_ddl", "schema_sql_file", "table_ddl", "view_ddl"]
 

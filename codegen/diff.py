@@ -24,8 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from codegen.ddl import change_log_once
-from codegen.sqltext import quote
 from libsqlkit._changelog import (
     ROWS,
     STATE,
@@ -37,7 +35,11 @@ from libsqlkit._changelog import (
     untrack_ddl,
     upgrade_from_row_level,
 )
+from libsqlkit._journal import LossKind
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts, ViewFacts
+
+from .ddl import change_log_once
+from .sqltext import quote
 
 __all__ = ["Loss", "Plan", "plan"]
 
@@ -48,7 +50,7 @@ class Loss:
     longer fit a changed column type. Named as the database names them before the plan
     runs (before its renames), since that is where the rows at stake are counted."""
 
-    kind: str  # "table" | "column" | "type"
+    kind: LossKind
     table: str
     column: str | None = None
 

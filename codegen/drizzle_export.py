@@ -20,9 +20,10 @@ import json
 import re
 from typing import Any
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR
-from codegen.sqltext import literal, quote
 from libsqlkit import dump_json
+
+from .ir import ColumnIR, SchemaIR, TableIR
+from .sqltext import literal, quote
 
 __all__ = ["drizzle_schema", "json_schema_type", "json_type_name", "property_names"]
 
@@ -348,7 +349,7 @@ def _doc(text: str | None, indent: str) -> list[str]:
 
 def _header(schema: SchemaIR, source: str) -> list[str]:
     lines = [
-        f"// generated from {source} by `python -m codegen export drizzle` — do not edit",
+        f"// generated from {source} by `libsqlkit export drizzle` — do not edit",
         "// A Drizzle ORM schema (drizzle-orm sqlite-core) of the same database: the same",
         "// columns, encodings and constraints as the Python layer's. Not carried over: the",
         "// declared queries and soft_delete (Python repository behaviour).",
@@ -357,7 +358,7 @@ def _header(schema: SchemaIR, source: str) -> list[str]:
     if synced:
         lines += [
             f"// Synced tables ({', '.join(synced)}) are tracked by triggers that the Python",
-            "// migrations create: migrate the database with `python -m libsqlkit migrate`,",
+            "// migrations create: migrate the database with `libsqlkit migrate`,",
             "// not drizzle-kit, and every write through Drizzle is synced too.",
         ]
     return lines

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen.ir import ColumnIR, SchemaIR, TableIR
+from .ir import ColumnIR, SchemaIR, TableIR
 
 __all__ = ["models_document"]
 

@@ -8,18 +8,17 @@ rollback refuses without --force.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
-from codegen.diff import Plan, plan
-from codegen.ir import SchemaIR
-from codegen.render import HEADER
-from codegen.snapshot import snapshot_of
+from libsqlkit._journal import JournalEntry, LossRecord, MigrationKind, append_to_journal
 from libsqlkit._migrate import BREAKPOINT, MigrationFolder, files_sha256
 from libsqlkit._snapshot import Snapshot
+
+from .diff import Loss, Plan, plan
+from .ir import SchemaIR
+from .render import HEADER
+from .snapshot import snapshot_of
 
 __all__ = [
     "MigrationNameError",
@@ -72,32 +71,16 @@ def _sql_file(title: str, statements: list[str]) -> str:
 
 
 def _write_entry(
-    folder: Path, name: str, kind: str, files: dict[str, str], down_loses: list[dict[str, object]]
+    folder: Path, name: str, kind: MigrationKind, files: dict[str, str], loses: tuple[Loss, ...]
 ) -> Path:
     target = folder / name
     target.mkdir(parents=True)
     for file_name, text in files.items():
         (target / file_name).write_text(text, encoding="utf-8")
-    journal_path = folder / "journal.json"
-    journal: dict[str, Any] = (
-        json.loads(journal_path.read_text(encoding="utf-8"))
-        if journal_path.exists()
-        else {"version": 1, "migrations": []}
-    )
-    journal["migrations"].append(
-        {
-            "name": name,
-            "kind": kind,
-            # Generated files must stay as generated; data migrations are written by hand.
-            "sha256": files_sha256({n: t.encode() for n, t in files.items()})
-            if kind == "schema"
-            else None,
-            "down_loses": down_loses,
-        }
-    )
-    journal_path.write_text(
-        json.dumps(journal, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # Generated files must stay as generated; data migrations are written by hand.
+    sha256 = files_sha256({n: t.encode() for n, t in files.items()}) if kind == "schema" else None
+    records = tuple(LossRecord(loss.kind, loss.table, loss.column) for loss in loses)
+    append_to_journal(folder, JournalEntry(name, kind, sha256, records))
     return target
 
 
@@ -126,9 +109,7 @@ def new_migration(folder: Path, schema: SchemaIR, name: str) -> tuple[Path, Plan
         "down.sql": _sql_file(f"{full}: reverse", reverse.statements),
         "snapshot.json": snapshot.to_json(),
     }
-    return _write_entry(
-        folder, full, "schema", files, [asdict(loss) for loss in reverse.losses]
-    ), forward
+    return _write_entry(folder, full, "schema", files, tuple(reverse.losses)), forward
 
 
 def new_data_migration(folder: Path, name: str, *, python: bool) -> Path:
@@ -150,7 +131,7 @@ def new_data_migration(folder: Path, name: str, *, python: bool) -> Path:
             "up.sql": f"-- Data migration {full}: statements separated by lines '{BREAKPOINT}'\n",
             "down.sql": f"-- Reverse of {full}\n",
         }
-    return _write_entry(folder, full, "data", files, [])
+    return _write_entry(folder, full, "data", files, ())
 
 
 def push_plan(live: Snapshot, schema: SchemaIR) -> Plan:

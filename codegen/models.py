@@ -24,8 +24,8 @@ from datamodel_code_generator import (
 from datamodel_code_generator.enums import DataModelType
 from datamodel_code_generator.format import Formatter
 
-from codegen.ir import SchemaIR, TableIR
-from codegen.jsonschema import models_document
+from .ir import SchemaIR, TableIR
+from .jsonschema import models_document
 
 __all__ = ["ModelClash", "model_clashes", "render_models"]
 

@@ -18,9 +18,9 @@ from typing import Annotated
 import pydantic_core
 from pydantic import Field, TypeAdapter
 
-from codegen.names import property_attributes
-from codegen.problems import Loc
-from codegen.spec import JSON_KEYWORDS_BY_TYPE, JsonSchemaSpec
+from .names import property_attributes
+from .problems import Loc
+from .spec import JSON_KEYWORDS_BY_TYPE, JsonSchemaSpec
 
 __all__ = ["json_schema_problems", "json_value_problem"]
 

@@ -10,7 +10,7 @@ read from declared types and Drizzle's defaults, or guessed from names and value
 every guess is commented.
 
 When the facts agree, the first migration is written from the pulled schema: its
-snapshot equals the live database, so `python -m libsqlkit migrate` records it as
+snapshot equals the live database, so `libsqlkit migrate` records it as
 applied without running it (a baseline).
 """
 
@@ -28,20 +28,21 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from codegen.ir import SchemaIR
-from codegen.migrations import new_migration
-from codegen.problems import SchemaError
-from codegen.pull_columns import ColumnDraft, draft_column, enum_of_check
-from codegen.pull_read import LiveDatabase, read_database
-from codegen.snapshot import snapshot_of
-from codegen.source import load_source
-from codegen.sqltext import expression_problem, identifier_problem
-from codegen.validate import build_schema
 from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import trigger_names, unique_clash_policy
 from libsqlkit._migrate import MigrationFolder, describe_differences
 from libsqlkit._snapshot import ColumnFacts, Snapshot, TableFacts
 from libsqlkit._url import file_path, url_scheme
+
+from .ir import SchemaIR
+from .migrations import new_migration
+from .problems import SchemaError
+from .pull_columns import ColumnDraft, draft_column, enum_of_check
+from .pull_read import LiveDatabase, read_database
+from .snapshot import snapshot_of
+from .source import load_source
+from .sqltext import expression_problem, identifier_problem
+from .validate import build_schema
 
 __all__ = ["PullError", "Pulled", "open_database", "pull", "pulled_schema"]
 
@@ -326,7 +327,7 @@ def _yaml(label: str, tables: list[_Table], sync_metadata: str | None, left_out:
                 table.name, before="\n".join(f"note: {n}" for n in table.notes), indent=2
             )
     header = [
-        f"Pulled from {label} by `python -m codegen pull`. Review the comments:",
+        f"Pulled from {label} by `libsqlkit pull`. Review the comments:",
         "  guessed: a mode read from a column's name or values, not from the database's DDL",
         "  note: where this file says something differently from the database",
         "Give tables a model name, queries, soft_delete as you need (README, schema.yaml).",

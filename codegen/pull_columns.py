@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.pull_read import SAMPLE_ROWS, ColumnSample
-from codegen.sqltext import expression_problem, literal
 from libsqlkit import dump_json
 from libsqlkit._snapshot import ColumnFacts, significant, sql_tokens, unquoted
+
+from .pull_read import SAMPLE_ROWS, ColumnSample
+from .sqltext import expression_problem, literal
 
 __all__ = ["ColumnDraft", "draft_column", "enum_of_check", "sql_type_of"]
 

@@ -15,11 +15,11 @@ import keyword
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from codegen.ir import ForeignKeyIR, RelationIR, TableIR
-from codegen.names import column_attributes
-from codegen.problems import Loc
-from codegen.spec import TableSpec
-from codegen.sqltext import IDENTIFIER
+from .ir import ForeignKeyIR, RelationIR, TableIR
+from .names import column_attributes
+from .problems import Loc
+from .spec import TableSpec
+from .sqltext import IDENTIFIER
 
 __all__ = ["check_foreign_keys", "with_relations"]
 

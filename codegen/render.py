@@ -13,13 +13,14 @@ from typing import Any
 
 import jinja2
 
-from codegen.ddl import schema_ddl, schema_sql_file
-from codegen.ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
-from codegen.models import render_models
-from codegen.names import Scope
-from codegen.sql import render_query, table_sql, view_sql
 from libsqlkit import codecs
 from libsqlkit._connect import DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_S
+
+from .ddl import schema_ddl, schema_sql_file
+from .ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
+from .models import render_models
+from .names import Scope
+from .sql import render_query, table_sql, view_sql
 
 __all__ = ["HEADER", "query_constant", "render_all"]
 
@@ -33,7 +34,7 @@ CLIENT_DEFAULTS = {
 FIRST_PARTY = ["libsqlkit", "generated", "codegen"]
 
 _environment = jinja2.Environment(
-    loader=jinja2.PackageLoader("codegen", "templates"),
+    loader=jinja2.PackageLoader(__package__ or "", "templates"),
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
     autoescape=False,

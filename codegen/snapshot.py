@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from codegen.ddl import table_ddl, view_ddl
-from codegen.ir import SchemaIR
 from libsqlkit._snapshot import Snapshot, TableFacts, ViewFacts, schema_facts
+
+from .ddl import table_ddl, view_ddl
+from .ir import SchemaIR
 
 __all__ = ["snapshot_of"]
 

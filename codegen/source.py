@@ -25,7 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
-from codegen.problems import Loc, Problem, SchemaError
+from .problems import Loc, Problem, SchemaError
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "SchemaSource", "load_source"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from codegen.ir import ColumnIR, QueryIR, TableIR, ViewIR
-from codegen.sqltext import literal, quote
+from .ir import ColumnIR, QueryIR, TableIR, ViewIR
+from .sqltext import literal, quote
 
 __all__ = ["Param", "RenderedQuery", "most_parameters", "render_query", "table_sql", "view_sql"]
 

@@ -27,7 +27,11 @@ IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 @cache
 def sqlite_keywords() -> frozenset[str]:
-    text = resources.files("codegen").joinpath("sqlite_keywords.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files(__package__ or "")
+        .joinpath("sqlite_keywords.txt")
+        .read_text(encoding="utf-8")
+    )
     return frozenset(
         line.strip().lower()
         for line in text.splitlines()

@@ -1,4 +1,4 @@
-"""`make studio`: browse (and, with --write, edit) the database in Datasette.
+"""`libsqlkit studio`: browse (and, with --write, edit) the database in Datasette.
 
 Datasette does the web UI; this module only tells it what schema.yaml knows: table and
 column descriptions, facets on enum columns, canned queries for the declared finders,
@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from codegen.ir import QueryIR, SchemaIR, TableIR
 from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import ROWS, STATE
 from libsqlkit._migrate import TRACKING
 from libsqlkit._url import database_url, file_path, url_scheme
+
+from .ir import QueryIR, SchemaIR, TableIR
 
 __all__ = ["StudioState", "metadata", "open_studio_database"]
 
@@ -39,6 +41,8 @@ class StudioState:
     source_url: str
     write: bool
     replica: bool
+    models: ModuleType  # the project's generated <package>.models
+    repositories: ModuleType  # and <package>.repositories, found from the configuration
     synced_at: datetime | None = None
     tables: dict[str, TableIR] = field(default_factory=dict)
 
@@ -140,7 +144,9 @@ def open_studio_database(url: str | None, *, auth_token: str | None) -> tuple[Da
     if url_scheme(target) == "file":
         path = Path(file_path(target))
         if not path.exists():
-            raise FileNotFoundError(f"{target}: no such database file (run `make generate` first)")
+            raise FileNotFoundError(
+                f"{target}: no such database file (run `libsqlkit migrate` first)"
+            )
         return connect(Schema((), ()), target), path, False
     folder = Path(tempfile.mkdtemp(prefix="libsqlkit-studio-"))
     replica = folder / "replica.db"

@@ -1,4 +1,4 @@
-"""The Datasette plugin of `make studio`: how cells look, and validated edits.
+"""The Datasette plugin of `libsqlkit studio`: how cells look, and validated edits.
 
 Registered by codegen.studio with the state it serves; it reads `STATE`.
 """
@@ -18,10 +18,11 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 from pydantic import ValidationError
 
-from codegen.ir import ColumnIR, TableIR
-from codegen.studio import DATABASE, REFRESH_PATH, StudioState
-from codegen.studio_guard import CSRF_FIELD
 from libsqlkit import LibsqlKitError
+
+from .ir import ColumnIR, TableIR
+from .studio import DATABASE, REFRESH_PATH, StudioState
+from .studio_guard import CSRF_FIELD
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,7 +177,7 @@ def _parsed(column: ColumnIR, text: str) -> Any:
 async def _edit(request: Any, datasette: Any) -> Response:
     if STATE is None or not STATE.write:
         return Response.text(
-            "the studio is read-only: start it with --write (make studio WRITE=1) to edit",
+            "the studio is read-only: start it with --write (libsqlkit studio --write) to edit",
             status=403,
         )
     table_name = request.url_vars["table"]
@@ -184,11 +185,8 @@ async def _edit(request: Any, datasette: Any) -> Response:
     table = STATE.tables.get(table_name)
     if table is None:
         return Response.text(f"no table {table_name}", status=404)
-    import generated.models
-    import generated.repositories
-
-    repository = getattr(generated.repositories, table.repository)(STATE.db)
-    update_model = getattr(generated.models, table.update_model)
+    repository = getattr(STATE.repositories, table.repository)(STATE.db)
+    update_model = getattr(STATE.models, table.update_model)
     rows = STATE.db.execute(
         f"SELECT * FROM `{table.name}` WHERE `{table.primary_key.name}` = ?", (key,)
     )

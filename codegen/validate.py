@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from codegen.ddl import table_ddl
-from codegen.ir import (
+from .ddl import table_ddl
+from .ir import (
     ColumnIR,
     ForeignKeyIR,
     GeneratedIR,
@@ -31,15 +31,15 @@ from codegen.ir import (
     TableIR,
     ViewIR,
 )
-from codegen.limits import sqlite_limits
-from codegen.models import model_clashes, render_models
-from codegen.names import TABLES_MODULE_NAMES, column_attributes, query_attributes
-from codegen.payloads import json_schema_problems, json_value_problem
-from codegen.problems import Loc, Problem, SchemaError
-from codegen.relations import check_foreign_keys, with_relations
-from codegen.render import HEADER
-from codegen.source import SchemaSource
-from codegen.spec import (
+from .limits import sqlite_limits
+from .models import model_clashes, render_models
+from .names import TABLES_MODULE_NAMES, column_attributes, query_attributes
+from .payloads import json_schema_problems, json_value_problem
+from .problems import Loc, Problem, SchemaError
+from .relations import check_foreign_keys, with_relations
+from .render import HEADER
+from .source import SchemaSource
+from .spec import (
     ColumnSpec,
     ForeignKeySpec,
     GeneratedSpec,
@@ -53,9 +53,9 @@ from codegen.spec import (
     ViewColumnSpec,
     ViewSpec,
 )
-from codegen.sql import most_parameters
-from codegen.sqltext import expression_problem, identifier_problem
-from codegen.views import ViewCompiler, ViewProblem, view_column
+from .sql import most_parameters
+from .sqltext import expression_problem, identifier_problem
+from .views import ViewCompiler, ViewProblem, view_column
 
 __all__ = ["build_schema"]
 

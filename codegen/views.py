@@ -23,12 +23,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from codegen.ddl import schema_ddl, view_ddl
-from codegen.ir import ColumnIR, SchemaIR, ViewIR
-from codegen.sql import table_sql
-from codegen.sqltext import quote, statement_problem
 from libsqlkit import Column, SelectModel, Table, TableRef, TableSql, codecs
 from libsqlkit._query import Select
+
+from .ddl import schema_ddl, view_ddl
+from .ir import ColumnIR, SchemaIR, ViewIR
+from .sql import table_sql
+from .sqltext import quote, statement_problem
 
 __all__ = ["ViewCompiler", "ViewProblem", "inline_literals"]
 

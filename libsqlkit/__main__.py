@@ -1,73 +1,74 @@
-"""`python -m libsqlkit migrate|rollback|status`: production migrations, no codegen needed.
+"""`libsqlkit` (also `python -m libsqlkit`): the one command, see `libsqlkit --help`.
 
-migrate                 apply pending migrations in order, each all-or-nothing
-rollback [--steps N] [--force]   run the reverse of the last N migrations
-status                  list migrations, applied or pending, and how to apply the pending
-                        ones; exit 1 if the folder is missing or disagrees with the database
-
-With TURSO_SYNC_MODE=offline they act on the local file (migrate the server with its own
-URL); in replica mode, through the replica on its primary.
+Without the code-generation extra (`pip install libsqlkit`, a production image) it still
+runs migrate, rollback, status and sync; the other commands then say which extra to add.
 """
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from typing import cast
 
-from libsqlkit._connect import connect
+from libsqlkit._cli import COMMANDS, RUNTIME_COMMANDS, build_parser, run_runtime
+from libsqlkit._config import ConfigFileError, load_config
 from libsqlkit._errors import LibsqlKitError
-from libsqlkit._migrate import Migrator, migrate_command
-from libsqlkit._schema import Schema
+
+__all__ = ["main"]
+
+# The packages of the `codegen` extra: missing, they mean "not installed", not a bug.
+CODEGEN_EXTRA = {"jinja2", "ruamel", "datamodel_code_generator", "ruff", "datasette"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m libsqlkit",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--migrations", type=Path, default=Path("migrations"), help="the migrations folder"
-    )
-    parser.add_argument("--url", default=None, help="database URL (default: TURSO_DATABASE_URL)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply pending migrations")
-    rollback = commands.add_parser("rollback", help="reverse the last migrations")
-    rollback.add_argument("--steps", type=int, default=1)
-    rollback.add_argument("--force", action="store_true", help="even if it loses data")
-    commands.add_parser("status", help="list migrations")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command_of(argv)
+    if command not in RUNTIME_COMMANDS:
+        full = _codegen_main()
+        if full is not None:
+            return full(argv)
+        if command in COMMANDS:
+            print(
+                f"`libsqlkit {command}` needs the code-generation tools: "
+                "pip install 'libsqlkit[codegen]' (as a development dependency)",
+                file=sys.stderr,
+            )
+            return 1
+    parser, _ = build_parser()
     args = parser.parse_args(argv)
     try:
-        # A long migration makes a concurrent migrator wait, not fail.
-        with connect(Schema((), ()), args.url, busy_timeout_ms=600_000) as db:
-            migrator = Migrator(db, args.migrations, report=print)
-            if args.command == "migrate":
-                if not migrator.migrate():
-                    print(f"{db.url} is up to date")
-            elif args.command == "rollback":
-                if not migrator.rollback(args.steps, force=args.force):
-                    print("nothing to roll back")
-            else:
-                _status(migrator, migrate_command(args.migrations, args.url))
+        config = load_config().overridden(args.schema, args.out, args.package, args.migrations)
+        return run_runtime(args, config, args)
+    except ConfigFileError as error:
+        print(error, file=sys.stderr)
+        return 2
     except LibsqlKitError as error:
         print(f"{args.command} failed: {error}", file=sys.stderr)
         return 1
-    return 0
 
 
-def _status(migrator: Migrator, command: str) -> None:
-    """List every migration, then give the verdict `check --db` gives (`pending_report`)."""
-    migrator.folder.require()
-    applied = [name for name, _ in migrator.applied()]
-    for entry in migrator.folder.entries:
-        print(f"{'applied' if entry.name in applied else 'pending'}  {entry.name} ({entry.kind})")
-    listed = {entry.name for entry in migrator.folder.entries}
-    for name in applied:
-        if name not in listed:
-            print(f"applied  {name} (not in the folder)")
-    print(migrator.pending_report(command) or "all migrations are applied")
+def _command_of(argv: list[str]) -> str | None:
+    """The command word: the first argument that is neither an option nor its value."""
+    valued = {"--schema", "--out", "--package", "--migrations", "--url"}
+    words = iter(argv)
+    for word in words:
+        if word in valued:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _codegen_main() -> Callable[[Sequence[str] | None], int] | None:
+    """The full command when the codegen extra is installed, else None."""
+    try:
+        module = importlib.import_module("libsqlkit.codegen.cli")
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] in {"libsqlkit", *CODEGEN_EXTRA}:
+            return None
+        raise
+    return cast(Callable[[Sequence[str] | None], int], module.main)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import shlex
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 
 from libsqlkit._database import Database
 from libsqlkit._errors import LibsqlKitError, NotNullViolation
+from libsqlkit._journal import JOURNAL, JournalError, LossRecord, MigrationKind, read_journal
 from libsqlkit._snapshot import Snapshot, introspect, schema_facts
 
 __all__ = [
@@ -77,10 +77,10 @@ def _has_sql(part: str) -> bool:
 @dataclass(frozen=True)
 class Entry:
     name: str
-    kind: str  # "schema" | "data"
+    kind: MigrationKind
     sha256: str | None  # of the generated files; None for hand-written data migrations
     folder: Path
-    down_loses: tuple[dict[str, Any], ...] = ()
+    down_loses: tuple[LossRecord, ...] = ()
 
     def file(self, name: str) -> Path:
         return self.folder / name
@@ -117,25 +117,15 @@ class MigrationFolder:
     @classmethod
     def load(cls, path: Path) -> MigrationFolder:
         """The folder's journal; no entries when there is none yet (see `unreadable`)."""
-        journal = path / "journal.json"
-        if not journal.is_file():
-            return cls(path)
         try:
-            data = json.loads(journal.read_text(encoding="utf-8"))
-            entries = [
-                Entry(
-                    e["name"],
-                    e["kind"],
-                    e["sha256"],
-                    path / e["name"],
-                    tuple(e.get("down_loses", ())),
-                )
-                for e in data["migrations"]
-            ]
-        except (ValueError, LookupError, TypeError, AttributeError) as exc:
+            journal = read_journal(path)
+        except JournalError as exc:
             raise MigrationError(
-                f"{journal.absolute()} is not a migrations journal ({type(exc).__name__}: {exc})"
+                f"{(path / JOURNAL).absolute()} is not a migrations journal ({exc})"
             ) from None
+        entries = [
+            Entry(e.name, e.kind, e.sha256, path / e.name, e.down_loses) for e in journal or ()
+        ]
         return cls(path, entries)
 
     def unreadable(self) -> str | None:
@@ -367,13 +357,10 @@ class Migrator:
             if direction == "down":
                 refuse_losses(
                     self.db,
-                    [
-                        (loss["kind"], loss["table"], loss.get("column"))
-                        for loss in entry.down_loses
-                    ],
+                    [(loss.kind, loss.table, loss.column) for loss in entry.down_loses],
                     force=force,
                     refusal=f"rolling back {entry.name} would lose data, so it stays applied",
-                    advice="run it with --force (make rollback FORCE=1) to roll back anyway",
+                    advice="run it with --force (libsqlkit rollback --force) to roll back anyway",
                     migration=entry.name,
                 )
             started = time.perf_counter()
@@ -462,14 +449,14 @@ def refuse_losses(
         )
 
 
-def migrate_command(folder: Path, url: str | None) -> str:
-    """The exact command that applies `folder`'s pending migrations to `url`
-    (None: TURSO_DATABASE_URL), as the `status` and `check --db` messages give it."""
-    options = [] if folder == Path("migrations") else ["--migrations", str(folder)]
+def migrate_command(folder: Path | None, url: str | None) -> str:
+    """The exact command that applies `folder`'s pending migrations to `url`, as the
+    `status` and `check --db` messages give it: None for either is what the project's
+    configuration (or TURSO_DATABASE_URL) gives, so the command needs no option for it."""
+    options = [] if folder is None else ["--migrations", str(folder)]
     if url is not None:
         options += ["--url", url]
-    command = shlex.join(["python", "-m", "libsqlkit", *options, "migrate"])
-    return f"`{command}`" if options else f"`make migrate` (or `{command}`)"
+    return f"`{shlex.join(['libsqlkit', *options, 'migrate'])}`"
 
 
 def apply_atomically(db: Database, label: str, body: Callable[[], T]) -> T:

@@ -1,4 +1,4 @@
-"""`python -m codegen export drizzle`: schema.yaml as a Drizzle schema, proved on the
+"""`libsqlkit export drizzle`: schema.yaml as a Drizzle schema, proved on the
 pinned Node toolchain of tests/drizzle/ for three schemas (the design's, the golden
 all_types with every column kind, and an edge case of names, defaults and JSON types):
 

@@ -96,8 +96,6 @@ def _assert_agree(
     assert listed == pending
     command = shlex.join(
         [
-            "python",
-            "-m",
             "libsqlkit",
             "--migrations",
             str(project.migrations),
@@ -136,7 +134,7 @@ def test_status_and_check_agree_in_every_state(
 
     # The command the messages give is the one that applies them.
     applied = subprocess.run(
-        [sys.executable, *shlex.split(command)[1:]],
+        [str(Path(sys.executable).with_name("libsqlkit")), *shlex.split(command)[1:]],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -196,7 +196,7 @@ def test_rollback_refuses_only_real_losses_and_counts_them(project: Project) -> 
     assert str(caught.value) == (
         "rolling back 0002_retype_bio would lose data, so it stays applied:\n"
         "  column users.bio would be converted to another type: 1 rows hold a value\n"
-        "run it with --force (make rollback FORCE=1) to roll back anyway"
+        "run it with --force (libsqlkit rollback --force) to roll back anyway"
     )
     project.migrator().rollback(force=True)
     with pytest.raises(DataLossError) as caught:

@@ -1,4 +1,4 @@
-"""`python -m codegen pull`: an existing database as schema.yaml plus a baseline migration.
+"""`libsqlkit pull`: an existing database as schema.yaml plus a baseline migration.
 
 On databases made by drizzle-kit (the design's Drizzle schema and a richer one), on a
 remote sqld and through an embedded replica, and on a hand-made SQLite file with what

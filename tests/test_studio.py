@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,15 +55,23 @@ def _fill(url: str, **kwargs: str) -> None:
 
 
 class Studio:
+    """`studio` on a free port: by default this repository's `python -m codegen`; `program`
+    and `cwd` run another install of the command in another project."""
+
     def __init__(
-        self, url: str, folder: Path, *, write: bool = False, env: dict[str, str] | None = None
+        self,
+        url: str,
+        folder: Path,
+        *,
+        write: bool = False,
+        env: dict[str, str] | None = None,
+        program: Sequence[str] = (sys.executable, "-m", "codegen"),
+        cwd: Path = ROOT,
     ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         command = [
-            sys.executable,
-            "-m",
-            "codegen",
+            *program,
             "studio",
             "--url",
             url,
@@ -73,7 +81,7 @@ class Studio:
         self.log = (folder / f"studio-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
             [*command, *(["--write"] if write else [])],
-            cwd=ROOT,
+            cwd=cwd,
             stdout=self.log,
             stderr=self.log,
             env={**os.environ, **(env or {})},

@@ -1,6 +1,6 @@
 """The studio's web surface under attack: CSRF, Host header (DNS rebinding) and XSS.
 
-Every request goes over real HTTP to a real `python -m codegen studio --write` process on
+Every request goes over real HTTP to a real `libsqlkit studio --write` process on
 a real database file; the attacks a browser makes (a cross-site form, a rebound host name,
 script in stored values) are made by headless Chromium.
 """

@@ -1,6 +1,8 @@
 """Typing as data: the built wheel, installed in a fresh virtual environment, type-checks
 downstream code with mypy --strict. tests/typing/ok.py must pass; each file in
-tests/typing/cases/ marks the lines that must fail with `# E: <error code>`.
+tests/typing/cases/ marks the lines that must fail with `# E: <error code>`. The wheel
+holds no generated package: the downstream folder carries this repository's generated/,
+as a project carries its own.
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ def fresh_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _mypy(python: Path, *files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """mypy --strict on copies of `files` in `cwd`, away from the source tree, next to
-    copies of the golden packages they import."""
+    copies of the golden packages they import and of the generated package (the wheel
+    does not install it)."""
     for package in GOLDEN:
         if not (cwd / package.name).exists():
             shutil.copytree(package, cwd / package.name)
+    shutil.copytree(ROOT / "generated", cwd / "generated", dirs_exist_ok=True)
     copies = []
     for file in files:
         copy = cwd / file.name
