@@ -28,6 +28,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 CACHE = Path(os.environ.get("LIBSQLKIT_SQLD_CACHE", Path.home() / ".cache" / "libsqlkit-sqld"))
 
 
+# A checkpoint interval longer than any test's server lives: no checkpoint runs while it
+# is loaded. With sqld's default (each commit that finds the WAL over 1000 pages
+# checkpoints), concurrent writers queue those checkpoints in sqld's write-lock queue
+# (libsql-server/src/connection/connection_manager.rs, `acquire`); a queued checkpoint
+# that next finds another checkpoint holding the lock returns SQLITE_BUSY but leaves its
+# entry in the queue; once its connection is closed, the lock is handed to that entry,
+# nobody claims it, and every later writer spins on it (CPU busy, no write ever answers;
+# reads still work). Seen with sqld 0.24.32; the early return came with libsql commit
+# 944b90561d ("avoid checkpoint starvation", PR #1955).
+WEDGE_FREE_CHECKPOINT_S = 3600
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -72,12 +84,25 @@ class Sqld:
     `grpc=True` makes it a primary that replicas can follow (its inter-node port is
     `grpc_port`); `primary=` makes it a read replica of that primary: it replicates the
     primary's log and forwards writes to it, and accepts the primary's tokens.
+
+    `checkpoint_interval_s` checkpoints the WAL on that timer instead of after any commit
+    that finds it over 1000 pages (sqld's default). Servers under sustained concurrent
+    writes need it: sqld 0.24's write-lock queue can keep a dead entry when a commit's
+    checkpoint gives up while queued behind another checkpoint, and then refuses every
+    write forever (see `WEDGE_FREE_CHECKPOINT_S`).
     """
 
     def __init__(
-        self, folder: Path, *, auth: bool, grpc: bool = False, primary: Sqld | None = None
+        self,
+        folder: Path,
+        *,
+        auth: bool,
+        grpc: bool = False,
+        primary: Sqld | None = None,
+        checkpoint_interval_s: int | None = None,
     ) -> None:
         self.folder = folder
+        self.checkpoint_interval_s = checkpoint_interval_s
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -134,6 +159,8 @@ class Sqld:
             command += ["--grpc-listen-addr", f"127.0.0.1:{self.grpc_port}"]
         if self.primary is not None:
             command += ["--primary-grpc-url", f"http://127.0.0.1:{self.primary.grpc_port}"]
+        if self.checkpoint_interval_s is not None:
+            command += ["--checkpoint-interval-s", str(self.checkpoint_interval_s)]
         log = (self.folder / "sqld.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=log, cwd=self.folder)
         deadline = time.monotonic() + 20
