@@ -26,7 +26,7 @@ from generated.client import create_db_client
 from generated.models import NewWorkflow
 from generated.repositories import WorkflowRepository
 from libsqlkit._migrate import Migrator
-from tests.sqld import Sqld, free_port
+from tests.sqld import WEDGE_FREE_CHECKPOINT_S, Sqld, free_port
 
 CONTENDERS: dict[Kind, str] = {
     "async": "async API (uvicorn)",
@@ -124,7 +124,9 @@ def _local(folder: Path) -> Iterator[Callable[[Kind], Served]]:
 def _remote(folder: Path, kind: Kind) -> Iterator[tuple[Server, list[str]]]:
     """A fresh sqld, seeded alike, and the contender's server on it: one contender's
     writes cannot leave the server in a state the next one pays for (see the notes)."""
-    sqld = Sqld(Path(tempfile.mkdtemp(dir=folder)), auth=True).start()
+    sqld = Sqld(  # under load, sqld 0.24's default checkpoints can wedge its write lock
+        Path(tempfile.mkdtemp(dir=folder)), auth=True, checkpoint_interval_s=WEDGE_FREE_CHECKPOINT_S
+    ).start()
     try:
         token = sqld.token()
         ids = seed(sqld.url, token)
