@@ -13,6 +13,7 @@ import importlib
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -185,7 +186,7 @@ def _plan(
         parts = db.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", (name,))
         if is_unique and parts and all(part[0] in names for part in parts):
             unique.append(tuple(part[0] for part in parts))
-    unique.append(table.key)
+    unique = list(dict.fromkeys((*unique, table.key)))
     return TablePlan(table, repository, count, foreign_keys, unique, _checks(db, table), overrides)
 
 
@@ -297,7 +298,7 @@ def _require_unique_room(plan: TablePlan, plans: Mapping[str, TablePlan]) -> Non
         if room < plan.count:
             raise SeedError(
                 f"{plan.table.name} ({', '.join(columns)}) is unique but can take only "
-                f"{room} distinct values, fewer than the {plan.count} rows asked",
+                f"{room:.0f} distinct values, fewer than the {plan.count} rows asked",
                 table=plan.table.name,
                 columns=columns,
             )
@@ -494,23 +495,31 @@ def _retry_check(
     orders: Mapping[ForeignKey, list[int]],
     seen: dict[tuple[str, ...], set[tuple[Any, ...]]],
 ) -> dict[str, Any]:
-    """Fresh draws for row `index` until every CHECK passes and no unique key clashes."""
+    """Fresh draws for row `index` until every CHECK passes and no unique key clashes;
+    else the error names the CHECK that refused the most draws."""
+    refusals: Counter[str] = Counter()
     for _ in range(TRIES):
         values = _row(plan, written, rng, index, rows[:index], stored, orders)
-        if not _clash(plan, values, seen) and not list(
-            _failing_checks(db, plan, written, [values])
-        ):
+        refused = [
+            name for name, sql in plan.checks.items() if _refuses(db, plan, written, sql, values)
+        ]
+        refusals.update(refused)
+        if not refused and not _clash(plan, values, seen):
             for columns, keys in seen.items():
                 keys.add(tuple(values[name] for name in columns))
             return values
-    failed = [name for name, sql in plan.checks.items() if _refuses(db, plan, written, sql, values)]
-    columns = tuple(c for name in failed for c in plan.table.checks[name])
+    name, _ = refusals.most_common(1)[0] if refusals else ("", 0)
+    columns = plan.table.checks.get(name) or tuple(
+        column.name
+        for column in written
+        if re.search(rf"\b{column.name}\b", plan.checks.get(name, ""))
+    )
     raise SeedError(
-        f"{plan.table.name}: CHECK {', '.join(failed)} ({', '.join(columns)}) refused "
+        f"{plan.table.name}: CHECK {name} ({', '.join(columns)}) refused {refusals[name]} of "
         f"{TRIES} draws for row {index}; override {', '.join(columns)} with values it accepts",
         table=plan.table.name,
         columns=columns,
-        constraint=failed[0] if failed else None,
+        constraint=name or None,
     )
 
 
