@@ -144,6 +144,14 @@ def test_counts_and_overrides_per_table(tmp_path: Path) -> None:
         assert db.execute("SELECT count(*) FROM comments") == [(0,)]
 
 
+def test_a_unique_pair_is_drawn_again_until_distinct(tmp_path: Path) -> None:
+    """6 of the 9 (post, tag) pairs: random pairs collide, and are drawn again."""
+    counts = {"users": 1, "posts": 3, "tags": 3, "post_tags": 6, "profiles": 1}
+    with _fresh("golden_relations", tmp_path / "app.db") as db:
+        seed(db, "golden_relations", count=0, counts=counts, seed=1)
+        assert len(set(db.execute("SELECT post_id, tag_id FROM post_tags"))) == 6
+
+
 @pytest.mark.parametrize("count", [-1, 10**9, True, 2.5, "5"])
 def test_a_bad_count_is_refused(tmp_path: Path, count: Any) -> None:
     with _fresh("generated", tmp_path / "app.db") as db:
@@ -215,6 +223,36 @@ tables:
       id: {type: text, primary_key: true, client_default: uuid4}
       parent_id: {type: text, not_null: true, references: {table: nodes, column: id}}
 """
+
+
+CYCLES = """
+version: 1
+tables:
+  teams:
+    model: Team
+    columns:
+      id: {type: text, primary_key: true, client_default: uuid4}
+      captain_id: {type: text, references: {table: players, column: id}}
+  players:
+    model: Player
+    columns:
+      id: {type: text, primary_key: true, client_default: uuid4}
+      team_id: {type: text, not_null: true, references: {table: teams, column: id}}
+"""
+LOCKED = CYCLES.replace("captain_id: {type: text,", "captain_id: {type: text, not_null: true,")
+
+
+def test_a_cycle_is_broken_at_its_nullable_key_or_refused(tmp_path: Path) -> None:
+    for text, package in ((CYCLES, "seed_cycles"), (LOCKED, "seed_locked")):
+        assert generate(text, tmp_path, package).status == 0
+    sys.path.insert(0, str(tmp_path))
+    with _fresh("seed_cycles", tmp_path / "cycles.db") as db:
+        assert seed(db, "seed_cycles", count=4) == {"teams": 4, "players": 4}
+        assert _column(db, "teams", "captain_id") == [None] * 4  # its parent comes later
+        assert set(_column(db, "players", "team_id")) <= set(_column(db, "teams", "id"))
+    with _fresh("seed_locked", tmp_path / "locked.db") as db:
+        with pytest.raises(SeedError, match="a cycle of NOT NULL columns"):
+            seed(db, "seed_locked", count=4)
 
 
 @pytest.fixture(scope="module")
