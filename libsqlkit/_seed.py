@@ -15,7 +15,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 from typing import Any
@@ -76,7 +76,6 @@ class TablePlan:
     unique: list[tuple[str, ...]]
     checks: dict[str, str]  # CHECK name -> its expression
     overrides: Mapping[str, SeedOverride]
-    nulled: set[str] = field(default_factory=set)  # FK columns left NULL (a cycle's edge)
 
 
 def seed(
@@ -251,11 +250,6 @@ def _order(plans: dict[str, TablePlan]) -> list[TablePlan]:
             f"foreign keys form a cycle of NOT NULL columns ({cycle}): no table can be "
             "seeded first; make one of them nullable or seed these tables by hand"
         ) from None
-    position = {name: index for index, name in enumerate(order)}
-    for name, plan in plans.items():
-        for key in plan.foreign_keys:
-            if key.parent in position and position[key.parent] > position[name]:
-                plan.nulled.update(key.columns)
     return [plans[name] for name in order]
 
 
@@ -432,14 +426,14 @@ def _parent_row(
     """The row a foreign key points at: a stored parent row, an earlier row of the same
     table for a self-reference, or None (NULL) when the key is nullable and left empty."""
     nullable = _nullable(plan.table, key)
-    if set(key.columns) & plan.nulled or (nullable and rng.random() < NULL_SHARE):
+    if nullable and rng.random() < NULL_SHARE:
         return None
     if key.parent == plan.table.name:
         known = [row for row in earlier if all(row[c] is not None for c in key.parent_columns)]
         return rng.choice(known) if known else None
     parents = stored.get(key.parent, [])
     if not parents:
-        return None
+        return None  # a parent seeded later (a cycle broken here) or not at all
     order = orders.get(key)
     if order is not None:
         return parents[order[index]] if index < len(order) else None
