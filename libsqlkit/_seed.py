@@ -37,7 +37,7 @@ MAX_SEED_ROWS = 100_000  # per table: far beyond a development data set, bounded
 TRIES = 25  # fresh draws for a row that collides with a unique key or fails a CHECK
 NULL_SHARE = 0.15  # of a nullable column's values
 LIVE_SHARE = 0.9  # of rows whose soft-delete column stays NULL
-CHECK_CHUNK = 200  # rows per CHECK evaluation query
+CHECK_PARAMETERS = 30_000  # per CHECK evaluation query, under SQLite's 32,766
 
 
 class SeedError(LibsqlKitError, ValueError):
@@ -186,19 +186,26 @@ def _plan(
         if is_unique and parts and all(part[0] in names for part in parts):
             unique.append(tuple(part[0] for part in parts))
     unique = list(dict.fromkeys((*unique, table.key)))
-    return TablePlan(table, repository, count, foreign_keys, unique, _checks(db, table), overrides)
+    return TablePlan(
+        table, repository, count, foreign_keys, unique, _checks(db, table, repository), overrides
+    )
 
 
-def _checks(db: Database, table: Table) -> dict[str, str]:
+def _checks(
+    db: Database, table: Table, repository: type[Repository[Any, Any, Any, Any]]
+) -> dict[str, str]:
     """The named CHECKs of `table` on written columns, with their SQL as stored."""
     found = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table.name,)
     )
     ddl = str(found[0][0]) if found else ""
     checks = {}
+    fields = repository.insert_model.model_fields
     for name, columns in table.checks.items():
         if any(table.column(column).generated for column in columns):
             continue
+        if columns and all(choices_of(fields[column].annotation) for column in columns):
+            continue  # an enum's CHECK: the insert model's Literal already holds to it
         match = re.search(rf"CONSTRAINT\s+[`\"]?{re.escape(name)}[`\"]?\s+CHECK\s*\(", ddl, re.I)
         expression = _balanced(ddl, match.end()) if match else None
         if expression is not None:
@@ -464,8 +471,9 @@ def _failing_checks(
     if not plan.checks:
         return
     names = ", ".join(f"`{column.name}`" for column in written)
-    for start in range(0, len(rows), CHECK_CHUNK):
-        chunk = rows[start : start + CHECK_CHUNK]
+    size = CHECK_PARAMETERS // (len(written) + 1)
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
         marks = ", ".join("(" + ", ".join("?" * (len(written) + 1)) + ")" for _ in chunk)
         params = [
             value

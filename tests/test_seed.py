@@ -17,7 +17,14 @@ from golden_all_types.models import TaskSpec
 from golden_relations.client import DbClient, create_db_client
 
 from generated.client import create_db_client as create_app_client
-from libsqlkit import Database, ForeignKeyViolation, InvalidValue, SeedError, seed
+from libsqlkit import (
+    Database,
+    ForeignKeyViolation,
+    InvalidValue,
+    SeedError,
+    UniqueViolation,
+    seed,
+)
 from tests.modes_kit import MODES, Mode, open_in_mode
 from tests.schema_kit import generate
 from tests.test_cli import LIBSQLKIT, ROOT
@@ -117,6 +124,20 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_others(tmp_path: Pat
                 dumps.append(repr(_dump(db)).encode())
         assert dumps[0] == dumps[1], package
         assert dumps[0] != dumps[2], package
+
+
+def test_a_failed_seed_writes_nothing(tmp_path: Path) -> None:
+    """Seeding twice with one seed repeats the keys: the second run fails on a unique key
+    in its last table and leaves the first run's rows exactly as they were."""
+    with _fresh("golden_views", tmp_path / "app.db") as db:
+        seed(db, "golden_views", count=5)
+        before = _dump(db)
+        with pytest.raises(UniqueViolation):
+            seed(db, "golden_views", count=5, counts={"authors": 3}, overrides=_NEW_AUTHORS)
+        assert _dump(db) == before
+
+
+_NEW_AUTHORS = {"authors": {"id": lambda rng, i: f"new-{i}"}}
 
 
 def test_counts_and_overrides_per_table(tmp_path: Path) -> None:
