@@ -343,3 +343,16 @@ def test_the_command_seeds_the_configured_package(tmp_path: Path) -> None:
     )
     assert refused.returncode == 1
     assert refused.stderr == "seed failed: count must be between 0 and 100000, not -3\n"
+
+
+def test_the_command_never_loads_the_code_generator(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    with create_app_client(f"file:{path}") as db:
+        db.create_schema()
+    probe = (
+        "import sys; from libsqlkit.__main__ import main; "
+        f"code = main(['--url', 'file:{path}', 'seed', '--count', '2']); "
+        "print(code, 'libsqlkit.codegen' in sys.modules, 'jinja2' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert ran.stdout.splitlines()[-1] == "0 False False", ran.stdout + ran.stderr
