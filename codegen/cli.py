@@ -357,6 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rollback": _runtime,
         "status": _runtime,
         "sync": _runtime,
+        "seed": _runtime,
         "push": _push,
         "studio": _studio,
         "pull": _pull,

@@ -57,6 +57,7 @@ from libsqlkit._repository import (
     fetch_one,
 )
 from libsqlkit._schema import Column, Schema, Table, TableSql
+from libsqlkit._seed import SeedError, SeedOverride, seed
 from libsqlkit._sync_batch import prune_change_log, prune_change_log_async
 from libsqlkit._sync_report import Conflict, MovedRow, SyncReport
 from libsqlkit._url import app_database_url
@@ -102,6 +103,8 @@ __all__ = [
     "Repository",
     "Schema",
     "SchemaStateError",
+    "SeedError",
+    "SeedOverride",
     "Select",
     "SelectModel",
     "SoftDeleteRepository",
@@ -141,6 +144,7 @@ __all__ = [
     "or_",
     "prune_change_log",
     "prune_change_log_async",
+    "seed",
     "select",
     "sql",
     "sum_",

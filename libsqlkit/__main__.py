@@ -1,7 +1,7 @@
 """`libsqlkit` (also `python -m libsqlkit`): the one command, see `libsqlkit --help`.
 
 Without the code-generation extra (`pip install libsqlkit`, a production image) it still
-runs migrate, rollback, status and sync; the other commands then say which extra to add.
+runs migrate, rollback, status, sync and seed; the other commands then say which extra to add.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The `libsqlkit` command: its parser, and the commands the runtime carries out alone.
 
-migrate, rollback, status and sync need only the runtime, so that a production image
+migrate, rollback, status, sync and seed need only the runtime, so that a production image
 without the code-generation extra runs them; the other commands live in
 `libsqlkit.codegen.cli`, which adds its arguments to the same parser.
 """
@@ -17,6 +17,7 @@ from libsqlkit._config import ProjectConfig
 from libsqlkit._connect import connect
 from libsqlkit._migrate import Migrator, migrate_command
 from libsqlkit._schema import Schema
+from libsqlkit._seed import MAX_SEED_ROWS, seed
 
 __all__ = ["COMMANDS", "RUNTIME_COMMANDS", "build_parser", "import_generated", "run_runtime"]
 
@@ -43,12 +44,13 @@ COMMANDS = {
     "status": "list migrations, applied or pending; exit 1 if they disagree with the database",
     "push": "apply the schema straight to a database (development)",
     "check": "fail if the generated package, migrations, schema (or --db) are out of step",
+    "seed": "fill the database with deterministic fake rows (development)",
     "studio": "browse (and with --write, edit) the database in Datasette, on loopback",
     "sync": "one sync of an offline-mode local file with TURSO_SYNC_URL; print the report",
     "pull": "write the schema (and a baseline migration) from an existing database",
     "export": "write the schema for another tool (drizzle: a sqlite-core schema.ts)",
 }
-RUNTIME_COMMANDS = ("migrate", "rollback", "status", "sync")
+RUNTIME_COMMANDS = ("migrate", "rollback", "status", "sync", "seed")
 URL_HELP = "database URL (default: TURSO_DATABASE_URL, else [tool.libsqlkit] database_url)"
 
 
@@ -76,11 +78,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         parsers[name].add_argument("--url", default=argparse.SUPPRESS, help=URL_HELP)
     parsers["rollback"].add_argument("--steps", type=int, default=1, help="how many (default 1)")
     parsers["rollback"].add_argument("--force", action="store_true", help="even if it loses data")
+    parsers["seed"].add_argument(
+        "--count", type=int, default=10, help=f"rows per table, 0 to {MAX_SEED_ROWS} (default 10)"
+    )
+    parsers["seed"].add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="the random seed: the same seed, the same rows (default 0)",
+    )
     return parser, parsers
 
 
 def run_runtime(args: argparse.Namespace, config: ProjectConfig, flags: argparse.Namespace) -> int:
-    """migrate, rollback, status or sync, with `config` already overridden by the flags
+    """migrate, rollback, status, sync or seed, with `config` already overridden by the flags
     (`flags`: the options as given, for the command `status` suggests); LibsqlKitError
     propagates to the caller."""
     url = config.require_url(args.url)
@@ -88,6 +99,13 @@ def run_runtime(args: argparse.Namespace, config: ProjectConfig, flags: argparse
         tables = import_generated(config, "tables")
         with connect(tables.SCHEMA, url, sync_mode="offline", sync_interval=0) as db:
             print(db.sync())
+        return 0
+    if args.command == "seed":
+        tables = import_generated(config, "tables")
+        with connect(tables.SCHEMA, url) as db:
+            inserted = seed(db, config.package, count=args.count, seed=args.seed)
+        for name, rows in inserted.items():
+            print(f"{name}: {rows} rows")
         return 0
     # A long migration makes a concurrent migrator wait, not fail.
     with connect(Schema((), ()), url, busy_timeout_ms=600_000) as db:
