@@ -7,6 +7,7 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 from libsqlkit import _codecs as codecs
 from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._codecs import Codec, dump_json, js_number
+from libsqlkit._compound import Compound, except_, intersect, union, union_all
 from libsqlkit._connect import SyncMode, connect, connect_async
 from libsqlkit._consistency import Consistency, consistency
 from libsqlkit._database import Database
@@ -30,6 +31,7 @@ from libsqlkit._errors import (
     WouldBlock,
 )
 from libsqlkit._expr import Condition, Expr, and_, count, exists, max_, min_, not_, or_, sum_
+from libsqlkit._keyset import Page
 from libsqlkit._models import InsertModel, PayloadModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement
 from libsqlkit._query import (
@@ -38,6 +40,7 @@ from libsqlkit._query import (
     Source,
     TableRef,
     ViewRef,
+    count_rows,
     delete,
     insert,
     select,
@@ -73,6 +76,7 @@ __all__ = [
     "CheckViolation",
     "Codec",
     "Column",
+    "Compound",
     "Condition",
     "ConfigurationError",
     "Conflict",
@@ -94,6 +98,7 @@ __all__ = [
     "MovedRow",
     "NotNullViolation",
     "One",
+    "Page",
     "PayloadModel",
     "Plan",
     "QueryError",
@@ -128,12 +133,15 @@ __all__ = [
     "connect_async",
     "consistency",
     "count",
+    "count_rows",
     "delete",
     "dump_json",
+    "except_",
     "exists",
     "fetch_all",
     "fetch_one",
     "insert",
+    "intersect",
     "js_number",
     "max_",
     "min_",
@@ -144,5 +152,7 @@ __all__ = [
     "select",
     "sql",
     "sum_",
+    "union",
+    "union_all",
     "update",
 ]

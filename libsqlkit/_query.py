@@ -26,7 +26,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 
 from libsqlkit._database import Database
 from libsqlkit._errors import DecodeError
-from libsqlkit._expr import Binary, Condition, Expr, Logical, Ordering, QueryError, Value
+from libsqlkit._expr import (
+    Binary,
+    Condition,
+    Expr,
+    Logical,
+    Ordering,
+    QueryError,
+    Value,
+    count,
+)
+from libsqlkit._keyset import Page, decode_cursor, encode_cursor, fingerprint, page_size
+from libsqlkit._keyset import after as after_row
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Scan, Statement, chunk_size, rows_plan
 from libsqlkit._rows import Row, column_names, insert_params, rows_to_models, update_values
@@ -34,6 +45,7 @@ from libsqlkit._schema import Column, Table
 
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
+    from libsqlkit._compound import Compound
     from libsqlkit._relational import Relational
     from libsqlkit._relations import Load
 
@@ -48,6 +60,7 @@ __all__ = [
     "TableRef",
     "Update",
     "ViewRef",
+    "count_rows",
     "delete",
     "insert",
     "select",
@@ -167,6 +180,8 @@ class Select(Generic[R, S]):
     _where: tuple[Condition[Any], ...] = ()
     _order: tuple[Ordering[Any], ...] = ()
     _group: tuple[Expr[Any, Any], ...] = ()
+    _having: tuple[Condition[Any], ...] = ()
+    _distinct: bool = False
     _limit: int | None = None
     _offset: int | None = None
     _deleted: bool = False  # soft-deleted rows included
@@ -184,15 +199,46 @@ class Select(Generic[R, S]):
     def group_by(self, *exprs: Expr[Any, S]) -> Select[R, S]:
         return replace(self, _group=(*self._group, *exprs))
 
+    def having(self, condition: Condition[S]) -> Select[R, S]:
+        """Filter groups (after group_by), typically on aggregates; several are ANDed."""
+        return replace(self, _having=(*self._having, condition))
+
+    def distinct(self) -> Select[R, S]:
+        """SELECT DISTINCT: equal rows once."""
+        return replace(self, _distinct=True)
+
     def limit(self, count: int) -> Select[R, S]:
-        if count < 0:
-            raise QueryError(f"limit must be >= 0, got {count}")
-        return replace(self, _limit=count)
+        return replace(self, _limit=_non_negative("limit", count))
 
     def offset(self, count: int) -> Select[R, S]:
-        if count < 0:
-            raise QueryError(f"offset must be >= 0, got {count}")
-        return replace(self, _offset=count)
+        return replace(self, _offset=_non_negative("offset", count))
+
+    def union(self, other: Select[R, Any], /) -> Compound[R]:
+        """UNION: the rows of both selects (same column types), duplicates once."""
+        return _compound(self, "UNION", other)
+
+    def union_all(self, other: Select[R, Any], /) -> Compound[R]:
+        """UNION ALL: the rows of both selects, duplicates kept."""
+        return _compound(self, "UNION ALL", other)
+
+    def intersect(self, other: Select[R, Any], /) -> Compound[R]:
+        """INTERSECT: the rows in both selects."""
+        return _compound(self, "INTERSECT", other)
+
+    def except_(self, other: Select[R, Any], /) -> Compound[R]:
+        """EXCEPT: the rows of this select that the other does not return."""
+        return _compound(self, "EXCEPT", other)
+
+    def width(self) -> int:
+        """How many values each row has in SQL (a whole table: all its columns)."""
+        if self._columns is None:
+            return sum(len(ref.table.columns) for ref in self._tables())
+        return len(self._columns)
+
+    if TYPE_CHECKING:
+
+        def _rows(self) -> R:
+            """Typing only: makes a Select[R, ...] a Subquery[R] for in_()."""
 
     def include_deleted(self) -> Select[R, S]:
         """Also the soft-deleted rows of its tables, which are hidden by default (as in the
@@ -387,6 +433,8 @@ class Select(Generic[R, S]):
             tuple((j.kind, j.ref.table.name, j.condition.shape()) for j in self._joins),
             tuple(w.shape() for w in self._where),
             tuple(g.shape() for g in self._group),
+            tuple(h.shape() for h in self._having),
+            self._distinct,
             tuple(o.shape() for o in self._order),
             self._limit is not None,
             self._offset is not None,
@@ -398,7 +446,8 @@ class Select(Generic[R, S]):
             selected = ", ".join(_all_columns(ref.table) for ref in self._tables())
         else:
             selected = ", ".join(c.render() for c in self._columns)
-        parts = [f"SELECT {selected} FROM {_q(self._source.table.name)}"]
+        head = "SELECT DISTINCT" if self._distinct else "SELECT"
+        parts = [f"{head} {selected} FROM {_q(self._source.table.name)}"]
         parts += [
             f"{j.kind} {_q(j.ref.table.name)} ON {self._join_condition(j).render()}"
             for j in self._joins
@@ -408,6 +457,8 @@ class Select(Generic[R, S]):
             parts.append("WHERE " + _conjunction(conditions).render())
         if self._group:
             parts.append("GROUP BY " + ", ".join(g.render() for g in self._group))
+        if self._having:
+            parts.append("HAVING " + _conjunction(self._having).render())
         if self._order:
             parts.append("ORDER BY " + ", ".join(o.render() for o in self._order))
         if self._limit is not None or self._offset is not None:
@@ -425,6 +476,8 @@ class Select(Generic[R, S]):
             condition.params(out)
         for expr in self._group:
             expr.params(out)
+        for condition in self._having:
+            condition.params(out)
         for ordering in self._order:
             ordering.expr.params(out)
         if self._limit is not None or self._offset is not None:
@@ -434,12 +487,15 @@ class Select(Generic[R, S]):
 
     def compile(self) -> tuple[str, list[Any]]:
         """(SQL, parameters): also what `db.batch([...])` takes."""
+        if self._having and not self._group:
+            raise QueryError("having() filters groups: call group_by() first (or use where())")
         present = {ref.table.name for ref in self._tables()}
         for label, exprs in (
             ("select", self._columns or ()),
             ("where", self._where),
             ("order_by", tuple(o.expr for o in self._order)),
             ("group_by", self._group),
+            ("having", self._having),
             ("join", tuple(j.condition for j in self._joins)),
         ):
             for expr in exprs:
@@ -507,6 +563,7 @@ class Select(Generic[R, S]):
             for name, used in (
                 ("join", self._joins),
                 ("group_by", self._group),
+                ("distinct", self._distinct),
                 ("order_by", self._order),
                 ("limit", self._limit is not None),
                 ("offset", self._offset is not None),
@@ -542,6 +599,68 @@ class Select(Generic[R, S]):
             decode=decode,
             size=size,
         )
+
+    def _page_plan(self, after: str | None, size: int) -> Plan[Page[R]]:
+        """This query ordered by its terms then the primary key, `size` rows after the
+        cursor's row; the terms' values are selected too (last) to make the next cursor,
+        and one row more than the page tells whether there is a next page."""
+        size = page_size(size)
+        table = self._source.table
+        unsupported = [
+            name
+            for name, used in (
+                ("join", self._joins),
+                ("group_by", self._group),
+                ("distinct", self._distinct),
+                ("limit", self._limit is not None),
+                ("offset", self._offset is not None),
+            )
+            if used
+        ]
+        if unsupported or table.view:
+            raise QueryError(
+                f"page() reads rows of one table in order, ties broken by its primary key: "
+                f"it takes where() and order_by(), not "
+                f"{', '.join(unsupported) or 'a view (it has no key)'}"
+            )
+        keys = tuple(table.column(name) for name in table.key)
+        ordered = {id(term.expr) for term in self._order}
+        terms = (*self._order, *(Ordering(k, "ASC") for k in keys if id(k) not in ordered))
+        mark = fingerprint(table.name, terms)
+        width = self.width()
+        query = replace(
+            self,
+            _columns=(*(self._columns or table.columns), *(t.expr for t in terms)),
+            _order=terms,
+        )
+        if after is not None:
+            start = decode_cursor(after, mark, len(terms), len(terms) - len(self._order))
+            query = query.where(after_row(terms, start))
+        statement, params = query.limit(size + 1).compile()
+
+        def decode(results: list[list[Row]]) -> Page[R]:
+            rows = results[0]
+            more = len(rows) > size
+            rows = rows[:size]
+            cursor = encode_cursor(mark, tuple(rows[-1][width:])) if more else None
+            return Page(self._decode([row[:width] for row in rows]), cursor)
+
+        return Plan((Statement(statement, params, table.name),), decode, write=False)
+
+    @overload
+    def page(self, db: Database, *, after: str | None = None, size: int = 50) -> Page[R]: ...
+    @overload
+    def page(
+        self, db: AsyncDatabase, *, after: str | None = None, size: int = 50
+    ) -> Coroutine[Any, Any, Page[R]]: ...
+    def page(
+        self, db: Database | AsyncDatabase, *, after: str | None = None, size: int = 50
+    ) -> Page[R] | Coroutine[Any, Any, Page[R]]:
+        """`size` rows (1 to 10,000) in order_by's order, ties broken by the primary key,
+        after the row the cursor `after` names (from the start without one), and the
+        cursor of the next page (None after the last). NULLs sort first ascending, last
+        descending, as SQLite sorts them."""
+        return db.run(self._page_plan(after, size))
 
     @overload
     def iter(self, db: Database, *, chunk: int = 1000) -> Generator[R]: ...
@@ -589,6 +708,18 @@ class Select(Generic[R, S]):
             decoded.append([None if none else next(models) for none in unmatched])
             start += width
         return [tuple(values) for values in zip(*decoded, strict=True)]
+
+
+def _non_negative(what: str, count: int) -> int:
+    if type(count) is not int or count < 0:
+        raise QueryError(f"{what} must be a whole number >= 0, got {count!r:.40}")
+    return count
+
+
+def _compound(first: Select[Any, Any], op: str, other: Select[Any, Any]) -> Compound[Any]:
+    from libsqlkit._compound import Compound
+
+    return Compound.of(first).joined(op, other)
 
 
 def _alive(ref: type[Source[Any]], included: bool) -> tuple[Condition[Any], ...]:
@@ -664,6 +795,44 @@ def select(*items: Any) -> Any:
     if not items or not all(isinstance(item, Expr) for item in items):
         raise QueryError("select() takes one table, or one to six columns/expressions")
     return Columns(tuple(items))
+
+
+@overload
+def count_rows(
+    db: Database,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> int: ...
+@overload
+def count_rows(
+    db: AsyncDatabase,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> Coroutine[Any, Any, int]: ...
+def count_rows(
+    db: Database | AsyncDatabase,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> int | Coroutine[Any, Any, int]:
+    """How many rows of `table` match `where` (Drizzle's `db.$count`); soft-deleted rows
+    are left out unless included, as in select()."""
+    query: Select[tuple[int], M] = Select(table, (count(),), _deleted=include_deleted)
+    if where is not None:
+        query = query.where(where)
+    statement, params = query.compile()
+    return db.run(
+        Plan(
+            (Statement(statement, params, table.table.name),),
+            lambda results: int(results[0][0][0]),
+            write=False,
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
