@@ -11,6 +11,7 @@ from libsqlkit._compound import Compound, except_, intersect, union, union_all
 from libsqlkit._connect import SyncMode, connect, connect_async
 from libsqlkit._consistency import Consistency, consistency
 from libsqlkit._database import Database
+from libsqlkit._derived import Derived
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
     AuthError,
@@ -85,6 +86,7 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DecodeError",
+    "Derived",
     "DriverName",
     "Expr",
     "ForeignKeyViolation",

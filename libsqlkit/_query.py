@@ -46,6 +46,7 @@ from libsqlkit._schema import Column, Table
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
     from libsqlkit._compound import Compound
+    from libsqlkit._derived import Derived
     from libsqlkit._relational import Relational
     from libsqlkit._relations import Load
 
@@ -174,7 +175,7 @@ class Select(Generic[R, S]):
     Immutable: each method returns a new query.
     """
 
-    _source: type[Source[Any]]
+    _source: type[Source[Any]] | Derived[Any]
     _columns: tuple[Expr[Any, Any], ...] | None
     _joins: tuple[_Join, ...] = ()
     _where: tuple[Condition[Any], ...] = ()
@@ -185,6 +186,7 @@ class Select(Generic[R, S]):
     _limit: int | None = None
     _offset: int | None = None
     _deleted: bool = False  # soft-deleted rows included
+    _aliased: bool = False  # values named c0, c1, ...: the inner select of a subquery()
 
     # -- building -----------------------------------------------------------------------
 
@@ -228,6 +230,13 @@ class Select(Generic[R, S]):
     def except_(self, other: Select[R, Any], /) -> Compound[R]:
         """EXCEPT: the rows of this select that the other does not return."""
         return _compound(self, "EXCEPT", other)
+
+    def subquery(self, name: str) -> Derived[R]:
+        """This select of columns as a table to select from: `FROM (SELECT ...) AS name`,
+        its columns typed (`.columns()`)."""
+        from libsqlkit._derived import Derived
+
+        return Derived(replace(self, _aliased=True), name)
 
     def width(self) -> int:
         """How many values each row has in SQL (a whole table: all its columns)."""
@@ -422,13 +431,14 @@ class Select(Generic[R, S]):
 
     # -- compiling ----------------------------------------------------------------------
 
-    def _tables(self) -> list[type[Source[Any]]]:
+    def _tables(self) -> list[type[Source[Any]] | Derived[Any]]:
         return [self._source, *(j.ref for j in self._joins)]
 
     def shape(self) -> Hashable:
         return (
             "select",
-            self._source.table.name,
+            _source_shape(self._source),
+            self._aliased,
             None if self._columns is None else tuple(c.shape() for c in self._columns),
             tuple((j.kind, j.ref.table.name, j.condition.shape()) for j in self._joins),
             tuple(w.shape() for w in self._where),
@@ -444,10 +454,14 @@ class Select(Generic[R, S]):
     def render(self) -> str:
         if self._columns is None:
             selected = ", ".join(_all_columns(ref.table) for ref in self._tables())
+        elif self._aliased:
+            selected = ", ".join(f"{c.render()} AS `c{i}`" for i, c in enumerate(self._columns))
         else:
             selected = ", ".join(c.render() for c in self._columns)
         head = "SELECT DISTINCT" if self._distinct else "SELECT"
-        parts = [f"{head} {selected} FROM {_q(self._source.table.name)}"]
+        source = self._source
+        origin = _q(source.table.name) if isinstance(source, type) else source.render()
+        parts = [f"{head} {selected} FROM {origin}"]
         parts += [
             f"{j.kind} {_q(j.ref.table.name)} ON {self._join_condition(j).render()}"
             for j in self._joins
@@ -470,6 +484,8 @@ class Select(Generic[R, S]):
     def params(self, out: list[Any]) -> None:
         for column in self._columns or ():
             column.params(out)
+        if not isinstance(self._source, type):
+            self._source.params(out)
         for join in self._joins:
             self._join_condition(join).params(out)
         for condition in self._live_conditions():
@@ -489,6 +505,8 @@ class Select(Generic[R, S]):
         """(SQL, parameters): also what `db.batch([...])` takes."""
         if self._having and not self._group:
             raise QueryError("having() filters groups: call group_by() first (or use where())")
+        if not isinstance(self._source, type):
+            self._source.check()
         present = {ref.table.name for ref in self._tables()}
         for label, exprs in (
             ("select", self._columns or ()),
@@ -570,6 +588,8 @@ class Select(Generic[R, S]):
             )
             if used
         ]
+        if not isinstance(self._source, type):
+            unsupported.append("a subquery (no key)")
         if unsupported:
             raise QueryError(
                 f"iter() reads `{table.name}` in primary-key order a chunk at a time (keyset "
@@ -621,7 +641,7 @@ class Select(Generic[R, S]):
             raise QueryError(
                 f"page() reads rows of one table in order, ties broken by its primary key: "
                 f"it takes where() and order_by(), not "
-                f"{', '.join(unsupported) or 'a view (it has no key)'}"
+                f"{', '.join(unsupported) or 'a view or a subquery (no key)'}"
             )
         keys = tuple(table.column(name) for name in table.key)
         ordered = {id(term.expr) for term in self._order}
@@ -683,7 +703,9 @@ class Select(Generic[R, S]):
                 ]
             except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
                 raise _undecodable(columns, rows, exc) from exc
-        tables = self._tables()
+        source = self._source
+        assert isinstance(source, type), "a subquery's select has columns"
+        tables = [source, *(j.ref for j in self._joins)]
         if len(tables) == 1:
             return rows_to_models(tables[0].table, tables[0].model, rows)
         decoded: list[list[Any]] = []
@@ -722,7 +744,11 @@ def _compound(first: Select[Any, Any], op: str, other: Select[Any, Any]) -> Comp
     return Compound.of(first).joined(op, other)
 
 
-def _alive(ref: type[Source[Any]], included: bool) -> tuple[Condition[Any], ...]:
+def _source_shape(source: type[Source[Any]] | Derived[Any]) -> Hashable:
+    return source.table.name if isinstance(source, type) else source.shape()
+
+
+def _alive(ref: type[Source[Any]] | Derived[Any], included: bool) -> tuple[Condition[Any], ...]:
     """`deleted_at IS NULL` for a table with a soft-delete column, unless included."""
     deleted = ref.table.soft_delete
     return () if included or deleted is None else (ref.table.column(deleted).is_null(),)
@@ -756,12 +782,19 @@ class Columns(Generic[R]):
     def __init__(self, columns: tuple[Expr[Any, Any], ...]) -> None:
         self._columns = columns
 
-    def from_(self, table: type[Source[M]]) -> Select[R, M]:
+    @overload
+    def from_(self, table: Derived[S]) -> Select[R, Derived[S]]: ...
+    @overload
+    def from_(self, table: type[Source[M]]) -> Select[R, M]: ...
+    def from_(self, table: type[Source[Any]] | Derived[Any]) -> Select[R, Any]:
+        """The table, view or subquery() the columns are selected from."""
         return Select(table, self._columns)
 
 
 @overload
 def select(table: type[Source[M]], /) -> Select[M, M]: ...
+@overload
+def select(subquery: Derived[R], /) -> Select[R, Derived[R]]: ...
 @overload
 def select(c1: Expr[T1, Any], /) -> Columns[tuple[T1]]: ...
 @overload
@@ -789,9 +822,14 @@ def select(
     /,
 ) -> Columns[tuple[T1, T2, T3, T4, T5, T6]]: ...
 def select(*items: Any) -> Any:
-    """select(table) for whole rows as models, or select(col, ...).from_(table) for tuples."""
+    """select(table) for whole rows as models, select(col, ...).from_(table) for tuples,
+    select(subquery) for a subquery()'s rows."""
+    from libsqlkit._derived import Derived
+
     if len(items) == 1 and isinstance(items[0], type) and issubclass(items[0], Source):
         return Select(items[0], None)
+    if len(items) == 1 and isinstance(items[0], Derived):
+        return Select(items[0], items[0].columns())
     if not items or not all(isinstance(item, Expr) for item in items):
         raise QueryError("select() takes one table, or one to six columns/expressions")
     return Columns(tuple(items))

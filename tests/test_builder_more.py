@@ -23,6 +23,7 @@ from libsqlkit import (
     count_rows,
     except_,
     intersect,
+    max_,
     select,
     union,
     union_all,
@@ -362,6 +363,11 @@ async def test_async_additions(async_db: AsyncDbClient) -> None:
         .all(async_db)
     )
     assert sorted(await busy) == [("u0",), ("u1",)]
+    per_type = select(workflows.type, count()).from_(workflows).group_by(workflows.type)
+    kind, runs = per_type.subquery("per_type").columns()
+    assert await select(kind).from_(per_type.subquery("per_type")).where(runs > 11).all(
+        async_db
+    ) == [("b",)]
 
 
 async def _create_async(adb: AsyncDbClient) -> list[Workflow]:
@@ -369,3 +375,71 @@ async def _create_async(adb: AsyncDbClient) -> list[Workflow]:
 
     repo = AsyncWorkflowRepository(adb)
     return [await repo.create(row) for row in new_rows()]
+
+
+def test_a_subquery_in_from(db: DbClient, rows: list[Workflow]) -> None:
+    per_user = (
+        select(workflows.user_id, count(), max_(workflows.created_at))
+        .from_(workflows)
+        .where(workflows.type == "a")
+        .group_by(workflows.user_id)
+        .subquery("per_user")
+    )
+    user, runs, latest = per_user.columns()
+    expected = {
+        u: (
+            sum(w.user_id == u and w.type == "a" for w in rows),
+            max(w.created_at for w in rows if w.user_id == u and w.type == "a"),
+        )
+        for u in {w.user_id for w in rows}
+    }
+    # The inner where's value and the outer's are bound, in order; values decode as the
+    # inner expressions' (a datetime), and compare through their codec.
+    busy = (
+        select(user, runs, latest)
+        .from_(per_user)
+        .where(runs >= 3)
+        .where(latest > BASE)
+        .order_by(runs.desc(), user)
+        .all(db)
+    )
+    assert busy == sorted(
+        ((u, n, t) for u, (n, t) in expected.items() if n >= 3 and t > BASE),
+        key=lambda r: (-r[1], r[0]),
+    )
+    assert busy and isinstance(busy[0][2], datetime)
+    assert sorted(select(per_user).all(db)) == sorted((u, n, t) for u, (n, t) in expected.items())
+    UserSettingsRepository(db).create(NewUserSettings(user_id="u1", preferences={"x": 1}))
+    joined = (
+        select(user, user_settings.preferences)
+        .from_(per_user)
+        .left_join(user_settings, on=user_settings.user_id == user)
+        .order_by(user)
+        .all(db)
+    )
+    assert joined == [("u0", None), ("u1", {"x": 1}), ("u2", None)]
+    # A subquery's column in IN, through another subquery.
+    active = select(user).from_(per_user).where(runs > 3)
+    found = select(workflows.user_id).from_(workflows).where(workflows.user_id.in_(active))
+    assert {u for (u,) in found.distinct().all(db)} == {
+        u for u, (n, _) in expected.items() if n > 3
+    }
+    statement, _ = found.compile()
+    assert "AS `per_user`" in statement and "AS `c0`" in statement
+
+
+def test_subquery_refusals(db: DbClient) -> None:
+    ids = select(workflows.id).from_(workflows)
+    for name in ("x; DROP TABLE workflows", "", "1x", "a" * 65, "`q`"):
+        with pytest.raises(QueryError, match="a subquery's name is a letter"):
+            ids.subquery(name)
+    with pytest.raises(QueryError, match="subquery\\(\\) takes a select of columns"):
+        select(workflows).subquery("w")
+    sub = ids.subquery("sub")
+    with pytest.raises(QueryError, match="a view or a subquery \\(no key\\)"):
+        select(sub).page(db)
+    with pytest.raises(QueryError, match="not a subquery \\(no key\\)"):
+        list(select(sub).iter(db))
+    (sub_id,) = sub.columns()
+    with pytest.raises(QueryError, match="uses table workflows, which is not in this query"):
+        select(sub_id).from_(sub).where(workflows.type == "a").all(db)  # type: ignore[arg-type]
