@@ -183,7 +183,27 @@ def builder_additions(db: DbClient) -> list[object]:
     tuples: Page[tuple[str, int]] = (
         select(workflows.id, workflows.retry_count).from_(workflows).page(db, size=10)
     )
-    return [busy, kinds, users.all(db), every, both, only, with_settings, live, page, tuples]
+    per_user = (
+        select(workflows.user_id, count())
+        .from_(workflows)
+        .group_by(workflows.user_id)
+        .subquery("per_user")
+    )
+    user, runs = per_user.columns()
+    ranked: list[tuple[str, int]] = (
+        select(user, runs).from_(per_user).where(runs > 1).order_by(runs.desc()).all(db)
+    )
+    whole: list[tuple[str, int]] = select(per_user).all(db)
+    with_prefs = (
+        select(user, UserSettingsTable.preferences)
+        .from_(per_user)
+        .left_join(UserSettingsTable, on=UserSettingsTable.user_id == user)
+        .all(db)
+    )
+    return [
+        *(busy, kinds, users.all(db), every, both, only, with_settings, live, page, tuples),
+        *(ranked, whole, with_prefs),
+    ]
 
 
 def sync_summary(db: DbClient) -> str:

@@ -23,3 +23,13 @@ def additions(db: DbClient) -> None:
     select(workflows).page(db, after=7)  # E: call-overload
     total: str = count_rows(db, workflows)  # E: assignment
     print(page, total)
+
+
+def subqueries(db: DbClient) -> None:
+    per_user = select(workflows.user_id, count()).from_(workflows).group_by(workflows.user_id).subquery("per_user")
+    user, runs = per_user.columns()
+    select(user).from_(per_user).where(runs == "many")  # E: arg-type
+    select(user).from_(per_user).where(workflows.type == "a")  # E: arg-type
+    name: int = select(per_user).all(db)[0][0]  # E: assignment
+    select(workflows).subquery("w").columns()  # E: misc
+    print(name)
