@@ -78,9 +78,9 @@ def _stored(value: Any) -> Any:
     raise ValueError(f"a value of type {type(value).__name__}")
 
 
-def decode_cursor(cursor: object, mark: str, width: int, keys: int) -> tuple[Any, ...]:
+def decode_cursor(cursor: object, mark: str, width: int, keys: tuple[int, ...]) -> tuple[Any, ...]:
     """The values in `cursor`, checked: made for this table and order, `width` values,
-    the last `keys` of them (the primary key) never NULL."""
+    those at the positions `keys` (the primary key's) never NULL."""
     if not isinstance(cursor, str):
         raise QueryError(
             f"a cursor is the str a page returned as `next`, not {type(cursor).__name__}"
@@ -98,7 +98,7 @@ def decode_cursor(cursor: object, mark: str, width: int, keys: int) -> tuple[Any
             "the cursor was made by a query with another table or order_by: pass it back to "
             "the same query that returned it"
         )
-    if len(values) != width or any(v is None for v in values[width - keys :]):
+    if len(values) != width or any(values[at] is None for at in keys):
         raise QueryError(
             f"the cursor {cursor!r:.60} is not one a page returned (its values do not fit)"
         )

@@ -654,7 +654,8 @@ class Select(Generic[R, S]):
             _order=terms,
         )
         if after is not None:
-            start = decode_cursor(after, mark, len(terms), len(terms) - len(self._order))
+            key_at = tuple(i for i, t in enumerate(terms) if any(t.expr is k for k in keys))
+            start = decode_cursor(after, mark, len(terms), key_at)
             query = query.where(after_row(terms, start))
         statement, params = query.limit(size + 1).compile()
 

@@ -228,6 +228,7 @@ def _sorted(rows: list[Workflow], terms: list[tuple[str, str]]) -> list[Workflow
 
 ORDERS: list[list[tuple[str, str]]] = [
     [],
+    [("id", "DESC")],
     [("retry_count", "ASC")],
     [("retry_count", "DESC")],
     [("error_log", "ASC")],
@@ -289,6 +290,11 @@ def test_rows_written_between_pages_do_not_shift_them(db: DbClient, rows: list[W
     assert second.rows == _sorted(rows, [("created_at", "ASC")])[10:20]
 
 
+def _unpadded(cursor: str | None) -> bytes:
+    assert cursor is not None
+    return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+
+
 def _cursor(*parts: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
 
@@ -299,7 +305,7 @@ def test_forged_and_garbled_cursors_and_sizes_are_refused(
     query = select(workflows).order_by(workflows.retry_count)
     good = query.page(db, size=2).next
     assert good is not None
-    mark = json.loads(base64.urlsafe_b64decode(good + "=" * (-len(good) % 4)))[1]
+    mark = json.loads(_unpadded(good))[1]
     garbled = [
         "not a cursor!",
         good[:-3],
@@ -315,6 +321,10 @@ def test_forged_and_garbled_cursors_and_sizes_are_refused(
         query.page(db, after=_cursor(1, mark, [1]))
     with pytest.raises(QueryError, match="values do not fit"):
         query.page(db, after=_cursor(1, mark, [1, None]))  # a NULL primary key
+    by_key = select(workflows).order_by(workflows.id.desc())
+    key_mark = json.loads(_unpadded(by_key.page(db, size=1).next))[1]
+    with pytest.raises(QueryError, match="values do not fit"):
+        by_key.page(db, after=_cursor(1, key_mark, [None]))  # the key, ordered descending
     with pytest.raises(QueryError, match="made by a query with another table or order_by"):
         select(workflows).order_by(workflows.created_at).page(db, after=good)
     with pytest.raises(QueryError, match="another table or order_by"):
