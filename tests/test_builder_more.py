@@ -7,9 +7,14 @@ import base64
 import functools
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_composite_keys.client import create_db_client as create_orders_client
+from golden_composite_keys.models import NewOrder, NewRegion
+from golden_composite_keys.repositories import OrderRepository, RegionRepository
+from golden_composite_keys.tables import orders
 
 from generated.client import AsyncDbClient, DbClient
 from generated.models import NewUserSettings, NewWorkflow, Workflow
@@ -29,6 +34,7 @@ from libsqlkit import (
     union_all,
 )
 from libsqlkit._expr import Ordering
+from tests.modes_kit import MODES, Mode, open_in_mode
 
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
 ROWS = 23  # not a multiple of the page sizes below
@@ -453,3 +459,31 @@ def test_subquery_refusals(db: DbClient) -> None:
     (sub_id,) = sub.columns()
     with pytest.raises(QueryError, match="uses table workflows, which is not in this query"):
         select(sub_id).from_(sub).where(workflows.type == "a").all(db)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_keyset_pages_break_ties_by_a_composite_key(
+    mode: Mode, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Ties in the order (most notes are NULL) are broken by the whole key, (region, number):
+    pages that end inside a region or between two lose and repeat nothing."""
+    client = open_in_mode(create_orders_client, mode, tmp_path, request)
+    with client:
+        RegionRepository(client).create_many(
+            [NewRegion(code="eu", name="Europe"), NewRegion(code="us", name="US")]
+        )
+        keys = [(r, n) for r in ("us", "eu") for n in (10, 2, 1, 3)]
+        OrderRepository(client).create_many(
+            [NewOrder(region=r, number=n, note="rush" if n == 2 else None) for r, n in keys]
+        )
+        query = select(orders).order_by(orders.note.desc())
+        walked: list[tuple[str, int]] = []
+        cursor: str | None = None
+        while True:
+            page = query.page(client, after=cursor, size=3)
+            walked += [(o.region, o.number) for o in page.rows]
+            if page.next is None:
+                break
+            cursor = page.next
+        rush = [("eu", 2), ("us", 2)]
+        assert walked == rush + sorted(k for k in keys if k not in rush)
