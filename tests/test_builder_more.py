@@ -88,6 +88,9 @@ def test_having_filters_groups(db: DbClient, rows: list[Workflow]) -> None:
     assert two == [("u1",), ("u2",)]
     with pytest.raises(QueryError, match="group_by"):
         select(workflows.user_id).from_(workflows).having(count() > 1).all(db)
+    grouped = select(workflows.user_id).from_(workflows).group_by(workflows.user_id)
+    with pytest.raises(QueryError, match="having uses table user_settings, which is not in"):
+        grouped.having(user_settings.user_id == "u1").all(db)  # type: ignore[arg-type]
 
 
 def test_distinct(db: DbClient, rows: list[Workflow]) -> None:
