@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["Compound", "except_", "intersect", "union", "union_all"]
 
 R = TypeVar("R")
+# The tables of the other selects of a union: each its own type variable, never Any, which
+# mypy would also give an inline select(...) argument's model (and so accept any table).
+Q1 = TypeVar("Q1")
+Q2 = TypeVar("Q2")
+Q3 = TypeVar("Q3")
 
 
 def _refuse_own_tail(part: Select[Any, Any]) -> None:
@@ -109,16 +114,16 @@ class Compound(Generic[R]):
         _refuse_other_shape(self._first, other, op)
         return replace(self, _rest=(*self._rest, (op, other)))
 
-    def union(self, other: Select[R, Any], /) -> Compound[R]:
+    def union(self, other: Select[R, Q1], /) -> Compound[R]:
         return self.joined("UNION", other)
 
-    def union_all(self, other: Select[R, Any], /) -> Compound[R]:
+    def union_all(self, other: Select[R, Q1], /) -> Compound[R]:
         return self.joined("UNION ALL", other)
 
-    def intersect(self, other: Select[R, Any], /) -> Compound[R]:
+    def intersect(self, other: Select[R, Q1], /) -> Compound[R]:
         return self.joined("INTERSECT", other)
 
-    def except_(self, other: Select[R, Any], /) -> Compound[R]:
+    def except_(self, other: Select[R, Q1], /) -> Compound[R]:
         return self.joined("EXCEPT", other)
 
     def order_by(self, *terms: Ordering[Any] | Expr[Any, Any]) -> Compound[R]:
@@ -231,18 +236,42 @@ def _chain(op: str, selects: tuple[Select[Any, Any], ...]) -> Compound[Any]:
     return compound
 
 
-def union(*selects: Select[R, Any]) -> Compound[R]:
+@overload
+def union(a: Select[R, Q1], b: Select[R, Q2], /) -> Compound[R]: ...
+@overload
+def union(
+    a: Select[R, Q1], b: Select[R, Q2], c: Select[R, Q3], /, *more: Select[R, Any]
+) -> Compound[R]: ...
+def union(*selects: Select[Any, Any]) -> Compound[Any]:
     """union(a, b, ...): the same as a.union(b).union(...)."""
     return _chain("UNION", selects)
 
 
-def union_all(*selects: Select[R, Any]) -> Compound[R]:
+@overload
+def union_all(a: Select[R, Q1], b: Select[R, Q2], /) -> Compound[R]: ...
+@overload
+def union_all(
+    a: Select[R, Q1], b: Select[R, Q2], c: Select[R, Q3], /, *more: Select[R, Any]
+) -> Compound[R]: ...
+def union_all(*selects: Select[Any, Any]) -> Compound[Any]:
     return _chain("UNION ALL", selects)
 
 
-def intersect(*selects: Select[R, Any]) -> Compound[R]:
+@overload
+def intersect(a: Select[R, Q1], b: Select[R, Q2], /) -> Compound[R]: ...
+@overload
+def intersect(
+    a: Select[R, Q1], b: Select[R, Q2], c: Select[R, Q3], /, *more: Select[R, Any]
+) -> Compound[R]: ...
+def intersect(*selects: Select[Any, Any]) -> Compound[Any]:
     return _chain("INTERSECT", selects)
 
 
-def except_(*selects: Select[R, Any]) -> Compound[R]:
+@overload
+def except_(a: Select[R, Q1], b: Select[R, Q2], /) -> Compound[R]: ...
+@overload
+def except_(
+    a: Select[R, Q1], b: Select[R, Q2], c: Select[R, Q3], /, *more: Select[R, Any]
+) -> Compound[R]: ...
+def except_(*selects: Select[Any, Any]) -> Compound[Any]:
     return _chain("EXCEPT", selects)

@@ -75,6 +75,9 @@ N = TypeVar("N", bound=InsertModel)
 U = TypeVar("U", bound=UpdateModel)
 R = TypeVar("R")
 S = TypeVar("S")
+# The tables of the other select of a union: a type variable, not Any, which mypy would
+# also give an inline select(...) argument's model (and so accept any table).
+Q1 = TypeVar("Q1")
 T1 = TypeVar("T1")
 T2 = TypeVar("T2")
 T3 = TypeVar("T3")
@@ -215,19 +218,19 @@ class Select(Generic[R, S]):
     def offset(self, count: int) -> Select[R, S]:
         return replace(self, _offset=_non_negative("offset", count))
 
-    def union(self, other: Select[R, Any], /) -> Compound[R]:
+    def union(self, other: Select[R, Q1], /) -> Compound[R]:
         """UNION: the rows of both selects (same column types), duplicates once."""
         return _compound(self, "UNION", other)
 
-    def union_all(self, other: Select[R, Any], /) -> Compound[R]:
+    def union_all(self, other: Select[R, Q1], /) -> Compound[R]:
         """UNION ALL: the rows of both selects, duplicates kept."""
         return _compound(self, "UNION ALL", other)
 
-    def intersect(self, other: Select[R, Any], /) -> Compound[R]:
+    def intersect(self, other: Select[R, Q1], /) -> Compound[R]:
         """INTERSECT: the rows in both selects."""
         return _compound(self, "INTERSECT", other)
 
-    def except_(self, other: Select[R, Any], /) -> Compound[R]:
+    def except_(self, other: Select[R, Q1], /) -> Compound[R]:
         """EXCEPT: the rows of this select that the other does not return."""
         return _compound(self, "EXCEPT", other)
 

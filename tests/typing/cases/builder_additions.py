@@ -10,6 +10,8 @@ def additions(db: DbClient) -> None:
     # A union's selects must select the same column types.
     ids.union(retries)  # E: arg-type
     union(ids, retries)  # E: misc
+    select(workflows).union(select(UserSettingsTable))  # E: arg-type
+    union()  # E: call-overload
     # in_ takes a one-column select of the column's type.
     workflows.user_id.in_(retries)  # E: arg-type
     workflows.user_id.in_(select(workflows.id, workflows.type).from_(workflows))  # E: arg-type
