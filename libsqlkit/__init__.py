@@ -7,9 +7,11 @@ dependency. Everything public is re-exported here; the underscore modules are pr
 from libsqlkit import _codecs as codecs
 from libsqlkit._async_database import AsyncDatabase
 from libsqlkit._codecs import Codec, dump_json, js_number
+from libsqlkit._compound import Compound, except_, intersect, union, union_all
 from libsqlkit._connect import SyncMode, connect, connect_async
 from libsqlkit._consistency import Consistency, consistency
 from libsqlkit._database import Database
+from libsqlkit._derived import Derived
 from libsqlkit._drivers import DriverName, LocalDriverName
 from libsqlkit._errors import (
     AuthError,
@@ -30,6 +32,7 @@ from libsqlkit._errors import (
     WouldBlock,
 )
 from libsqlkit._expr import Condition, Expr, and_, count, exists, max_, min_, not_, or_, sum_
+from libsqlkit._keyset import Page
 from libsqlkit._models import InsertModel, PayloadModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Statement
 from libsqlkit._query import (
@@ -38,6 +41,7 @@ from libsqlkit._query import (
     Source,
     TableRef,
     ViewRef,
+    count_rows,
     delete,
     insert,
     select,
@@ -74,6 +78,7 @@ __all__ = [
     "CheckViolation",
     "Codec",
     "Column",
+    "Compound",
     "Condition",
     "ConfigurationError",
     "Conflict",
@@ -82,6 +87,7 @@ __all__ = [
     "Database",
     "DatabaseError",
     "DecodeError",
+    "Derived",
     "DriverName",
     "Expr",
     "ForeignKeyViolation",
@@ -95,6 +101,7 @@ __all__ = [
     "MovedRow",
     "NotNullViolation",
     "One",
+    "Page",
     "PayloadModel",
     "Plan",
     "QueryError",
@@ -131,12 +138,15 @@ __all__ = [
     "connect_async",
     "consistency",
     "count",
+    "count_rows",
     "delete",
     "dump_json",
+    "except_",
     "exists",
     "fetch_all",
     "fetch_one",
     "insert",
+    "intersect",
     "js_number",
     "max_",
     "min_",
@@ -148,5 +158,7 @@ __all__ = [
     "select",
     "sql",
     "sum_",
+    "union",
+    "union_all",
     "update",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from collections.abc import Set as AbstractSet
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast, overload
 
 from libsqlkit._codecs import BIGINT_BLOB
 from libsqlkit._errors import LibsqlKitError
@@ -25,6 +25,7 @@ __all__ = [
     "Expr",
     "Ordering",
     "QueryError",
+    "Subquery",
     "Valued",
     "and_",
     "count",
@@ -69,6 +70,20 @@ class Valued(Protocol[T_co]):
     may be compared with, so that a NOT NULL column compares with a nullable one."""
 
     def _values(self) -> T_co: ...
+
+
+class Subquery(Protocol[T_co]):
+    """A select (or a union of selects) used inside another query, its rows `T_co`:
+    what in_()/not_in() take besides values."""
+
+    def shape(self) -> Hashable: ...
+    def render(self) -> str: ...
+    def params(self, out: list[Any]) -> None: ...
+    def width(self) -> int: ...
+
+    if TYPE_CHECKING:
+
+        def _rows(self) -> T_co: ...
 
 
 class QueryError(LibsqlKitError):
@@ -208,20 +223,31 @@ class Expr(Generic[T, S]):
         return tuple(Value(self.bound("=", member)) for member in members)
 
     @overload
-    def in_(self: Expr[V | None, S], values: Values[V]) -> Condition[S]: ...
+    def in_(
+        self: Expr[V | None, S], values: Values[V] | Subquery[tuple[V | None]]
+    ) -> Condition[S]: ...
     @overload
-    def in_(self, values: Values[T]) -> Condition[S]: ...
-    def in_(self, values: Values[Any]) -> Condition[S]:
-        """IN (...); an empty collection matches nothing. None is refused: use is_null()."""
-        return In(self, self._members("in_", values), negated=False)
+    def in_(self, values: Values[T] | Subquery[tuple[T | None]]) -> Condition[S]: ...
+    def in_(self, values: Values[Any] | Subquery[Any]) -> Condition[S]:
+        """IN (...) of values or of a one-column select; an empty collection matches
+        nothing. None is refused: use is_null()."""
+        if _is_subquery(values):
+            return InSelect(self, _one_column(cast(Subquery[Any], values), "in_"), negated=False)
+        return In(self, self._members("in_", cast(Iterable[Any], values)), negated=False)
 
     @overload
-    def not_in(self: Expr[V | None, S], values: Values[V]) -> Condition[S]: ...
+    def not_in(
+        self: Expr[V | None, S], values: Values[V] | Subquery[tuple[V | None]]
+    ) -> Condition[S]: ...
     @overload
-    def not_in(self, values: Values[T]) -> Condition[S]: ...
-    def not_in(self, values: Values[Any]) -> Condition[S]:
-        """NOT IN (...); an empty collection matches every row, NULLs included."""
-        return In(self, self._members("not_in", values), negated=True)
+    def not_in(self, values: Values[T] | Subquery[tuple[T | None]]) -> Condition[S]: ...
+    def not_in(self, values: Values[Any] | Subquery[Any]) -> Condition[S]:
+        """NOT IN (...) of values or of a one-column select; an empty collection matches
+        every row, NULLs included. A select that returns a NULL makes NOT IN match no row
+        (SQL's rule)."""
+        if _is_subquery(values):
+            return InSelect(self, _one_column(cast(Subquery[Any], values), "not_in"), negated=True)
+        return In(self, self._members("not_in", cast(Iterable[Any], values)), negated=True)
 
     def like(self, pattern: str) -> Condition[S]:
         return Binary(self, "LIKE", Value(pattern))
@@ -339,6 +365,45 @@ class In(Condition[S]):
 
     def tables(self) -> set[str]:
         return self.expr.tables()
+
+
+def _is_subquery(values: object) -> bool:
+    return hasattr(values, "width") and hasattr(values, "render")
+
+
+def _one_column(query: Subquery[Any], method: str) -> Subquery[Any]:
+    if query.width() != 1:
+        raise QueryError(
+            f"{method}() takes a select of exactly one column; this one selects "
+            f"{query.width()}: write select(table.column).from_(table)"
+        )
+    return query
+
+
+class InSelect(Condition[S]):
+    """expr IN (SELECT ...): the subquery's values stay bound parameters."""
+
+    __slots__ = ("expr", "negated", "query")
+
+    def __init__(self, expr: Expr[Any, Any], query: Subquery[Any], *, negated: bool) -> None:
+        self.expr, self.query, self.negated = expr, query, negated
+
+    def shape(self) -> Hashable:
+        return ("NOT IN" if self.negated else "IN", self.expr.shape(), self.query.shape())
+
+    def precedence(self) -> int:
+        return _COMPARISON
+
+    def render(self) -> str:
+        op = "NOT IN" if self.negated else "IN"
+        return f"{_operand(self.expr, _ATOM)} {op} ({self.query.render()})"
+
+    def params(self, out: list[Any]) -> None:
+        self.expr.params(out)
+        self.query.params(out)
+
+    def tables(self) -> set[str]:
+        return self.expr.tables()  # the subquery brings its own tables
 
 
 class Between(Condition[S]):

@@ -26,7 +26,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overloa
 
 from libsqlkit._database import Database
 from libsqlkit._errors import DecodeError
-from libsqlkit._expr import Binary, Condition, Expr, Logical, Ordering, QueryError, Value
+from libsqlkit._expr import (
+    Binary,
+    Condition,
+    Expr,
+    Logical,
+    Ordering,
+    QueryError,
+    Value,
+    count,
+)
+from libsqlkit._keyset import Page, decode_cursor, encode_cursor, fingerprint, page_size
+from libsqlkit._keyset import after as after_row
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Scan, Statement, chunk_size, rows_plan
 from libsqlkit._rows import Row, column_names, insert_params, rows_to_models, update_values
@@ -34,6 +45,8 @@ from libsqlkit._schema import Column, Table
 
 if TYPE_CHECKING:
     from libsqlkit._async_database import AsyncDatabase
+    from libsqlkit._compound import Compound
+    from libsqlkit._derived import Derived
     from libsqlkit._relational import Relational
     from libsqlkit._relations import Load
 
@@ -48,6 +61,7 @@ __all__ = [
     "TableRef",
     "Update",
     "ViewRef",
+    "count_rows",
     "delete",
     "insert",
     "select",
@@ -61,6 +75,9 @@ N = TypeVar("N", bound=InsertModel)
 U = TypeVar("U", bound=UpdateModel)
 R = TypeVar("R")
 S = TypeVar("S")
+# The tables of the other select of a union: a type variable, not Any, which mypy would
+# also give an inline select(...) argument's model (and so accept any table).
+Q1 = TypeVar("Q1")
 T1 = TypeVar("T1")
 T2 = TypeVar("T2")
 T3 = TypeVar("T3")
@@ -161,15 +178,18 @@ class Select(Generic[R, S]):
     Immutable: each method returns a new query.
     """
 
-    _source: type[Source[Any]]
+    _source: type[Source[Any]] | Derived[Any]
     _columns: tuple[Expr[Any, Any], ...] | None
     _joins: tuple[_Join, ...] = ()
     _where: tuple[Condition[Any], ...] = ()
     _order: tuple[Ordering[Any], ...] = ()
     _group: tuple[Expr[Any, Any], ...] = ()
+    _having: tuple[Condition[Any], ...] = ()
+    _distinct: bool = False
     _limit: int | None = None
     _offset: int | None = None
     _deleted: bool = False  # soft-deleted rows included
+    _aliased: bool = False  # values named c0, c1, ...: the inner select of a subquery()
 
     # -- building -----------------------------------------------------------------------
 
@@ -184,15 +204,53 @@ class Select(Generic[R, S]):
     def group_by(self, *exprs: Expr[Any, S]) -> Select[R, S]:
         return replace(self, _group=(*self._group, *exprs))
 
+    def having(self, condition: Condition[S]) -> Select[R, S]:
+        """Filter groups (after group_by), typically on aggregates; several are ANDed."""
+        return replace(self, _having=(*self._having, condition))
+
+    def distinct(self) -> Select[R, S]:
+        """SELECT DISTINCT: equal rows once."""
+        return replace(self, _distinct=True)
+
     def limit(self, count: int) -> Select[R, S]:
-        if count < 0:
-            raise QueryError(f"limit must be >= 0, got {count}")
-        return replace(self, _limit=count)
+        return replace(self, _limit=_non_negative("limit", count))
 
     def offset(self, count: int) -> Select[R, S]:
-        if count < 0:
-            raise QueryError(f"offset must be >= 0, got {count}")
-        return replace(self, _offset=count)
+        return replace(self, _offset=_non_negative("offset", count))
+
+    def union(self, other: Select[R, Q1], /) -> Compound[R]:
+        """UNION: the rows of both selects (same column types), duplicates once."""
+        return _compound(self, "UNION", other)
+
+    def union_all(self, other: Select[R, Q1], /) -> Compound[R]:
+        """UNION ALL: the rows of both selects, duplicates kept."""
+        return _compound(self, "UNION ALL", other)
+
+    def intersect(self, other: Select[R, Q1], /) -> Compound[R]:
+        """INTERSECT: the rows in both selects."""
+        return _compound(self, "INTERSECT", other)
+
+    def except_(self, other: Select[R, Q1], /) -> Compound[R]:
+        """EXCEPT: the rows of this select that the other does not return."""
+        return _compound(self, "EXCEPT", other)
+
+    def subquery(self, name: str) -> Derived[R]:
+        """This select of columns as a table to select from: `FROM (SELECT ...) AS name`,
+        its columns typed (`.columns()`)."""
+        from libsqlkit._derived import Derived
+
+        return Derived(replace(self, _aliased=True), name)
+
+    def width(self) -> int:
+        """How many values each row has in SQL (a whole table: all its columns)."""
+        if self._columns is None:
+            return sum(len(ref.table.columns) for ref in self._tables())
+        return len(self._columns)
+
+    if TYPE_CHECKING:
+
+        def _rows(self) -> R:
+            """Typing only: makes a Select[R, ...] a Subquery[R] for in_()."""
 
     def include_deleted(self) -> Select[R, S]:
         """Also the soft-deleted rows of its tables, which are hidden by default (as in the
@@ -376,17 +434,20 @@ class Select(Generic[R, S]):
 
     # -- compiling ----------------------------------------------------------------------
 
-    def _tables(self) -> list[type[Source[Any]]]:
+    def _tables(self) -> list[type[Source[Any]] | Derived[Any]]:
         return [self._source, *(j.ref for j in self._joins)]
 
     def shape(self) -> Hashable:
         return (
             "select",
-            self._source.table.name,
+            _source_shape(self._source),
+            self._aliased,
             None if self._columns is None else tuple(c.shape() for c in self._columns),
             tuple((j.kind, j.ref.table.name, j.condition.shape()) for j in self._joins),
             tuple(w.shape() for w in self._where),
             tuple(g.shape() for g in self._group),
+            tuple(h.shape() for h in self._having),
+            self._distinct,
             tuple(o.shape() for o in self._order),
             self._limit is not None,
             self._offset is not None,
@@ -396,9 +457,14 @@ class Select(Generic[R, S]):
     def render(self) -> str:
         if self._columns is None:
             selected = ", ".join(_all_columns(ref.table) for ref in self._tables())
+        elif self._aliased:
+            selected = ", ".join(f"{c.render()} AS `c{i}`" for i, c in enumerate(self._columns))
         else:
             selected = ", ".join(c.render() for c in self._columns)
-        parts = [f"SELECT {selected} FROM {_q(self._source.table.name)}"]
+        head = "SELECT DISTINCT" if self._distinct else "SELECT"
+        source = self._source
+        origin = _q(source.table.name) if isinstance(source, type) else source.render()
+        parts = [f"{head} {selected} FROM {origin}"]
         parts += [
             f"{j.kind} {_q(j.ref.table.name)} ON {self._join_condition(j).render()}"
             for j in self._joins
@@ -408,6 +474,8 @@ class Select(Generic[R, S]):
             parts.append("WHERE " + _conjunction(conditions).render())
         if self._group:
             parts.append("GROUP BY " + ", ".join(g.render() for g in self._group))
+        if self._having:
+            parts.append("HAVING " + _conjunction(self._having).render())
         if self._order:
             parts.append("ORDER BY " + ", ".join(o.render() for o in self._order))
         if self._limit is not None or self._offset is not None:
@@ -419,12 +487,16 @@ class Select(Generic[R, S]):
     def params(self, out: list[Any]) -> None:
         for column in self._columns or ():
             column.params(out)
+        if not isinstance(self._source, type):
+            self._source.params(out)
         for join in self._joins:
             self._join_condition(join).params(out)
         for condition in self._live_conditions():
             condition.params(out)
         for expr in self._group:
             expr.params(out)
+        for condition in self._having:
+            condition.params(out)
         for ordering in self._order:
             ordering.expr.params(out)
         if self._limit is not None or self._offset is not None:
@@ -434,12 +506,17 @@ class Select(Generic[R, S]):
 
     def compile(self) -> tuple[str, list[Any]]:
         """(SQL, parameters): also what `db.batch([...])` takes."""
+        if self._having and not self._group:
+            raise QueryError("having() filters groups: call group_by() first (or use where())")
+        if not isinstance(self._source, type):
+            self._source.check()
         present = {ref.table.name for ref in self._tables()}
         for label, exprs in (
             ("select", self._columns or ()),
             ("where", self._where),
             ("order_by", tuple(o.expr for o in self._order)),
             ("group_by", self._group),
+            ("having", self._having),
             ("join", tuple(j.condition for j in self._joins)),
         ):
             for expr in exprs:
@@ -507,12 +584,15 @@ class Select(Generic[R, S]):
             for name, used in (
                 ("join", self._joins),
                 ("group_by", self._group),
+                ("distinct", self._distinct),
                 ("order_by", self._order),
                 ("limit", self._limit is not None),
                 ("offset", self._offset is not None),
             )
             if used
         ]
+        if not isinstance(self._source, type):
+            unsupported.append("a subquery (no key)")
         if unsupported:
             raise QueryError(
                 f"iter() reads `{table.name}` in primary-key order a chunk at a time (keyset "
@@ -543,6 +623,69 @@ class Select(Generic[R, S]):
             size=size,
         )
 
+    def _page_plan(self, after: str | None, size: int) -> Plan[Page[R]]:
+        """This query ordered by its terms then the primary key, `size` rows after the
+        cursor's row; the terms' values are selected too (last) to make the next cursor,
+        and one row more than the page tells whether there is a next page."""
+        size = page_size(size)
+        table = self._source.table
+        unsupported = [
+            name
+            for name, used in (
+                ("join", self._joins),
+                ("group_by", self._group),
+                ("distinct", self._distinct),
+                ("limit", self._limit is not None),
+                ("offset", self._offset is not None),
+            )
+            if used
+        ]
+        if unsupported or table.view:
+            raise QueryError(
+                f"page() reads rows of one table in order, ties broken by its primary key: "
+                f"it takes where() and order_by(), not "
+                f"{', '.join(unsupported) or 'a view or a subquery (no key)'}"
+            )
+        keys = tuple(table.column(name) for name in table.key)
+        ordered = {id(term.expr) for term in self._order}
+        terms = (*self._order, *(Ordering(k, "ASC") for k in keys if id(k) not in ordered))
+        mark = fingerprint(table.name, terms)
+        width = self.width()
+        query = replace(
+            self,
+            _columns=(*(self._columns or table.columns), *(t.expr for t in terms)),
+            _order=terms,
+        )
+        if after is not None:
+            key_at = tuple(i for i, t in enumerate(terms) if any(t.expr is k for k in keys))
+            start = decode_cursor(after, mark, len(terms), key_at)
+            query = query.where(after_row(terms, start))
+        statement, params = query.limit(size + 1).compile()
+
+        def decode(results: list[list[Row]]) -> Page[R]:
+            rows = results[0]
+            more = len(rows) > size
+            rows = rows[:size]
+            cursor = encode_cursor(mark, tuple(rows[-1][width:])) if more else None
+            return Page(self._decode([row[:width] for row in rows]), cursor)
+
+        return Plan((Statement(statement, params, table.name),), decode, write=False)
+
+    @overload
+    def page(self, db: Database, *, after: str | None = None, size: int = 50) -> Page[R]: ...
+    @overload
+    def page(
+        self, db: AsyncDatabase, *, after: str | None = None, size: int = 50
+    ) -> Coroutine[Any, Any, Page[R]]: ...
+    def page(
+        self, db: Database | AsyncDatabase, *, after: str | None = None, size: int = 50
+    ) -> Page[R] | Coroutine[Any, Any, Page[R]]:
+        """`size` rows (1 to 10,000) in order_by's order, ties broken by the primary key,
+        after the row the cursor `after` names (from the start without one), and the
+        cursor of the next page (None after the last). NULLs sort first ascending, last
+        descending, as SQLite sorts them."""
+        return db.run(self._page_plan(after, size))
+
     @overload
     def iter(self, db: Database, *, chunk: int = 1000) -> Generator[R]: ...
     @overload
@@ -564,7 +707,9 @@ class Select(Generic[R, S]):
                 ]
             except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
                 raise _undecodable(columns, rows, exc) from exc
-        tables = self._tables()
+        source = self._source
+        assert isinstance(source, type), "a subquery's select has columns"
+        tables = [source, *(j.ref for j in self._joins)]
         if len(tables) == 1:
             return rows_to_models(tables[0].table, tables[0].model, rows)
         decoded: list[list[Any]] = []
@@ -591,7 +736,23 @@ class Select(Generic[R, S]):
         return [tuple(values) for values in zip(*decoded, strict=True)]
 
 
-def _alive(ref: type[Source[Any]], included: bool) -> tuple[Condition[Any], ...]:
+def _non_negative(what: str, count: int) -> int:
+    if type(count) is not int or count < 0:
+        raise QueryError(f"{what} must be a whole number >= 0, got {count!r:.40}")
+    return count
+
+
+def _compound(first: Select[Any, Any], op: str, other: Select[Any, Any]) -> Compound[Any]:
+    from libsqlkit._compound import Compound
+
+    return Compound.of(first).joined(op, other)
+
+
+def _source_shape(source: type[Source[Any]] | Derived[Any]) -> Hashable:
+    return source.table.name if isinstance(source, type) else source.shape()
+
+
+def _alive(ref: type[Source[Any]] | Derived[Any], included: bool) -> tuple[Condition[Any], ...]:
     """`deleted_at IS NULL` for a table with a soft-delete column, unless included."""
     deleted = ref.table.soft_delete
     return () if included or deleted is None else (ref.table.column(deleted).is_null(),)
@@ -625,12 +786,19 @@ class Columns(Generic[R]):
     def __init__(self, columns: tuple[Expr[Any, Any], ...]) -> None:
         self._columns = columns
 
-    def from_(self, table: type[Source[M]]) -> Select[R, M]:
+    @overload
+    def from_(self, table: Derived[S]) -> Select[R, Derived[S]]: ...
+    @overload
+    def from_(self, table: type[Source[M]]) -> Select[R, M]: ...
+    def from_(self, table: type[Source[Any]] | Derived[Any]) -> Select[R, Any]:
+        """The table, view or subquery() the columns are selected from."""
         return Select(table, self._columns)
 
 
 @overload
 def select(table: type[Source[M]], /) -> Select[M, M]: ...
+@overload
+def select(subquery: Derived[R], /) -> Select[R, Derived[R]]: ...
 @overload
 def select(c1: Expr[T1, Any], /) -> Columns[tuple[T1]]: ...
 @overload
@@ -658,12 +826,55 @@ def select(
     /,
 ) -> Columns[tuple[T1, T2, T3, T4, T5, T6]]: ...
 def select(*items: Any) -> Any:
-    """select(table) for whole rows as models, or select(col, ...).from_(table) for tuples."""
+    """select(table) for whole rows as models, select(col, ...).from_(table) for tuples,
+    select(subquery) for a subquery()'s rows."""
+    from libsqlkit._derived import Derived
+
     if len(items) == 1 and isinstance(items[0], type) and issubclass(items[0], Source):
         return Select(items[0], None)
+    if len(items) == 1 and isinstance(items[0], Derived):
+        return Select(items[0], items[0].columns())
     if not items or not all(isinstance(item, Expr) for item in items):
         raise QueryError("select() takes one table, or one to six columns/expressions")
     return Columns(tuple(items))
+
+
+@overload
+def count_rows(
+    db: Database,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> int: ...
+@overload
+def count_rows(
+    db: AsyncDatabase,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> Coroutine[Any, Any, int]: ...
+def count_rows(
+    db: Database | AsyncDatabase,
+    table: type[Source[M]],
+    where: Condition[M] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> int | Coroutine[Any, Any, int]:
+    """How many rows of `table` match `where` (Drizzle's `db.$count`); soft-deleted rows
+    are left out unless included, as in select()."""
+    query: Select[tuple[int], M] = Select(table, (count(),), _deleted=include_deleted)
+    if where is not None:
+        query = query.where(where)
+    statement, params = query.compile()
+    return db.run(
+        Plan(
+            (Statement(statement, params, table.table.name),),
+            lambda results: int(results[0][0][0]),
+            write=False,
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -93,6 +93,7 @@ class _Level:
 def _levels(root: Select[Any, Any], loads: tuple[Load[Any, Any], ...]) -> list[_Level]:
     """Every level in depth-first order (a parent before its children)."""
     ref = root._source
+    assert isinstance(ref, type), "with_() takes a select of a whole table"
     levels = [_Level(0, -1, None, ref.table, ref.model)]
 
     def add(parent: _Level, node: Relation[Any, Any, Any] | RelationCount[Any]) -> None:

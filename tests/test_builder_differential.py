@@ -531,6 +531,75 @@ def _check_aggregates(db: DbClient, tree: Node, matching: list[Row]) -> None:
     ]
 
 
+# -- distinct, having, compound selects, keyset pages ---------------------------------------
+
+COMPOUNDS: dict[str, Callable[[list[tuple[Any, ...]], list[tuple[Any, ...]]], list[Any]]] = {
+    "union": lambda a, b: list({*a, *b}),
+    "union_all": lambda a, b: a + b,
+    "intersect": lambda a, b: list(set(a) & set(b)),
+    "except_": lambda a, b: list(set(a) - set(b)),
+}
+
+
+@RUN
+@given(
+    data=DATASET,
+    first=conditions(W_COLS),
+    second=conditions(W_COLS),
+    op=st.sampled_from(sorted(COMPOUNDS)),
+    least=st.integers(0, 3),
+    order=ORDER,
+    size=st.integers(1, 4),
+)
+def test_distinct_having_compounds_and_pages_agree_with_the_oracle(
+    db: DbClient,
+    data: tuple[list[Row], list[Row]],
+    first: Node,
+    second: Node,
+    op: str,
+    least: int,
+    order: list[tuple[Col, bool]],
+    size: int,
+) -> None:
+    stored = _store(db, *data)
+    a, b = (
+        _where(select(workflows.user_id, workflows.error_log).from_(workflows), tree)
+        for tree in (first, second)
+    )
+    if a is None or b is None:
+        return
+    kept_a, kept_b = (
+        [(r["w.user_id"], r["w.error_log"]) for r in stored.workflows if tree.truth(r) is True]
+        for tree in (first, second)
+    )
+    assert sorted(a.distinct().all(db), key=repr) == sorted(set(kept_a), key=repr), first
+    compound = getattr(a, op)(b).all(db)
+    assert sorted(compound, key=repr) == sorted(COMPOUNDS[op](kept_a, kept_b), key=repr), op
+    having = (
+        a.group_by(workflows.user_id).having(count() > least).order_by(workflows.user_id).all(db)
+    )
+    users = sorted({user for user, _ in kept_a})
+    assert [u for u, _ in having] == [u for u in users if sum(k[0] == u for k in kept_a) > least]
+    # Keyset pages walk the rows `first` keeps in the oracle's order, ties by the key.
+    query = _where(select(workflows), first)
+    for col, descending in order:
+        query = query.order_by(col.column.desc() if descending else col.column)
+    expected = sorted(
+        (r for r in stored.workflows if first.truth(r) is True), key=lambda r: r["w.id"]
+    )
+    for col, descending in reversed(order):
+        expected.sort(key=_ordered_by(col.key), reverse=descending)
+    walked: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = query.page(db, after=cursor, size=size)
+        walked += [w.id for w in page.rows]
+        if page.next is None:
+            break
+        cursor = page.next
+    assert walked == [r["w.id"] for r in expected], (first, order)
+
+
 # -- joins --------------------------------------------------------------------------------
 
 

@@ -30,15 +30,21 @@ from generated.repositories import (
 from generated.tables import SyncMetadataTable, UserSettingsTable, WorkflowsTable, workflows
 from libsqlkit import (
     Column,
+    Compound,
     Conflict,
+    Page,
     SyncReport,
     UniqueViolation,
     and_,
     count,
+    count_rows,
+    except_,
     max_,
     min_,
     select,
     sum_,
+    union,
+    union_all,
     update,
 )
 
@@ -97,6 +103,7 @@ def run(db: DbClient) -> list[str]:
         print(workflow.id, settings_row.user_id if settings_row is not None else None)
     print(built, pairs, per_status)
     print(builder_queries(db))
+    print(builder_additions(db))
     print(finished, inserted, rows, column)
     return [w.id for w in repo.find_by_user_id("u1")]
 
@@ -144,6 +151,59 @@ def builder_queries(db: DbClient) -> list[object]:
     reset: int = base.where(workflows.user_id == "u1").run(db)
     reset += base.where(workflows.user_id == "u2").run(db)
     return [first_done, spans, outer, chosen, reset]
+
+
+def builder_additions(db: DbClient) -> list[object]:
+    """having, distinct, compound selects, subqueries in in_, count_rows, keyset pages."""
+    busy: list[tuple[str, int]] = (
+        select(workflows.user_id, count())
+        .from_(workflows)
+        .group_by(workflows.user_id)
+        .having(count() > 1)
+        .all(db)
+    )
+    kinds: list[tuple[str]] = select(workflows.type).from_(workflows).distinct().all(db)
+    ids = select(workflows.user_id).from_(workflows)
+    others = select(UserSettingsTable.user_id).from_(UserSettingsTable)
+    users: Compound[tuple[str]] = ids.union(others).order_by(workflows.user_id.desc()).limit(5)
+    every: list[tuple[str]] = union_all(ids, others, ids).all(db)
+    both: tuple[str] | None = ids.intersect(others).first(db)
+    only: list[tuple[str]] = except_(ids, others).all(db)
+    with_settings: list[Workflow] = (
+        select(workflows)
+        .where(workflows.user_id.in_(others))
+        .where(workflows.error_log.not_in(select(workflows.type).from_(workflows)))
+        .all(db)
+    )
+    live: int = count_rows(db, workflows, workflows.status == "PENDING")
+    page: Page[Workflow] = select(workflows).order_by(workflows.created_at.desc()).page(db, size=2)
+    cursor: str | None = page.next
+    if cursor is not None:
+        page = select(workflows).order_by(workflows.created_at.desc()).page(db, after=cursor)
+    tuples: Page[tuple[str, int]] = (
+        select(workflows.id, workflows.retry_count).from_(workflows).page(db, size=10)
+    )
+    per_user = (
+        select(workflows.user_id, count())
+        .from_(workflows)
+        .group_by(workflows.user_id)
+        .subquery("per_user")
+    )
+    user, runs = per_user.columns()
+    ranked: list[tuple[str, int]] = (
+        select(user, runs).from_(per_user).where(runs > 1).order_by(runs.desc()).all(db)
+    )
+    whole: list[tuple[str, int]] = select(per_user).all(db)
+    with_prefs = (
+        select(user, UserSettingsTable.preferences)
+        .from_(per_user)
+        .left_join(UserSettingsTable, on=UserSettingsTable.user_id == user)
+        .all(db)
+    )
+    return [
+        *(busy, kinds, users.all(db), every, both, only, with_settings, live, page, tuples),
+        *(ranked, whole, with_prefs),
+    ]
 
 
 def sync_summary(db: DbClient) -> str:
@@ -218,6 +278,12 @@ async def serve(db: AsyncDbClient) -> list[str]:
     first: Workflow | None = await select(workflows).first(db)
     deleted: bool = await repo.soft_delete(created.id)
     every: list[Workflow] = [row async for row in repo.iter_many(chunk=500)]
+    how_many: int = await count_rows(db, workflows)
+    page: Page[Workflow] = await select(workflows).order_by(workflows.type).page(db, size=5)
+    merged: list[tuple[str]] = await union(
+        select(workflows.type).from_(workflows), select(workflows.user_id).from_(workflows)
+    ).all(db)
+    print(how_many, page.rows, page.next, merged)
     types: list[tuple[str]] = [
         picked async for picked in select(workflows.type).from_(workflows).iter(db)
     ]
