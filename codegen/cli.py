@@ -26,6 +26,7 @@ from libsqlkit._migrate import (
     migrate_command,
     refuse_losses,
 )
+from libsqlkit._naming import rebuilt_table
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
@@ -168,9 +169,7 @@ def _push(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             return 1
         except NotNullViolation as exc:
-            column = ".".join(
-                (exc.table or "").removeprefix("__new_").split(".") + list(exc.columns)
-            )
+            column = ".".join(rebuilt_table(exc.table or "").split(".") + list(exc.columns))
             print(
                 f"push failed: {column} is NOT NULL without a default and the table has rows: give it "
                 "a default, or fill it in a data migration first; nothing was changed",

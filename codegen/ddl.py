@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from libsqlkit import dump_json
 from libsqlkit._changelog import infrastructure_ddl, schema_version, schema_version_ddl, sync_ddl
+from libsqlkit._naming import unique_index_name
 from libsqlkit._snapshot import Snapshot, TableFacts, schema_facts
 
 from .ir import ColumnIR, SchemaIR, TableIR, ViewIR
@@ -64,7 +65,7 @@ def _create_table(table: TableIR) -> str:
 
 def _indexes(table: TableIR) -> list[str]:
     statements = [
-        f"CREATE UNIQUE INDEX {quote(f'{table.name}_{c.name}_unique')} ON {quote(table.name)} ({quote(c.name)})"
+        f"CREATE UNIQUE INDEX {quote(unique_index_name(table.name, c.name))} ON {quote(table.name)} ({quote(c.name)})"
         for c in table.columns
         if c.unique
     ]

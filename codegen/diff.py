@@ -36,6 +36,7 @@ from libsqlkit._changelog import (
     upgrade_from_row_level,
 )
 from libsqlkit._journal import LossKind
+from libsqlkit._naming import enum_check_name, rebuild_table_name, unique_index_name
 from libsqlkit._snapshot import ColumnFacts, IndexFacts, Snapshot, TableFacts, ViewFacts
 
 from .ddl import change_log_once
@@ -84,9 +85,9 @@ def _stale_names(
             continue
         was = old_names.get(column.name, column.name)
         if column.unique:
-            indexes.append(IndexFacts(f"{old_table}_{was}_unique", (column.name,), True))
+            indexes.append(IndexFacts(unique_index_name(old_table, was), (column.name,), True))
         if column.enum is not None:
-            checks.append((f"{old_table}_{was}_enum", "enum"))
+            checks.append((enum_check_name(old_table, was), "enum"))
         renamed.append(replace(column, unique=False, enum=None))
     return replace(
         table,
@@ -198,7 +199,11 @@ def _index_statements(target: TableFacts) -> dict[str, str]:
 def _index_facts(table: TableFacts) -> dict[str, object]:
     facts: dict[str, object] = {i.name: i for i in table.indexes}
     facts.update(
-        {f"{table.name}_{c.name}_unique": ("unique", c.name) for c in table.columns if c.unique}
+        {
+            unique_index_name(table.name, c.name): ("unique", c.name)
+            for c in table.columns
+            if c.unique
+        }
     )
     return facts
 
@@ -421,7 +426,7 @@ def _track(target: TableFacts, result: Plan, sync: _Sync) -> None:
 
 def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:
     name = target.name
-    temporary = f"__new_{name}"
+    temporary = rebuild_table_name(name)
     create = target.ddl[0].replace(
         f"CREATE TABLE {quote(name)} (", f"CREATE TABLE {quote(temporary)} (", 1
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from libsqlkit._naming import enum_check_name
+
 __all__ = [
     "ColumnIR",
     "ForeignKeyIR",
@@ -254,7 +256,7 @@ class TableIR:
     def enum_checks(self) -> tuple[tuple[str, ColumnIR], ...]:
         """(constraint name, column) for each enum column: enforced by CHECK in the database."""
         return tuple(
-            (f"{self.name}_{column.name}_enum", column)
+            (enum_check_name(self.name, column.name), column)
             for column in self.columns
             if column.enum is not None
         )

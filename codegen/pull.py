@@ -31,6 +31,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import trigger_names, unique_clash_policy
 from libsqlkit._migrate import MigrationFolder, describe_differences
+from libsqlkit._naming import enum_check_name, unique_index_name
 from libsqlkit._snapshot import ColumnFacts, Snapshot, TableFacts
 from libsqlkit._url import file_path, url_scheme
 
@@ -157,12 +158,12 @@ def _draft_indexes(
         if automatic and len(columns) == 1:
             draft.columns[columns[0]].spec["unique"] = True
             draft.columns[columns[0]].notes.append(
-                f"its UNIQUE constraint is written as the unique index {table.name}_{columns[0]}_unique"
+                f"its UNIQUE constraint is written as the unique index {unique_index_name(table.name, columns[0])}"
             )
             continue
         name = index.name
         if automatic or identifier_problem(name, "index name"):
-            wanted = f"{table.name}_{'_'.join(columns)}_unique" if automatic else _plain_name(name)
+            wanted = unique_index_name(table.name, *columns) if automatic else _plain_name(name)
             name = names.fresh(wanted)
             what = "its UNIQUE constraint" if automatic else f"index {index.name}"
             draft.notes.append(f"{what} is written as the index {name}")
@@ -207,7 +208,7 @@ def _draft_table(
             draft.columns[column.name] = draft_column(column, samples[column.name], members)
             draft.columns[column.name].notes.append(
                 f"its CHECK {check or '(unnamed)'} is read as an enum; schema.yaml names that "
-                f"CHECK {table.name}_{column.name}_enum"
+                f"CHECK {enum_check_name(table.name, column.name)}"
             )
     types = {name: d.spec["type"] for name, d in draft.columns.items()}
     _draft_indexes(table, draft, types, names, left_out)
@@ -413,7 +414,7 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
         names = _Names(
             [*live.kinds, *(i.name for t in live.facts.tables for i in t.indexes)]
             + [
-                f"{t.name}_{c.name}_unique"
+                unique_index_name(t.name, c.name)
                 for t in live.facts.tables
                 for c in t.columns
                 if c.unique

@@ -15,6 +15,7 @@ import jinja2
 
 from libsqlkit import codecs
 from libsqlkit._connect import DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_S
+from libsqlkit._rows import defaulted_per_row
 
 from .ddl import schema_ddl, schema_sql_file
 from .ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
@@ -89,9 +90,9 @@ def _column_args(table: TableIR, column: ColumnIR, scope: Scope) -> str:
     flags = {
         "not_null": column.not_null,
         "primary_key": column.primary_key,
-        "has_sql_default": column.default_sql is not None
-        and not column.client_default
-        and not column.on_update,
+        "has_sql_default": defaulted_per_row(
+            column.default_sql, column.client_default, column.on_update
+        ),
         "generated": column.generated is not None,
     }
     args += [f"{name}=True" for name, value in flags.items() if value]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from libsqlkit._rows import defaulted_per_row, insert_value_sql
+
 from .ir import ColumnIR, QueryIR, TableIR, ViewIR
 from .sqltext import literal, quote
 
@@ -24,19 +26,11 @@ def _alive(table: TableIR, prefix: str) -> str:
 
 
 def _defaulted_per_row(column: ColumnIR) -> bool:
-    """A column whose database default is chosen per row when no value is given."""
-    return (
-        column.default_sql is not None
-        and column.client_default is None
-        and column.on_update is None
-    )
+    return defaulted_per_row(column.default_sql, column.client_default, column.on_update)
 
 
 def _insert_value(column: ColumnIR) -> str:
-    if _defaulted_per_row(column):
-        # First parameter: 1 = "not given, use the database default".
-        return f"CASE WHEN ? THEN ({column.default_sql}) ELSE ? END"
-    return "?"
+    return insert_value_sql(column.default_sql, _defaulted_per_row(column))
 
 
 def most_parameters(table: TableIR) -> int:

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from libsqlkit._naming import unique_index_name
+
 from .ddl import table_ddl
 from .ir import (
     ColumnIR,
@@ -953,7 +955,7 @@ class _Builder:
         for table in tables:
             implicit = [
                 (
-                    f"{table.name}_{c.name}_unique",
+                    unique_index_name(table.name, c.name),
                     ("tables", table.name, "columns", c.name, "unique"),
                 )
                 for c in table.columns
@@ -1049,7 +1051,7 @@ def _compile_problem(table: TableIR) -> str | None:
 
 def _index_names(table: TableIR) -> list[str]:
     """The indexes SQLite will have for the table (its unique columns' and its own)."""
-    return [f"{table.name}_{c.name}_unique" for c in table.columns if c.unique] + [
+    return [unique_index_name(table.name, c.name) for c in table.columns if c.unique] + [
         i.name for i in table.indexes
     ]
 

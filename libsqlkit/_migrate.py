@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from libsqlkit._database import Database
 from libsqlkit._errors import LibsqlKitError, NotNullViolation
 from libsqlkit._journal import JOURNAL, JournalError, LossRecord, MigrationKind, read_journal
+from libsqlkit._naming import REBUILD_PREFIX
 from libsqlkit._snapshot import Snapshot, introspect, schema_facts
 
 __all__ = [
@@ -396,9 +397,8 @@ class Migrator:
                         " (a NOT NULL column without a default cannot be added to a table with rows: "
                         "give it a default, or fill it in a data migration first)"
                     )
-                reason = str(exc).replace(
-                    "__new_", ""
-                )  # a rebuild's temporary table: name the real one
+                # a rebuild's temporary table: name the real one
+                reason = str(exc).replace(REBUILD_PREFIX, "")
                 raise MigrationError(
                     f"{entry.name} failed at:\n    {statement}\n  {reason}{hint}\n  nothing of {entry.name} was applied",
                     migration=entry.name,

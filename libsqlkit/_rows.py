@@ -22,14 +22,35 @@ from libsqlkit._schema import Column, Table, located
 __all__ = [
     "Row",
     "column_names",
+    "defaulted_per_row",
     "insert_labels",
     "insert_params",
+    "insert_value_sql",
     "row_by_row",
     "rows_to_models",
     "update_values",
 ]
 
 Row = tuple[Any, ...]
+
+
+# The INSERT parameter-slot contract, both sides in this file: the generator writes a
+# column whose database default is chosen per row as `insert_value_sql` (two
+# parameters), and `insert_params` fills them: (1, None) for "not given, use the
+# database default", (0, value) otherwise. Every other column takes one parameter.
+
+
+def defaulted_per_row(
+    default_sql: str | None, client_default: str | None, on_update: str | None
+) -> bool:
+    """Whether the database default of a column is chosen per row when no value is given
+    (a client default or an on-update value is filled by the client instead)."""
+    return default_sql is not None and client_default is None and on_update is None
+
+
+def insert_value_sql(default_sql: str | None, per_row: bool) -> str:
+    """The VALUES entry of a column in the generated INSERT."""
+    return f"CASE WHEN ? THEN ({default_sql}) ELSE ? END" if per_row else "?"
 
 
 class _InsertSlot:

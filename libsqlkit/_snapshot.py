@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from libsqlkit._naming import enum_check_name, unique_index_name
+
 __all__ = [
     "ColumnFacts",
     "ForeignKeyFacts",
@@ -342,7 +344,12 @@ def introspect(query: Query) -> Snapshot:
             if index_sql:
                 index_ddl.append(index_sql)
             indexed = tuple(row[2] for row in query(f"PRAGMA index_info({quote_name(index)})", ()))
-            if index == f"{name}_{indexed[0]}_unique" and len(indexed) == 1 and unique:
+            if (
+                len(indexed) == 1
+                and unique
+                and indexed[0] is not None
+                and index == unique_index_name(name, indexed[0])
+            ):
                 unique_columns.add(indexed[0])
                 continue
             where = index_where(index_sql, name) if index_sql else None
@@ -356,7 +363,7 @@ def introspect(query: Query) -> Snapshot:
             if pk:
                 key.append((pk, column))
             generated = _generated(definitions, column) if hidden in (2, 3) else None
-            enum_check = next((c for c in checks if c[0] == f"{name}_{column}_enum"), None)
+            enum_check = next((c for c in checks if c[0] == enum_check_name(name, column)), None)
             enum = None
             if enum_check:
                 checks.remove(enum_check)
