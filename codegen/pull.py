@@ -3,9 +3,11 @@
 Nothing is written to the database: pull reads its schema (the facts migrations compare)
 and a sample of values. The schema.yaml it writes is built so that the generated DDL
 gives the same facts back; wherever schema.yaml cannot say what the database has, the
-file and the report say so (a `note`), and whatever it cannot hold at all (views,
-triggers, virtual tables, generated columns, composite keys) is listed, never dropped
-silently. Modes (timestamps, booleans, JSON) leave no trace in SQLite's DDL: they are
+file and the report say so (a `note`), and whatever it cannot hold at all (triggers,
+virtual tables, tables without a primary key, indexes on expressions, views it cannot
+read or whose CREATE VIEW names their columns) is listed, never dropped silently.
+Composite keys, foreign keys of several columns, generated columns and SQL views are
+written as schema.yaml has them. Modes (timestamps, booleans, JSON) leave no trace in SQLite's DDL: they are
 read from declared types and Drizzle's defaults, or guessed from names and values, and
 every guess is commented.
 
@@ -32,7 +34,12 @@ from libsqlkit import Database, Schema, connect
 from libsqlkit._changelog import trigger_names, unique_clash_policy
 from libsqlkit._migrate import MigrationFolder, describe_differences
 from libsqlkit._naming import enum_check_name, unique_index_name
-from libsqlkit._snapshot import ColumnFacts, Snapshot, TableFacts
+from libsqlkit._snapshot import (
+    ColumnFacts,
+    ForeignKeyFacts,
+    Snapshot,
+    TableFacts,
+)
 from libsqlkit._url import file_path, url_scheme
 
 from .ir import SchemaIR
@@ -40,6 +47,7 @@ from .migrations import new_migration
 from .problems import SchemaError
 from .pull_columns import ColumnDraft, draft_column, enum_of_check
 from .pull_read import LiveDatabase, read_database
+from .pull_views import ViewDraft, draft_view
 from .snapshot import snapshot_of
 from .source import load_source
 from .sqltext import expression_problem, identifier_problem
@@ -73,6 +81,8 @@ class _Table:
     sync: bool = False
     on_unique_clash: str = "fail"
     notes: list[str] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)  # a composite key's columns
+    foreign_keys: list[dict[str, Any]] = field(default_factory=list)  # of several columns
 
 
 class _Names:
@@ -105,16 +115,17 @@ def _why_left_out(table: TableFacts, live: LiveDatabase) -> str | None:
     problem = identifier_problem(table.name, "table name")
     if problem:
         return f"table {table.name}: {problem}"
-    keys = [c.name for c in table.columns if c.primary_key]
-    if len(keys) != 1:
-        what = f"a composite primary key ({', '.join(keys)})" if keys else "no primary key"
-        return (
-            f"table {table.name}: it has {what}; schema.yaml needs exactly one primary key column"
-        )
+    if not any(c.primary_key for c in table.columns):
+        return f"table {table.name}: it has no primary key; schema.yaml needs one"
     for column in table.columns:
         problem = identifier_problem(column.name, "column name", python_name=True)
         if problem:
             return f"table {table.name}: {problem}"
+        if column.name in live.generated.get(table.name, ()) and column.generated is None:
+            return (
+                f"table {table.name}: the expression of its generated column {column.name} "
+                "cannot be read from its CREATE TABLE"
+            )
     return None
 
 
@@ -198,14 +209,22 @@ def _draft_table(
     table: TableFacts, live: LiveDatabase, names: _Names, left_out: list[str]
 ) -> _Table:
     samples = {c.name: live.samples[table.name, c.name] for c in table.columns}
+    in_key = set(table.composite_key)
     draft = _Table(
-        table.name, {c.name: draft_column(c, samples[c.name], c.enum) for c in table.columns}
+        table.name,
+        {
+            c.name: draft_column(c, samples[c.name], c.enum, in_composite_key=c.name in in_key)
+            for c in table.columns
+        },
+        primary_key=list(table.composite_key),
     )
     as_enums = _enums_from_checks(table, draft.columns)
     for column in table.columns:
         if column.name in as_enums:
             check, _, members = as_enums[column.name]
-            draft.columns[column.name] = draft_column(column, samples[column.name], members)
+            draft.columns[column.name] = draft_column(
+                column, samples[column.name], members, in_composite_key=column.name in in_key
+            )
             draft.columns[column.name].notes.append(
                 f"its CHECK {check or '(unnamed)'} is read as an enum; schema.yaml names that "
                 f"CHECK {enum_check_name(table.name, column.name)}"
@@ -220,66 +239,154 @@ def _draft_table(
         left_out,
     )
     tracked = {t for t, _ in table.triggers}
-    key = next(c.name for c in table.columns if c.primary_key)
-    if tracked == set(trigger_names(table.name)) and types[key] == "text":
+    keys = [c.name for c in table.columns if c.primary_key]
+    if tracked == set(trigger_names(table.name)) and len(keys) == 1 and types[keys[0]] == "text":
         draft.sync = True
         insert = dict(table.triggers)[trigger_names(table.name)[0]]
         draft.on_unique_clash = unique_clash_policy(insert)
     else:
         left_out += [f"trigger {t} on {table.name}" for t in sorted(tracked)]
-    left_out += [f"generated column {table.name}.{c}" for c in live.generated.get(table.name, [])]
-    left_out += [
-        f"foreign key {shown} of {table.name}: composite foreign keys"
-        for _, shown in live.composite_references.get(table.name, [])
-    ]
     for option, tables in (("STRICT", live.strict), ("WITHOUT ROWID", live.without_rowid)):
         if table.name in tables:
             draft.notes.append(f"the table is {option}; schema.yaml's tables are not")
     return draft
 
 
-def _references(
-    table: TableFacts,
-    live: LiveDatabase,
+def _is_key(table: TableFacts, columns: tuple[str, ...]) -> bool:
+    """Whether `columns` are the table's primary key, or a unique index without WHERE on
+    exactly them: what a foreign key may reference."""
+    wanted = set(columns)
+    key = set(table.composite_key) or {c.name for c in table.columns if c.primary_key}
+    if wanted == key:
+        return True
+    if len(columns) == 1 and table.has(columns[0]) and table.column(columns[0]).unique:
+        return True
+    return any(
+        i.unique
+        and i.where is None
+        and set(i.columns) == wanted
+        and all(c is not None for c in i.columns)
+        for i in table.indexes
+    )
+
+
+def _reference_problem(
     drafts: dict[str, _Table],
     kept: dict[str, TableFacts],
-    left_out: list[str],
+    table: str,
+    columns: tuple[str, ...],
+    target_name: str,
+    targets: tuple[str, ...],
+) -> str | None:
+    """Why schema.yaml cannot write this foreign key, if it cannot."""
+    target = kept.get(target_name)
+    if target is None:
+        return f"{target_name} is not in schema.yaml"
+    missing = [c for c in targets if not target.has(c)]
+    if missing:
+        return f"{target_name} has no column {missing[0]}"
+    if not _is_key(target, targets):
+        return (
+            "the columns it references are not a key"
+            if len(targets) > 1
+            else ("the column it references is not a key")
+        )
+    for mine, theirs in zip(columns, targets, strict=True):
+        if (
+            drafts[target_name].columns[theirs].spec["type"]
+            != drafts[table].columns[mine].spec["type"]
+        ):
+            return (
+                "the two columns have different types"
+                if len(targets) == 1
+                else (f"{mine} and {target_name}.{theirs} have different types")
+            )
+    return None
+
+
+def _actions(key: Any) -> dict[str, str]:
+    return {
+        action: getattr(key, action)
+        for action in ("on_delete", "on_update")
+        if getattr(key, action) != "no action"
+    }
+
+
+def _references(
+    table: TableFacts, drafts: dict[str, _Table], kept: dict[str, TableFacts], left_out: list[str]
 ) -> None:
-    """Each column's foreign key, when schema.yaml can reference its target (composite
-    ones are listed by `_draft_table`)."""
+    """Each foreign key, one column's (`references:`) or several (`foreign_keys:`), when
+    schema.yaml can reference its target."""
     draft = drafts[table.name]
-    composite = {c for columns, _ in live.composite_references.get(table.name, []) for c in columns}
     for column in table.columns:
         ref = column.references
-        if ref is None or column.name in composite:
+        if ref is None:
             continue
         shown = f"foreign key {table.name}.{column.name} -> {ref.table}({ref.column or ''})"
         target = kept.get(ref.table)
-        if target is None:
-            left_out.append(f"{shown}: {ref.table} is not in schema.yaml")
+        target_key = [c.name for c in target.columns if c.primary_key] if target else []
+        if ref.column is None and len(target_key) > 1:
+            left_out.append(
+                f"{shown}: one column cannot reference the composite key of {ref.table}"
+            )
             continue
-        target_column = ref.column or next(c.name for c in target.columns if c.primary_key)
-        if not target.has(target_column):
-            left_out.append(f"{shown}: {ref.table} has no column {target_column}")
-            continue
-        facts = target.column(target_column)
-        target_draft = drafts[ref.table].columns[target_column].spec
-        if not (facts.primary_key or target_draft.get("unique")):
-            left_out.append(f"{shown}: the column it references is not a key")
-            continue
-        if target_draft["type"] != draft.columns[column.name].spec["type"]:
-            left_out.append(f"{shown}: the two columns have different types")
+        target_column = ref.column or (target_key[0] if target_key else "")
+        problem = _reference_problem(
+            drafts, kept, table.name, (column.name,), ref.table, (target_column,)
+        )
+        if problem:
+            left_out.append(f"{shown}: {problem}")
             continue
         if ref.column is None:
             draft.columns[column.name].notes.append(
                 f"its foreign key names the key it references: {target_column}"
             )
-        entry: dict[str, Any] = {"table": ref.table, "column": target_column}
-        if ref.on_delete != "no action":
-            entry["on_delete"] = ref.on_delete
-        if ref.on_update != "no action":
-            entry["on_update"] = ref.on_update
+        entry: dict[str, Any] = {"table": ref.table, "column": target_column, **_actions(ref)}
         draft.columns[column.name].spec["references"] = entry
+    for key in table.foreign_keys:
+        _composite_reference(table.name, key, drafts, kept, left_out)
+
+
+def _composite_reference(
+    table: str,
+    key: ForeignKeyFacts,
+    drafts: dict[str, _Table],
+    kept: dict[str, TableFacts],
+    left_out: list[str],
+) -> None:
+    """A foreign key of several columns, as a `foreign_keys:` entry of its table."""
+    shown = (
+        f"foreign key ({', '.join(key.columns)}) -> "
+        f"{key.table}({', '.join(c or '' for c in key.references)}) of {table}"
+    )
+    targets: tuple[str, ...] = tuple(c or "" for c in key.references)
+    target = kept.get(key.table)
+    named = all(key.references)
+    if not named and target is not None:
+        targets = target.composite_key
+        if len(targets) != len(key.columns):
+            left_out.append(f"{shown}: {key.table} has no key of {len(key.columns)} columns")
+            return
+    problem = _reference_problem(drafts, kept, table, key.columns, key.table, targets)
+    if problem:
+        left_out.append(f"{shown}: {problem}")
+        return
+    if not named:
+        drafts[table].notes.append(f"{shown}: it names the key it references")
+    drafts[table].foreign_keys.append(
+        {
+            "columns": list(key.columns),
+            "table": key.table,
+            "references": list(targets),
+            **_actions(key),
+        }
+    )
+
+
+def _flow_list(values: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
 
 
 def _flow(mapping: dict[str, Any]) -> CommentedMap:
@@ -288,16 +395,32 @@ def _flow(mapping: dict[str, Any]) -> CommentedMap:
         if isinstance(value, dict):
             node[key] = _flow(value)
         elif isinstance(value, list):
-            seq = CommentedSeq(value)
-            seq.fa.set_flow_style()
-            node[key] = seq
+            node[key] = _flow_list(value)
         else:
             node[key] = value
     node.fa.set_flow_style()
     return node
 
 
-def _yaml(label: str, tables: list[_Table], sync_metadata: str | None, left_out: list[str]) -> str:
+def _columns(drafts: dict[str, ColumnDraft]) -> CommentedMap:
+    columns = CommentedMap()
+    for name, draft in drafts.items():
+        columns[name] = _flow(draft.spec)
+        lines = [f"guessed: {g}" for g in draft.guesses]
+        lines += [f"read as {r}" for r in draft.readings]
+        lines += [f"note: {n}" for n in draft.notes]
+        if lines:
+            columns.yaml_set_comment_before_after_key(name, before="\n".join(lines), indent=6)
+    return columns
+
+
+def _yaml(
+    label: str,
+    tables: list[_Table],
+    views: list[ViewDraft],
+    sync_metadata: str | None,
+    left_out: list[str],
+) -> str:
     document = CommentedMap()
     document["version"] = 1
     if sync_metadata is not None:
@@ -305,15 +428,11 @@ def _yaml(label: str, tables: list[_Table], sync_metadata: str | None, left_out:
     document["tables"] = CommentedMap()
     for table in tables:
         node = CommentedMap()
-        columns = CommentedMap()
-        for name, draft in table.columns.items():
-            columns[name] = _flow(draft.spec)
-            lines = [f"guessed: {g}" for g in draft.guesses]
-            lines += [f"read as {r}" for r in draft.readings]
-            lines += [f"note: {n}" for n in draft.notes]
-            if lines:
-                columns.yaml_set_comment_before_after_key(name, before="\n".join(lines), indent=6)
-        node["columns"] = columns
+        if table.primary_key:
+            node["primary_key"] = _flow_list(table.primary_key)
+        node["columns"] = _columns(table.columns)
+        if table.foreign_keys:
+            node["foreign_keys"] = [_flow(key) for key in table.foreign_keys]
         if table.indexes:
             node["indexes"] = CommentedMap((n, _flow(i)) for n, i in table.indexes.items())
         if table.checks:
@@ -327,6 +446,16 @@ def _yaml(label: str, tables: list[_Table], sync_metadata: str | None, left_out:
             document["tables"].yaml_set_comment_before_after_key(
                 table.name, before="\n".join(f"note: {n}" for n in table.notes), indent=2
             )
+    if views:
+        document["views"] = CommentedMap()
+        for view in views:
+            document["views"][view.name] = CommentedMap(
+                sql=view.select, columns=_columns(view.columns)
+            )
+            if view.notes:
+                document["views"].yaml_set_comment_before_after_key(
+                    view.name, before="\n".join(f"note: {n}" for n in view.notes), indent=2
+                )
     header = [
         f"Pulled from {label} by `libsqlkit pull`. Review the comments:",
         "  guessed: a mode read from a column's name or values, not from the database's DDL",
@@ -356,9 +485,11 @@ def _validated(text: str, file_name: str) -> tuple[SchemaIR | None, SchemaError 
 
 
 def _owners(error: SchemaError, document: CommentedMap) -> dict[str | None, str]:
-    """table (None: the top level) -> the first problem found in it."""
-    tables: CommentedMap = document["tables"]
-    starts = sorted((tables.lc.key(name)[0] + 1, name) for name in tables)
+    """table or view (None: the top level) -> the first problem found in it."""
+    sections: list[CommentedMap] = [document["tables"]]
+    if document.get("views"):
+        sections.append(document["views"])
+    starts = sorted((section.lc.key(name)[0] + 1, name) for section in sections for name in section)
     owners: dict[str | None, str] = {}
     for problem in error.problems:
         owner = None
@@ -401,12 +532,14 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
     excluded: dict[str, str] = {}
     drop_sync_metadata: str | None = None  # why the sync status table is not named
     while True:
-        left_out = [f"view {v}" for v in live.views] + [
-            f"trigger {t}" for t in live.orphan_triggers
-        ]
+        left_out = [f"trigger {t}" for t in live.orphan_triggers]
         kept: dict[str, TableFacts] = {}
         for table in live.facts.tables:
-            why = excluded.get(table.name) or _why_left_out(table, live)
+            why = (
+                f"table {table.name}: {excluded[table.name]}"
+                if table.name in excluded
+                else _why_left_out(table, live)
+            )
             if why:
                 left_out.append(why)
             else:
@@ -422,14 +555,25 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
         )
         drafts = {name: _draft_table(t, live, names, left_out) for name, t in kept.items()}
         for table in kept.values():
-            _references(table, live, drafts, kept, left_out)
+            _references(table, drafts, kept, left_out)
+        views = []
+        for view in live.views:
+            drafted = (
+                f"view {view.name}: {excluded[view.name]}"
+                if view.name in excluded
+                else draft_view(view)
+            )
+            if isinstance(drafted, str):
+                left_out.append(drafted)
+            else:
+                views.append(drafted)
         synced = any(d.sync for d in drafts.values())
         sync_metadata = (
             "sync_metadata"
             if synced and "sync_metadata" in drafts and drop_sync_metadata is None
             else None
         )
-        text = _yaml(label, list(drafts.values()), sync_metadata, left_out)
+        text = _yaml(label, list(drafts.values()), views, sync_metadata, left_out)
         schema, error, document = _validated(text, file_name)
         if error is None and schema is not None:
             break
@@ -440,9 +584,7 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
             drop_sync_metadata = owners.get(None) or owners[sync_metadata]
             continue
         fresh = {
-            t: f"table {t}: {why}"
-            for t, why in owners.items()
-            if t is not None and t not in excluded
+            name: why for name, why in owners.items() if name is not None and name not in excluded
         }
         if not fresh:
             raise PullError(f"the pulled schema.yaml does not validate:\n{error}")
@@ -458,6 +600,10 @@ def pulled_schema(live: LiveDatabase, label: str, file_name: str = "schema.yaml"
         for name, column in draft.columns.items():
             pulled.guesses += [f"{draft.name}.{name}: {g}" for g in column.guesses]
             pulled.notes += [f"{draft.name}.{name}: {n}" for n in column.notes]
+    for written in views:
+        pulled.notes += [f"{written.name}: {n}" for n in written.notes]
+        for name, column in written.columns.items():
+            pulled.guesses += [f"{written.name}.{name}: {g}" for g in column.guesses]
     pulled.differences = _differences(snapshot_of(schema), live.facts)
     return pulled
 

@@ -218,10 +218,15 @@ def enum_of_check(expression: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def draft_column(
-    column: ColumnFacts, sample: ColumnSample, enum: tuple[str, ...] | None
+    column: ColumnFacts,
+    sample: ColumnSample,
+    enum: tuple[str, ...] | None,
+    *,
+    in_composite_key: bool = False,
 ) -> ColumnDraft:
     """The column's schema.yaml entry; `enum` is the column's enum CHECK, if any, named
-    as this layer names it (`column.enum`) or otherwise (then noted by the caller)."""
+    as this layer names it (`column.enum`) or otherwise (then noted by the caller). A
+    column of a composite key is a plain column here: the table lists its key."""
     sql_type, mode, evidence = sql_type_of(column, sample)
     draft = ColumnDraft({"type": sql_type})
     note = _sql_type_note(column, sql_type)
@@ -237,7 +242,12 @@ def draft_column(
         draft.spec["enum"] = list(enum)
     else:
         enum = None
-    if column.primary_key:
+    if in_composite_key:
+        if not column.not_null:
+            draft.notes.append(
+                "it is in the primary key but not declared NOT NULL; schema.yaml's key columns are"
+            )
+    elif column.primary_key:
         draft.spec["primary_key"] = True
         if column.autoincrement and sql_type == "integer" and mode is None:
             draft.spec["autoincrement"] = True
@@ -260,6 +270,11 @@ def draft_column(
         draft.spec["not_null"] = True
     if column.unique:
         draft.spec["unique"] = True
+    if column.generated is not None:
+        draft.spec["generated"] = {
+            "as": column.generated,
+            "mode": "stored" if column.stored else "virtual",
+        }
     default = _default(column, sql_type, mode, enum)
     if default is not None:
         key, value = default

@@ -2,19 +2,19 @@
 
 The schema facts come from `libsqlkit._snapshot.introspect` (the reader migrations use),
 so what pull writes is compared with the database the way `migrate` compares it. Beside
-them: what the facts leave out because schema.yaml has no place for it (views, virtual
-tables, generated columns, composite keys, STRICT and WITHOUT ROWID tables), and a
-sample of each column's values, the evidence for a mode.
+them: what the facts leave out (virtual tables, STRICT and WITHOUT ROWID tables, which
+columns are generated, each view's columns), and a sample of each column's values, the
+evidence for a mode.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from libsqlkit._errors import DatabaseError
 from libsqlkit._snapshot import Query, Snapshot, introspect, quote_name
 
-__all__ = ["SAMPLE_ROWS", "ColumnSample", "LiveDatabase", "read_database"]
+__all__ = ["SAMPLE_ROWS", "ColumnSample", "LiveDatabase", "LiveView", "read_database"]
 
 SAMPLE_ROWS = 10_000
 _UUID = "-".join("[0-9a-f]" * n for n in (8, 4, 4, 4, 12))
@@ -37,16 +37,26 @@ class ColumnSample:
     uuids: int = 0  # texts that are canonical lowercase UUIDs
 
 
+@dataclass(frozen=True)
+class LiveView:
+    """A view as SQLite keeps it, with its columns as PRAGMA table_info reports them (the
+    declared type of the column a view column reads, or "" for an expression) and a
+    sample of each; `unreadable` is SQLite's own reason when it cannot run the view."""
+
+    name: str
+    sql: str  # CREATE VIEW
+    columns: tuple[tuple[str, str, ColumnSample], ...] = ()  # (name, declared type, sample)
+    unreadable: str | None = None
+
+
 @dataclass
 class LiveDatabase:
     facts: Snapshot
     kinds: dict[str, str] = field(default_factory=dict)  # name -> table|view|virtual|shadow
-    views: list[str] = field(default_factory=list)
+    views: list[LiveView] = field(default_factory=list)  # in the order they were created
     strict: set[str] = field(default_factory=set)
     without_rowid: set[str] = field(default_factory=set)
-    generated: dict[str, list[str]] = field(default_factory=dict)  # table -> columns
-    # table -> composite foreign keys, as (its columns, "(a, b) -> parent(x, y)")
-    composite_references: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    generated: dict[str, set[str]] = field(default_factory=dict)  # table -> columns
     orphan_triggers: list[str] = field(default_factory=list)  # on views
     samples: dict[tuple[str, str], ColumnSample] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows sampled
@@ -87,6 +97,19 @@ def _sample(query: Query, table: str, column: str) -> ColumnSample:
     )
 
 
+def _view(query: Query, name: str, sql: str) -> LiveView:
+    """The view's columns and their samples; SQLite keeps a view whose SELECT names a
+    table or column that does not exist, and refuses to read it: that is reported."""
+    try:
+        columns = [
+            (column, declared.lower(), _sample(query, name, column))
+            for _, column, declared, *_ in query(f"PRAGMA table_info({quote_name(name)})", ())
+        ]
+    except DatabaseError as error:
+        return LiveView(name, sql, unreadable=str(error))
+    return LiveView(name, sql, tuple(columns))
+
+
 def read_database(query: Query) -> LiveDatabase:
     """Everything pull needs, in read-only statements (SELECT and PRAGMA)."""
     live = LiveDatabase(introspect(query))
@@ -96,7 +119,12 @@ def read_database(query: Query) -> LiveDatabase:
             live.without_rowid.add(name)
         if strict:
             live.strict.add(name)
-    live.views = sorted(name for name, kind in live.kinds.items() if kind == "view")
+    live.views = [
+        _view(query, name, sql)
+        for name, sql in query(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY rowid", ()
+        )
+    ]
     live.orphan_triggers = [
         f"{name} (on view {table})"
         for name, table in query(
@@ -108,21 +136,9 @@ def read_database(query: Query) -> LiveDatabase:
         if live.kinds.get(table.name) != "table":
             continue  # virtual and shadow tables: neither read nor sampled
         quoted = quote_name(table.name)
-        live.generated[table.name] = [
+        live.generated[table.name] = {
             row[1] for row in query(f"PRAGMA table_xinfo({quoted})", ()) if row[6] in (2, 3)
-        ]
-        keys: dict[int, list[tuple[str, str | None, str]]] = defaultdict(list)
-        for row in query(f"PRAGMA foreign_key_list({quoted})", ()):
-            keys[row[0]].append((row[3], row[4], row[2]))
-        live.composite_references[table.name] = [
-            (
-                tuple(c for c, _, _ in pairs),
-                f"({', '.join(c for c, _, _ in pairs)}) -> {pairs[0][2]}"
-                f"({', '.join(str(p) for _, p, _ in pairs)})",
-            )
-            for pairs in keys.values()
-            if len(pairs) > 1
-        ]
+        }
         [(rows,)] = query(f"SELECT count(*) FROM (SELECT 1 FROM {quoted} LIMIT {SAMPLE_ROWS})", ())
         live.rows[table.name] = int(rows)
         for column in table.columns:
