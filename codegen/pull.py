@@ -355,13 +355,13 @@ def _composite_reference(
     left_out: list[str],
 ) -> None:
     """A foreign key of several columns, as a `foreign_keys:` entry of its table."""
-    shown = (
-        f"foreign key ({', '.join(key.columns)}) -> "
-        f"{key.table}({', '.join(c or '' for c in key.references)}) of {table}"
-    )
-    targets: tuple[str, ...] = tuple(c or "" for c in key.references)
+    named = all(key.references)  # `REFERENCES parent` alone: its primary key
+    pointing = f"({', '.join(key.columns)}) -> {key.table}"
+    if named:
+        pointing += f"({', '.join(key.references)})"
+    shown = f"foreign key {pointing} of {table}"
+    targets = key.references
     target = kept.get(key.table)
-    named = all(key.references)
     if not named and target is not None:
         targets = target.composite_key
         if len(targets) != len(key.columns):
@@ -372,7 +372,9 @@ def _composite_reference(
         left_out.append(f"{shown}: {problem}")
         return
     if not named:
-        drafts[table].notes.append(f"{shown}: it names the key it references")
+        drafts[table].notes.append(
+            f"its foreign key {pointing} names the key it references: ({', '.join(targets)})"
+        )
     drafts[table].foreign_keys.append(
         {
             "columns": list(key.columns),
