@@ -571,7 +571,8 @@ def test_views_sqlite_cannot_read_or_schema_yaml_cannot_hold_are_listed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A view of a missing table (SQLite keeps it, and refuses to read it), a view of a
-    table left out, a column referencing one column of a composite key."""
+    table left out, a column referencing one column of a composite key, a generated
+    column in SQLite's short form (`AS (...)`), whose expression the facts do not read."""
     database = create_database(
         tmp_path / "hostile.db",
         [
@@ -579,6 +580,7 @@ def test_views_sqlite_cannot_read_or_schema_yaml_cannot_hold_are_listed(
             "CREATE TABLE pairs (a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b))",
             "CREATE TABLE refs (id INTEGER PRIMARY KEY NOT NULL, a TEXT REFERENCES pairs (a), "
             "b TEXT, c TEXT, FOREIGN KEY (b, c) REFERENCES pairs)",
+            "CREATE TABLE short (id INTEGER PRIMARY KEY NOT NULL, twice INTEGER AS (id * 2))",
             "CREATE VIEW `orphan` AS SELECT x FROM missing",
             "CREATE VIEW `log_lines` AS SELECT line FROM logs",
         ],
@@ -593,6 +595,7 @@ def test_views_sqlite_cannot_read_or_schema_yaml_cannot_hold_are_listed(
         "view log_lines: ",
         "table logs: it has no primary key",
         "foreign key refs.a -> pairs(a): the column it references is not a key",
+        "table short: the expression of its generated column twice cannot be read",
     ):
         assert listed in out and f"#   - {listed}" in text, listed
     assert "missing" in next(line for line in out.splitlines() if "view orphan" in line)
