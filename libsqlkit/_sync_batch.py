@@ -79,8 +79,11 @@ class Batch:
             if not rows:
                 continue
             # During a full re-sync the device may push although it is behind the
-            # server's pruning: its rows the server forgot are refused instead.
-            floor = 1 << 62 if resync else state.pulled[0]
+            # server's pruning: its rows the server forgot are refused instead. A pull
+            # from the start needs no tombstone either (its cursor 0 as the floor made
+            # the server drop the whole push once anything was pruned, yet it counted
+            # as sent).
+            floor = 1 << 62 if resync or state.pulled[0] == 0 else state.pulled[0]
             params = (json.dumps(rows), state.device, *state.pulled, state.version, floor)
             self._add(table.unseen, params, "unseen", name)
             if resync:

@@ -58,6 +58,27 @@ def test_tombstones_go_once_every_known_device_has_pulled_past_them(tmp_path: Pa
         assert all_converged(cloud, a, b)
 
 
+def test_a_first_sync_after_tombstones_were_pruned_pushes_the_device_rows(
+    tmp_path: Path,
+) -> None:
+    """The server pruned a tombstone before this device ever synced: its first pull
+    starts from scratch (it needs no tombstone), and its first push lands too. The push
+    was dropped whole, yet counted as sent, so its rows never reached the server."""
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        with backend(cloud) as api:
+            repo = WorkflowRepository(api)
+            gone = repo.create(NewWorkflow(type="gone", user_id="server"))
+            assert repo.delete(gone.id)
+            assert prune_change_log(api) == 1  # no device known: every tombstone goes
+        made = [a.workflows.create(NewWorkflow(type="mine", user_id="u1")) for _ in range(2)]
+        report = a.db.sync()
+        assert report.pushed == 2
+        with backend(cloud) as api:
+            assert [WorkflowRepository(api).find_by_id(row.id) for row in made] == made
+        assert a.db.pending_changes() == {"workflows": 0, "user_settings": 0}
+        assert all_converged(cloud, a)
+
+
 def test_a_device_silent_past_the_horizon_resyncs_in_full(tmp_path: Path) -> None:
     """C stops syncing. Past the horizon the server forgets it and prunes tombstones it
     never received. When C comes back it pulls everything again: rows deleted elsewhere
