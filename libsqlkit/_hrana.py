@@ -156,8 +156,18 @@ def _rows(result: dict[str, Any]) -> list[Row]:
     return [tuple(_python(v) for v in row) for row in result["rows"]]
 
 
+# sqld refuses to answer with more than its response limit (`--max-response-size`,
+# 10 MB by default) and says only this.
+_TOO_LARGE = "Response is too large"
+
+
 def _fail(error: dict[str, Any]) -> DriverError:
     message = str(error.get("message", "unknown error"))
+    if message.startswith(_TOO_LARGE):
+        message += (
+            ": the result is larger than the server sends in one answer; read it a chunk "
+            "at a time with iter_many() or .iter(db), or in pages with .page(db)"
+        )
     return DriverError(message, integrity=" constraint failed" in message)
 
 

@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generated.client import AsyncDbClient, DbClient
+from generated.client import AsyncDbClient, DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
 from generated.tables import user_settings, workflows
-from libsqlkit import DecodeError, InvalidValue, QueryError, select
+from libsqlkit import DatabaseError, DecodeError, InvalidValue, QueryError, select
+from tests.conftest import reset_server
+from tests.sqld import Sqld
 
 # Keys that sort in byte order, not in any human order: empty, case, accents, astral
 # characters, a lone combining mark, what looks like a number. Keyset pages compare them
@@ -181,3 +183,17 @@ def test_iteration_reads_rows_written_after_it_was_built(sync_db: DbClient) -> N
         NewWorkflow(id="late", type="t", user_id="u1", created_at=datetime(2026, 1, 1, tzinfo=UTC))
     )
     assert _ids(list(rows)) == ["late"]
+
+
+def test_a_result_larger_than_the_server_answers_names_iter_many(sqld_server: Sqld) -> None:
+    """sqld answers at most 10 MB: all at once, the error says how to read it; a chunk
+    at a time, every row comes."""
+    reset_server(sqld_server)
+    with create_db_client(sqld_server.url, auth_token=sqld_server.token()) as db:
+        db.create_schema()
+        repo = WorkflowRepository(db)
+        big = {"text": "x" * 600_000}
+        repo.create_many([NewWorkflow(type="t", user_id="u", input_payload=big)] * 20)
+        with pytest.raises(DatabaseError, match=r"Response is too large: .*iter_many\(\)"):
+            repo.find_many()
+        assert sum(1 for _ in repo.iter_many(chunk=5)) == 20
