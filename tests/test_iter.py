@@ -13,6 +13,7 @@ import itertools
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import JsonValue
 
 from generated.client import AsyncDbClient, DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow, WorkflowUpdate
@@ -192,7 +193,7 @@ def test_a_result_larger_than_the_server_answers_names_iter_many(sqld_server: Sq
     with create_db_client(sqld_server.url, auth_token=sqld_server.token()) as db:
         db.create_schema()
         repo = WorkflowRepository(db)
-        big = {"text": "x" * 600_000}
+        big: dict[str, JsonValue] = {"text": "x" * 600_000}
         repo.create_many([NewWorkflow(type="t", user_id="u", input_payload=big)] * 20)
         with pytest.raises(DatabaseError, match=r"Response is too large: .*iter_many\(\)"):
             repo.find_many()
