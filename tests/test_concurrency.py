@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,10 +29,21 @@ from generated.models import NewWorkflow
 from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
 from libsqlkit import WouldBlock
 from tests.conftest import reset_server
-from tests.sqld import Sqld
+from tests.sqld import WEDGE_FREE_CHECKPOINT_S, Sqld
 
 HOLD = 1.0  # how long a writer keeps its transaction open
 PROMPT = 0.5  # a read that waited for it would take longer than this
+
+
+@pytest.fixture(scope="module")
+def sqld_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sqld]:
+    """This module's own sqld, checkpointing on a timer: 200 concurrent writers on a
+    server whose WAL earlier tests grew can meet sqld 0.24's checkpoint wedge."""
+    server = Sqld(
+        tmp_path_factory.mktemp("sqld"), auth=True, checkpoint_interval_s=WEDGE_FREE_CHECKPOINT_S
+    ).start()
+    yield server
+    server.stop()
 
 
 def _new(user: str) -> NewWorkflow:
