@@ -41,7 +41,7 @@ from libsqlkit._schema import Schema
 from libsqlkit._sync_apply import apply
 from libsqlkit._sync_batch import Batch
 from libsqlkit._sync_report import SyncReport
-from libsqlkit._sync_sql import HANDSHAKE, Entry, SyncedTable, TableSync, quote
+from libsqlkit._sync_sql import HANDSHAKE, Entry, SyncedTable, TableSync, encode_values, quote
 from libsqlkit._sync_state import (
     RESYNC_ASKED,
     RESYNC_RUNNING,
@@ -69,11 +69,6 @@ PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
 PRUNE_ROWS = 1000  # tombstones a request prunes at most
 _MIGRATIONS = "SELECT max(name) FROM `__libsqlkit_migrations`"
-
-
-def _size(entry: Entry) -> int:
-    values = entry.values or ()
-    return 128 + len(entry.cols) + sum(len(v) if isinstance(v, str | bytes) else 8 for v in values)
 
 
 def _schema_problem(exc: DatabaseError) -> bool:
@@ -271,38 +266,28 @@ class SyncCore:
             (*state.pushed, PUSH_ROWS + 1),
         )
         more = len(rows) > PUSH_ROWS
-        entries = [
-            Entry(t, k, born, bool(d), v, cols, seq=s, base=base, moved=moved)
-            for s, t, k, born, d, v, cols, base, moved in rows[:PUSH_ROWS]
-            if t in state.tables
-        ]
-        values: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        logged = [row for row in rows[:PUSH_ROWS] if row[1] in state.tables]
+        values: dict[tuple[str, Any], tuple[tuple[Any, ...], frozenset[int], int]] = {}
         for name, table in state.tables.items():
-            keys = [e.key for e in entries if e.table == name and not e.deleted]
+            keys = [k for _, t, k, _, deleted, *_ in logged if t == name and not deleted]
             if keys:
-                for key, *row in db.execute(table.values, (json.dumps(keys),)):
-                    values[(name, key)] = tuple(row)
+                for key, *row, size, special in db.execute(table.values, (json.dumps(keys),)):
+                    pushed, tagged = encode_values(row) if special else (tuple(row), frozenset())
+                    values[(name, key)] = pushed, tagged, size
         chunk: list[Entry] = []
-        size = 0
-        for entry in entries:
-            found = values.get((entry.table, entry.key))
+        total = 0
+        for s, t, k, born, d, v, cols, base, moved in logged:
+            found = None if d else values.get((t, k))
             # A row without values was deleted by a writer that was not tracked.
-            whole = Entry(
-                entry.table,
-                entry.key,
-                entry.born,
-                entry.deleted or found is None,
-                entry.version,
-                entry.cols,
-                seq=entry.seq,
-                base=entry.base,
-                moved=entry.moved,
-                values=None if entry.deleted else found,
-            )
-            size += _size(whole)
-            if chunk and size > PUSH_BYTES:
+            if found is None:
+                entry = Entry(t, k, born, True, v, cols, s, base, moved)
+            else:
+                entry = Entry(t, k, born, False, v, cols, s, base, moved, *found[:2])
+                total += found[2]
+            total += 128 + len(cols)
+            if chunk and total > PUSH_BYTES:
                 return Chunk(chunk, True)
-            chunk.append(whole)
+            chunk.append(entry)
         return Chunk(chunk, more)
 
     def _lost(self, state: Round, reply: Reply) -> str | None:

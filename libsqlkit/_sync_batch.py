@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from libsqlkit._changelog import DEVICES, NOW_MS, ROWS, STATE
 from libsqlkit._rows import Row
-from libsqlkit._sync_sql import HANDSHAKE, HELD, PAGE, Entry, encode_value, page_sql
+from libsqlkit._sync_sql import HANDSHAKE, HELD, PAGE, Entry, page_sql
 from libsqlkit._sync_state import RESYNC_RUNNING, Cursor, Reply, Round, Statements, latest, seen
 
 if TYPE_CHECKING:
@@ -62,7 +62,10 @@ class Batch:
             f"UPDATE `{STATE}` SET applying = 1 WHERE id = 1 AND `schema` = ?", (state.version,)
         )
         for name, table in state.tables.items():
-            rows = [
+            entries = [e for e in self.chunk if e.table == name]
+            if not entries:
+                continue
+            slim = [
                 [
                     e.key,
                     e.born,
@@ -71,25 +74,25 @@ class Batch:
                     e.cols,
                     int(resync and e.base is not None),
                     e.moved,
-                    *(encode_value(v) for v in e.values or ()),
                 ]
-                for e in self.chunk
-                if e.table == name
+                for e in entries
             ]
-            if not rows:
-                continue
+            rows = [[*head, *(e.values or ())] for head, e in zip(slim, entries, strict=True)]
+            tagged = frozenset().union(*(e.tagged for e in entries))
             # During a full re-sync the device may push although it is behind the
             # server's pruning: its rows the server forgot are refused instead. A pull
             # from the start needs no tombstone either (its cursor 0 as the floor made
             # the server drop the whole push once anything was pruned, yet it counted
             # as sent).
             floor = 1 << 62 if resync or state.pulled[0] == 0 else state.pulled[0]
-            params = (json.dumps(rows), state.device, *state.pulled, state.version, floor)
-            self._add(table.unseen, params, "unseen", name)
+            rest = (state.device, *state.pulled, state.version, floor)
+            without = (json.dumps(slim), *rest)
+            self._add(table.unseen, without, "unseen", name)
             if resync:
-                self._add(table.refused, params, "refused", name)
-            for sql in table.push:
-                self._add(sql, params)
+                self._add(table.refused, without, "refused", name)
+            whole = (json.dumps(rows), *rest)
+            for sql, reads_values in table.push(tagged):
+                self._add(sql, whole if reads_values else without)
         wall, counter = latest([e.version for e in self.chunk])
         self._add(
             f"UPDATE `{STATE}` SET seq = seq + ?3, applying = 0, {seen('?1', '?2')} "

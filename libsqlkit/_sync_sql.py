@@ -36,6 +36,7 @@ __all__ = [
     "TableSync",
     "decode_value",
     "encode_value",
+    "encode_values",
     "image",
     "page_sql",
     "quote",
@@ -66,6 +67,12 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"b": value.hex()}
     return value
+
+
+def encode_values(values: Sequence[Any]) -> tuple[tuple[Any, ...], frozenset[int]]:
+    """A row's values for a push, and the positions `encode_value` tagged."""
+    tagged = frozenset(i for i, value in enumerate(values) if isinstance(value, float | bytes))
+    return tuple(encode_value(v) if i in tagged else v for i, v in enumerate(values)), tagged
 
 
 def decode_value(value: Any) -> Any:
@@ -122,7 +129,8 @@ class SyncedTable:
 
 @dataclass(frozen=True)
 class Entry:
-    """One row's change-log entry, with the row's values (None when deleted)."""
+    """One row's change-log entry, with the row's values (None when deleted); a pushed
+    entry's values are as `encode_values` sends them, `tagged` the positions it tagged."""
 
     table: str
     key: Any
@@ -134,6 +142,7 @@ class Entry:
     base: str | None = None
     moved: str | None = None
     values: tuple[Any, ...] | None = None
+    tagged: frozenset[int] = frozenset()
 
     def column_version(self, column: str, cols: str | None = None) -> str:
         found: dict[str, str] = json.loads(self.cols if cols is None else cols)
@@ -146,6 +155,13 @@ _GUARD = (
     f"(SELECT `schema` FROM `{STATE}` WHERE `id` = 1) = j.ver "
     f"AND (SELECT `pruned_seq` FROM `{STATE}` WHERE `id` = 1) <= j.floor"
 )
+# The server's entry is one the pushing device has seen (pulled, or its own push): its
+# chunk then holds everything the server has, and replaces it whole.
+_KNOWN = (
+    "(r.pk IS NULL OR coalesce((r.seq, r.tbl, r.pk) <= (j.cseq, j.ctbl, j.cpk), 0) "
+    "OR r.origin IS j.dev)"
+)
+_REFUSED = "(j.known = 1 AND r.pk IS NULL)"  # a re-syncing device's row, pruned here
 
 
 class TableSync:
@@ -157,7 +173,12 @@ class TableSync:
         t, key = quote(table.name), quote(table.key)
         self._t, self._key = t, key
         names = table.columns
-        self.values = f"SELECT {key}, {', '.join(quote(c) for c in names) or 'NULL'} FROM {t} "
+        # with each row, its size (a bound on a request's) and whether a value needs
+        # `encode_value` (most rows: none, and Python then leaves them as they are)
+        size = " + ".join(f"coalesce(length(CAST({quote(c)} AS BLOB)), 8)" for c in names)
+        special = " OR ".join(f"typeof({quote(c)}) IN ('real', 'blob')" for c in names)
+        self.values = f"SELECT {key}, {', '.join(quote(c) for c in names) or 'NULL'}, "
+        self.values += f"{size or 0}, {special or 0} FROM {t} "
         self.values += f"WHERE {key} IN (SELECT value FROM json_each(?))"
         self.row = f"SELECT {', '.join(quote(c) for c in names) or 'NULL'} FROM {t} WHERE {key} = ?"
         self.stage = quote(f"__libsqlkit_in_{table.name}_{version}")
@@ -167,19 +188,33 @@ class TableSync:
             + "".join(f", {quote(c)}" for c in names)
             + ")"
         )
-        self._server(version)
+        self._log = f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk"
+        self._server()
         self._local()
 
     # -- the server: a pushed chunk, merged ----------------------------------------------
 
-    def _server(self, version: str) -> None:
-        """Statements over a pushed chunk (`?1`: JSON rows [key, born, deleted, hlc, cols,
-        known, moved, values...]; `?2` device; `?3`-`?5` its pull cursor; `?6` the
-        synced schema's version; `?7` the floor of `_GUARD`), each guarded."""
-        table, t, key = self.table, self._t, self._key
-        names = table.columns
+    def _server(self) -> None:
+        """The statements over a pushed chunk that read no values: they get the chunk's
+        entries without them (`slim`), a third of the text to send and to parse."""
+        source, log = self._source(None), self._log
+        self.unseen = (
+            f"{source} SELECT j.pk, r.born, r.deleted, r.hlc, r.cols FROM src AS j {log} "
+            f"WHERE r.pk IS NOT NULL AND NOT {_KNOWN} AND {_GUARD}"
+        )
+        self.refused = f"{source} SELECT j.pk FROM src AS j {log} WHERE {_REFUSED} AND {_GUARD}"
+        self._pushes: dict[frozenset[int], list[tuple[str, bool]]] = {}
+
+    def _source(self, tagged: frozenset[int] | None) -> str:
+        """The CTE `src` over a pushed chunk (`?1`: JSON rows [key, born, deleted, hlc,
+        cols, known, moved, values...]; `?2` device; `?3`-`?5` its pull cursor; `?6` the
+        synced schema's version; `?7` the floor of `_GUARD`). Without `tagged` it has no
+        values; with it, the columns at those positions may hold tagged reals or blobs
+        (`encode_value`), the others plain JSON values, read with one lookup each."""
 
         def decoded(position: int) -> str:
+            if position - 7 not in (tagged or ()):
+                return f"j.value ->> {position}"
             at = f"'$[{position}]'"
             return (
                 f"CASE WHEN json_type(j.value, {at}) = 'object' THEN coalesce(unhex(json_extract("
@@ -187,93 +222,105 @@ class TableSync:
                 f"pow(2.0, json_extract(j.value, '$[{position}].r[1]'))) ELSE j.value ->> {position} END"
             )
 
-        source = (
+        values = () if tagged is None else self.table.columns
+        return (
             "WITH src AS (SELECT j.key AS n, j.value ->> 0 AS pk, j.value ->> 1 AS born, "
             "j.value ->> 2 AS deleted, j.value ->> 3 AS hlc, j.value ->> 4 AS cols, "
             "j.value ->> 5 AS known, j.value ->> 6 AS moved, ?2 AS dev, ?3 AS cseq, ?4 AS ctbl, "
             "?5 AS cpk, ?6 AS ver, ?7 AS floor"
-            + "".join(f", {decoded(7 + i)} AS {quote(c)}" for i, c in enumerate(names))
+            + "".join(f", {decoded(7 + i)} AS {quote(c)}" for i, c in enumerate(values))
             + " FROM json_each(?1) AS j)"
         )
-        log = f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk"
-        # The server's entry is one this device has seen (pulled, or its own push): its
-        # chunk then holds everything the server has, and replaces it whole.
-        known = (
-            "(r.pk IS NULL OR coalesce((r.seq, r.tbl, r.pk) <= (j.cseq, j.ctbl, j.cpk), 0) "
-            "OR r.origin IS j.dev)"
-        )
-        same = (
-            "(r.pk IS NOT NULL AND r.hlc IS j.hlc AND r.born IS j.born AND r.deleted = j.deleted)"
-        )
-        refused = "(j.known = 1 AND r.pk IS NULL)"  # a re-syncing device's row, pruned here
-        clashes = self._clashes("src", writing=f"({known} OR j.born > r.born OR {{newer}})")
+
+    def push(self, tagged: frozenset[int]) -> list[tuple[str, bool]]:
+        """The statements that merge a pushed chunk whose value columns at the positions
+        `tagged` hold tagged reals or blobs, each with whether it reads the values (it
+        then gets the whole chunk, else the slim one). Built once per such set."""
+        found = self._pushes.get(tagged)
+        if found is None:
+            found = self._pushes[tagged] = self._merge(tagged)
+        return found
+
+    def _merge(self, tagged: frozenset[int]) -> list[tuple[str, bool]]:
+        table, t, key, log = self.table, self._t, self._key, self._log
+        names = table.columns
+        slim, source = self._source(None), self._source(tagged)
+        clashes = self._clashes("src", writing=f"({_KNOWN} OR j.born > r.born OR {{newer}})")
         losing = " AND j.pk NOT IN (SELECT pk FROM clash WHERE NOT wins)" if clashes else ""
-        with_clash = f"{source}, {clashes}" if clashes else source
+        # without a clash to look for, what it reads needs no values
+        with_clash = (f"{source}, {clashes}", True) if clashes else (slim, False)
         seq = f"(SELECT `seq` FROM `{STATE}` WHERE `id` = 1) + j.n + 1"
         assign = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
         upsert = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
         columns = ", ".join((key, *(quote(c) for c in names)))
-        self.unseen = (
-            f"{source} SELECT j.pk, r.born, r.deleted, r.hlc, r.cols FROM src AS j {log} "
-            f"WHERE r.pk IS NOT NULL AND NOT {known} AND {_GUARD}"
+        same = (
+            "(r.pk IS NOT NULL AND r.hlc IS j.hlc AND r.born IS j.born AND r.deleted = j.deleted)"
         )
-        self.push: list[str] = []
-        self.push.append(
-            f"{source} DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM src AS j {log} "
-            f"WHERE j.deleted AND {_GUARD} AND NOT {refused} AND (r.pk IS NULL OR j.born >= r.born))"
-        )
+        push = [
+            (
+                f"{slim} DELETE FROM {t} WHERE {key} IN (SELECT j.pk FROM src AS j {log} WHERE "
+                f"j.deleted AND {_GUARD} AND NOT {_REFUSED} AND (r.pk IS NULL OR j.born >= r.born))",
+                False,
+            )
+        ]
         if clashes:
-            self.push += self._move_aside(source, clashes, names)
-        self.push.append(
-            f"{with_clash} INSERT INTO {t} ({columns}) SELECT j.pk"
-            + "".join(f", j.{quote(c)}" for c in names)
-            + f" FROM src AS j {log} WHERE NOT j.deleted AND {_GUARD} AND {known} AND NOT {same} "
-            f"AND NOT {refused}{losing} ORDER BY j.n {upsert}"
-        )
+            push += [(sql, True) for sql in self._move_aside(source, clashes, names)]
+        with_values = f"{source}, {clashes}" if clashes else source
+        # One statement writes the rows and one their entries, each in two ways: an entry
+        # this device has seen (`_KNOWN`) is replaced by what it sends; any other is
+        # merged field by field with what the server has.
         merged = "".join(
-            f", CASE WHEN v.{key} IS NULL OR j.born > r.born OR r.deleted THEN j.{quote(c)} "
-            f"WHEN {version_of('j', c)} > {version_of('r', c)} THEN j.{quote(c)} ELSE v.{quote(c)} END"
+            f", CASE WHEN {_KNOWN} OR v.{key} IS NULL OR j.born > r.born OR r.deleted "
+            f"THEN j.{quote(c)} WHEN {version_of('j', c)} > {version_of('r', c)} "
+            f"THEN j.{quote(c)} ELSE v.{quote(c)} END"
             for c in names
         )
-        self.push.append(
-            f"{with_clash} INSERT INTO {t} ({columns}) SELECT j.pk{merged} FROM src AS j {log} "
-            f"LEFT JOIN {t} AS v ON v.{key} = j.pk WHERE NOT j.deleted AND {_GUARD} "
-            f"AND NOT {known} AND (j.born > r.born OR (j.born = r.born AND NOT r.deleted))"
-            f"{losing} ORDER BY j.n {upsert}"
+        push.append(
+            (
+                f"{with_values} INSERT INTO {t} ({columns}) SELECT j.pk{merged} FROM src AS j "
+                f"{log} LEFT JOIN {t} AS v ON v.{key} = j.pk WHERE NOT j.deleted AND {_GUARD} "
+                f"AND CASE WHEN {_KNOWN} THEN NOT {same} AND NOT {_REFUSED} ELSE j.born > r.born "
+                f"OR (j.born = r.born AND NOT r.deleted) END{losing} ORDER BY j.n {upsert}",
+                True,
+            )
         )
         newest = (
             "json_object("
             + ", ".join(f"'{c}', max({version_of('j', c)}, {version_of('r', c)})" for c in names)
             + ")"
         )
-        entry = "INSERT INTO `{rows}` (tbl, pk, hlc, deleted, seq, born, cols, origin, moved) "
-        entry = entry.format(rows=ROWS)
+        entry = f"INSERT INTO `{ROWS}` (tbl, pk, hlc, deleted, seq, born, cols, origin, moved) "
         every = (
             "ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
             "seq = excluded.seq, born = excluded.born, cols = excluded.cols, "
             "origin = excluded.origin, moved = excluded.moved"
         )
-        self.push.append(
-            f"{with_clash} {entry}SELECT '{table.name}', j.pk, "
-            "CASE WHEN j.born > r.born THEN j.hlc ELSE max(j.hlc, r.hlc) END, "
-            "CASE WHEN j.born > r.born THEN j.deleted ELSE max(j.deleted, r.deleted) END, "
-            f"{seq}, max(j.born, r.born), CASE WHEN j.born > r.born THEN j.cols ELSE {newest} END, "
-            "NULL, CASE WHEN j.born > r.born THEN j.moved ELSE coalesce(r.moved, j.moved) END "
-            f"FROM src AS j {log} WHERE r.pk IS NOT NULL AND {_GUARD} AND NOT {known} "
-            f"AND j.born >= r.born{losing} {every}"
+        entries, reads = with_clash
+        whole = f"({_KNOWN} OR j.born > r.born)"
+        push.append(
+            (
+                f"{entries} {entry}SELECT '{table.name}', j.pk, "
+                f"CASE WHEN {whole} THEN j.hlc ELSE max(j.hlc, r.hlc) END, "
+                f"CASE WHEN {whole} THEN j.deleted ELSE max(j.deleted, r.deleted) END, {seq}, "
+                f"CASE WHEN {_KNOWN} THEN j.born ELSE max(j.born, r.born) END, "
+                f"CASE WHEN {whole} THEN j.cols ELSE {newest} END, "
+                f"CASE WHEN {_KNOWN} THEN j.dev END, "
+                f"CASE WHEN {whole} THEN j.moved ELSE coalesce(r.moved, j.moved) END "
+                f"FROM src AS j {log} WHERE {_GUARD} AND CASE WHEN {_KNOWN} THEN NOT {same} "
+                f"AND NOT {_REFUSED} ELSE j.born >= r.born END{losing} {every}",
+                reads,
+            )
         )
-        self.push.append(
-            f"{with_clash} {entry}SELECT '{table.name}', j.pk, j.hlc, j.deleted, {seq}, j.born, "
-            f"j.cols, j.dev, j.moved FROM src AS j {log} WHERE {_GUARD} AND {known} "
-            f"AND NOT {same} AND NOT {refused}{losing} {every}"
+        push.append(
+            (
+                f"{slim} INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{table.name}', j.pk, j.born, "
+                "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
+                f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
+                f"FROM src AS j WHERE j.moved IS NOT NULL AND {_GUARD}",
+                False,
+            )
         )
-        self.push.append(
-            f"{source} INSERT OR IGNORE INTO `{CONFLICTS}` SELECT '{table.name}', j.pk, j.born, "
-            "j.moved ->> '$.winner', j.moved ->> '$.columns', j.moved ->> '$.row', "
-            f"j.moved ->> '$.loser_version', j.moved ->> '$.winner_version', {NOW_MS} "
-            f"FROM src AS j WHERE j.moved IS NOT NULL AND {_GUARD}"
-        )
-        self.refused = f"{source} SELECT j.pk FROM src AS j {log} WHERE {refused} AND {_GUARD}"
+        return push
 
     def _clashes(self, source: str, *, writing: str) -> str:
         """A CTE `clash(pk, other, mine, theirs, wins)`: rows of `source` whose unique

@@ -2,8 +2,8 @@
 documented rule), or refused with a typed error before anything is written.
 
 The golden all_types table `projects` has every column kind. Modes: sqlite3 and libsql
-files, a remote sqld and an embedded replica of it; offline sync carries the values of
-synced tables from a device to the server unchanged (last test).
+files, a remote sqld and an embedded replica of it. That offline sync carries reals and
+blobs to the server unchanged is tested in tests/test_sync.py.
 """
 
 from __future__ import annotations

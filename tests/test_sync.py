@@ -278,6 +278,44 @@ def test_other_writers_of_the_file_are_tracked_too(
     assert b.workflows.get("raw-1") is not None
 
 
+EXACT_REALS = (0.1, 1 / 3, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -2.5e-7)
+
+
+def test_reals_and_blobs_written_by_another_tool_reach_the_server_exactly(
+    cloud: Sqld, devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    """SQLite columns take any type: a real (in an integer column) or a blob (in a text
+    column) that another tool put in a synced row is pushed bit for bit (reals travel as mantissa and exponent, blobs as hex),
+    in whichever columns hold them, beside rows that hold none."""
+    a, b = devices
+    blob = bytes(range(256)) + b"\x00"
+    rows = [(f"raw-{i}", value) for i, value in enumerate(EXACT_REALS)]
+    with plain_copy(tmp_path / "a.db") as other:
+        for key, value in rows:
+            other.execute(
+                "INSERT INTO workflows (id, type, user_id, retry_count, output_payload, "
+                "created_at, updated_at) VALUES (?, 'sql', 'u1', ?, ?, 1, 1)",
+                (key, value, blob if key == "raw-0" else None),
+            )
+        other.execute(
+            "INSERT INTO workflows (id, type, user_id, created_at, updated_at) "
+            "VALUES ('plain', 'sql', 'u1', 1, 1)"
+        )
+    assert a.db.sync().pushed == len(rows) + 1
+    read = "SELECT id, retry_count, output_payload FROM workflows WHERE id LIKE 'raw-%' ORDER BY id"
+    with backend(cloud) as api:
+        found = api.execute(read)
+    assert found == [(key, value, blob if key == "raw-0" else None) for key, value in rows]
+    assert all(type(value) is float for _, value, _ in found)
+    with plain_copy(tmp_path / "a.db") as other:  # only the blob column holds one now
+        other.execute("UPDATE workflows SET output_payload = ? WHERE id = 'raw-1'", (blob,))
+    a.db.sync()
+    with backend(cloud) as api:
+        assert api.execute("SELECT output_payload FROM workflows WHERE id = 'raw-1'") == [(blob,)]
+    b.db.sync()
+    assert all_converged(cloud, a, b)
+
+
 def test_a_sync_without_changes_is_one_round_trip_and_changes_nothing(
     cloud: Sqld, devices: tuple[Device, Device]
 ) -> None:
