@@ -64,7 +64,7 @@ T = TypeVar("T")
 
 SyncStatus = Literal["SYNCING", "COMPLETED", "FAILED"]
 
-PUSH_ROWS = 1000  # changes per request, and at most PUSH_BYTES of values
+PUSH_ROWS = 2500  # changes per request (fewer commits on the server), at most PUSH_BYTES of values
 PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
 PRUNE_ROWS = 1000  # tombstones a request prunes at most
