@@ -228,12 +228,21 @@ class SyncCore:
     def _start_resync(self, db: Executor) -> None:
         """Pull everything again; entries not received again by the end are gone on the
         server (their tombstones were pruned), so they are marked until then (seq -1).
-        With nothing to mark (a new device), it is a plain pull from the start."""
+
+        A row with unsent changes that was synced before (it has a `base`) is not marked
+        but pushed as known: the server refuses it if it forgot the row, because a
+        delete this device never saw beats its edits. The re-sync is under way as soon
+        as the device holds any row it synced, marked or edited since (were every such
+        row edited, a plain pull would push them as new rows and bring a deleted one
+        back). Only a device that never synced a row (a new one) pulls plainly from the
+        start, without receiving its own rows again."""
         db.execute(
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
         )
-        [(marked,)] = db.execute(f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1)")
+        [(marked,)] = db.execute(
+            f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1 OR base IS NOT NULL)"
+        )
         db.execute(
             f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
             "acked_seq = 0, resync = ? WHERE id = 1",
