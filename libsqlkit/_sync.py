@@ -240,13 +240,13 @@ class SyncCore:
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
         )
-        [(marked,)] = db.execute(
+        [(synced_before,)] = db.execute(
             f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1 OR base IS NOT NULL)"
         )
         db.execute(
             f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
             "acked_seq = 0, resync = ? WHERE id = 1",
-            (RESYNC_RUNNING if marked else 0,),
+            (RESYNC_RUNNING if synced_before else 0,),
         )
 
     def _restart(self, db: Executor, url: str, lost: str) -> Round:
