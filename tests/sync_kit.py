@@ -91,6 +91,22 @@ def start_cloud(folder: Path, migrations: Path = MIGRATIONS) -> Sqld:
     return server
 
 
+def back_up(server: Sqld, backup: Path) -> None:
+    """A copy of the server's data directory, taken while it is stopped."""
+    server.stop()
+    shutil.copytree(server.folder / "data.sqld", backup)
+    server.start()
+
+
+def restore(server: Sqld, backup: Path) -> None:
+    """The server's data directory replaced by an older copy, as a restore does."""
+    data = server.folder / "data.sqld"
+    server.stop()
+    shutil.rmtree(data)
+    shutil.copytree(backup, data)
+    server.start()
+
+
 def empty_cloud(server: Sqld) -> None:
     """Delete every synced row, its history and the devices known on the server (not a
     tracked change)."""

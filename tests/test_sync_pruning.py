@@ -6,7 +6,6 @@ an older backup.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,15 @@ from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
 from libsqlkit import SchemaStateError, _sync, prune_change_log
 from tests.sqld import Sqld
-from tests.sync_kit import all_converged, backend, cloud_with, shared_row, sync_watching_requests
+from tests.sync_kit import (
+    all_converged,
+    back_up,
+    backend,
+    cloud_with,
+    restore,
+    shared_row,
+    sync_watching_requests,
+)
 
 
 def tombstones(db: Any) -> int:
@@ -106,22 +113,6 @@ def test_a_device_silent_past_the_horizon_resyncs_in_full(tmp_path: Path) -> Non
         a.db.sync()
         assert a.workflows.get(made_away.id) is not None
         assert all_converged(cloud, a, c)
-
-
-def back_up(cloud: Sqld, backup: Path) -> None:
-    """A copy of the server's data directory, taken while it is stopped."""
-    cloud.stop()
-    shutil.copytree(cloud.folder / "data.sqld", backup)
-    cloud.start()
-
-
-def restore(cloud: Sqld, backup: Path) -> None:
-    """The server's data directory replaced by an older copy, as a restore does."""
-    data = cloud.folder / "data.sqld"
-    cloud.stop()
-    shutil.rmtree(data)
-    shutil.copytree(backup, data)
-    cloud.start()
 
 
 def test_a_server_restored_from_an_older_backup_is_detected_and_recovered(
