@@ -237,8 +237,10 @@ class SyncCore:
         back). Only a device that never synced a row (a new one) pulls plainly from the
         start, without receiving its own rows again.
 
-        `acked_seq` is kept: a server whose seq went behind it was restored from an older
-        backup, and rows not received again are not gone then (`_lost`, `_restart`)."""
+        `acked_seq` keeps the furthest position reached before (the server's seq was past
+        it): until the re-sync's first page, a server whose seq went behind it was restored
+        from an older backup, and rows not received again are not gone (`_lost`,
+        `_restart`)."""
         db.execute(
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
@@ -248,7 +250,7 @@ class SyncCore:
         )
         db.execute(
             f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
-            "resync = ? WHERE id = 1",
+            "acked_seq = max(acked_seq, pulled_seq), resync = ? WHERE id = 1",
             (RESYNC_RUNNING if synced_before else 0,),
         )
 
@@ -327,10 +329,10 @@ class SyncCore:
         older backup (its seq went behind this device's cursor, or it forgot how far this
         device had pulled), or pruned tombstones this device never received.
 
-        A re-sync starts its pull over but keeps `acked` until its first page, so the
-        server's seq going behind that still shows a restore. The watermark is not
-        compared then: the re-sync's own first request may have stored 0 already (its
-        reply lost on the way), which is no restore."""
+        A re-sync starts its pull over, and `acked` holds the position reached before
+        until its first page, so the server's seq going behind that still shows a restore.
+        The watermark is not compared then: the re-sync's own first request may have
+        stored 0 already (its reply lost on the way), which is no restore."""
         if max(state.pulled[0], state.acked) > reply.server_seq + 1 or (
             state.pulled[0] > 0 and reply.watermark is not None and reply.watermark < state.acked
         ):
