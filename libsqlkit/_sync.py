@@ -223,34 +223,53 @@ class SyncCore:
     def _start_resync(self, db: Executor) -> None:
         """Pull everything again; entries not received again by the end are gone on the
         server (their tombstones were pruned), so they are marked until then (seq -1).
-        With nothing to mark (a new device), it is a plain pull from the start."""
+
+        A row with unsent changes that was synced before (it has a `base`) is not marked
+        but pushed as known: the server refuses it if it forgot the row, because a
+        delete this device never saw beats its edits. The re-sync is under way as soon
+        as the device holds any row it synced, marked or edited since (were every such
+        row edited, a plain pull would push them as new rows and bring a deleted one
+        back). Only a device that never synced a row (a new one) pulls plainly from the
+        start, without receiving its own rows again.
+
+        `acked_seq` keeps the furthest position reached before (the server's seq was past
+        it): until the re-sync's first page, a server whose seq went behind it was restored
+        from an older backup, and rows not received again are not gone (`_lost`,
+        `_restart`)."""
         db.execute(
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
         )
-        [(marked,)] = db.execute(f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1)")
+        [(synced_before,)] = db.execute(
+            f"SELECT EXISTS (SELECT 1 FROM `{ROWS}` WHERE seq = -1 OR base IS NOT NULL)"
+        )
         db.execute(
             f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
-            "acked_seq = 0, resync = ? WHERE id = 1",
-            (RESYNC_RUNNING if marked else 0,),
+            "acked_seq = max(acked_seq, pulled_seq), resync = ? WHERE id = 1",
+            (RESYNC_RUNNING if synced_before else 0,),
         )
 
     def _restart(self, db: Executor, url: str, lost: str) -> Round:
         """The server lost what this device had seen: after a restore from an older
         backup this device sends everything again (the server merges by version, so
-        only what it lacks lands); in both cases it pulls everything again."""
+        only what it lacks lands); in both cases it pulls everything again.
+
+        After a restore, a row the server lacks may be one the restore lost, not one
+        deleted elsewhere: a re-sync under way is dropped (it would delete rows not
+        received again, and the server would refuse rows sent as known), and rows it
+        had marked are sent again. Keeping data wins over a pruned delete here."""
         if lost == "restored":
             db.execute(f"UPDATE `{STATE}` SET seq = seq + 1 WHERE id = 1")
             db.execute(
                 f"UPDATE `{ROWS}` SET base = CASE WHEN (seq, tbl, pk) > (SELECT pushed_seq, "
                 f"pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1) THEN base ELSE cols END, "
-                f"seq = (SELECT seq FROM `{STATE}` WHERE id = 1) WHERE seq IS NULL OR seq >= 0 "
-                f"AND (seq, tbl, pk) <= (SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` "
+                f"seq = (SELECT seq FROM `{STATE}` WHERE id = 1) WHERE seq IS NULL OR "
+                f"(seq, tbl, pk) <= (SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` "
                 "WHERE id = 1)"
             )
             db.execute(
                 f"UPDATE `{STATE}` SET pulled_seq = 0, pulled_tbl = '', pulled_pk = '', "
-                "acked_seq = 0 WHERE id = 1"
+                "acked_seq = 0, resync = 0 WHERE id = 1"
             )
         else:
             self._start_resync(db)
@@ -293,9 +312,14 @@ class SyncCore:
     def _lost(self, state: Round, reply: Reply) -> str | None:
         """Whether the server lost what this device had seen of it: restored from an
         older backup (its seq went behind this device's cursor, or it forgot how far this
-        device had pulled), or pruned tombstones this device never received."""
-        if state.pulled[0] > reply.server_seq + 1 or (
-            reply.watermark is not None and reply.watermark < state.acked
+        device had pulled), or pruned tombstones this device never received.
+
+        A re-sync starts its pull over, and `acked` holds the position reached before
+        until its first page, so the server's seq going behind that still shows a restore.
+        The watermark is not compared then: the re-sync's own first request may have
+        stored 0 already (its reply lost on the way), which is no restore."""
+        if max(state.pulled[0], state.acked) > reply.server_seq + 1 or (
+            state.pulled[0] > 0 and reply.watermark is not None and reply.watermark < state.acked
         ):
             return "restored"
         if state.resync == RESYNC_RUNNING or state.pulled[0] == 0:

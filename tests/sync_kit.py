@@ -23,8 +23,10 @@ from codegen.validate import build_schema
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
-from libsqlkit import Database, LocalDriverName, connect
+from libsqlkit import Database, DatabaseError, LocalDriverName, connect
 from libsqlkit._migrate import Migrator
+from libsqlkit._sync import Syncer, server_error
+from libsqlkit._sync_state import Local, Round
 from tests.netlink import Link
 from tests.sqld import Sqld
 
@@ -87,6 +89,22 @@ def start_cloud(folder: Path, migrations: Path = MIGRATIONS) -> Sqld:
     with backend(server) as admin:
         Migrator(admin, migrations).migrate()
     return server
+
+
+def back_up(server: Sqld, backup: Path) -> None:
+    """A copy of the server's data directory, taken while it is stopped."""
+    server.stop()
+    shutil.copytree(server.folder / "data.sqld", backup)
+    server.start()
+
+
+def restore(server: Sqld, backup: Path) -> None:
+    """The server's data directory replaced by an older copy, as a restore does."""
+    data = server.folder / "data.sqld"
+    server.stop()
+    shutil.rmtree(data)
+    shutil.copytree(backup, data)
+    server.start()
 
 
 def empty_cloud(server: Sqld) -> None:
@@ -220,3 +238,31 @@ def shared_row(a: Device, b: Device, kind: str = "t") -> Workflow:
 def later() -> None:
     """The next write gets a later millisecond (every clock here is this machine's)."""
     time.sleep(0.005)
+
+
+def sync_watching_requests(device: Device, before_request: Callable[[int], None]) -> Round:
+    """One sync of `device` by its own syncer, its steps carried out here the way
+    `Syncer.sync` does, with `before_request(n)` called before the sync's n-th request
+    to the server (from 0): the moment to change the server between two requests."""
+    syncer = device.db._sync
+    assert isinstance(syncer, Syncer)
+    url = syncer._remote.url
+    steps = syncer._core.steps(url)
+    step = next(steps)
+    sent = 0
+    try:
+        while True:
+            if isinstance(step, Local):
+                step = steps.send(syncer._local(device.db, step))
+                continue
+            before_request(sent)
+            sent += 1
+            try:
+                reply = syncer._server(step)
+            except DatabaseError as exc:
+                step = steps.throw(server_error(exc, url))
+                continue
+            step = steps.send(reply)
+    except StopIteration as done:
+        state: Round = done.value
+        return state

@@ -6,7 +6,6 @@ an older backup.
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,15 @@ from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
 from libsqlkit import SchemaStateError, _sync, prune_change_log
 from tests.sqld import Sqld
-from tests.sync_kit import all_converged, backend, cloud_with, shared_row
+from tests.sync_kit import (
+    all_converged,
+    back_up,
+    backend,
+    cloud_with,
+    restore,
+    shared_row,
+    sync_watching_requests,
+)
 
 
 def tombstones(db: Any) -> int:
@@ -116,19 +123,13 @@ def test_a_server_restored_from_an_older_backup_is_detected_and_recovered(
     pulls everything again, so nothing diverges and nothing the backup lacked is lost."""
     with cloud_with(tmp_path, "a", "b") as (cloud, (a, b)):
         first = shared_row(a, b)
-        data = cloud.folder / "data.sqld"
         backup = tmp_path / "backup.sqld"
-        cloud.stop()
-        shutil.copytree(data, backup)
-        cloud.start()
+        back_up(cloud, backup)
         second = a.workflows.create(NewWorkflow(type="after the backup", user_id="u2"))
         a.workflows.update(first.id, WorkflowUpdate(error_log="after the backup"))
         a.db.sync()
         b.db.sync()
-        cloud.stop()
-        shutil.rmtree(data)
-        shutil.copytree(backup, data)
-        cloud.start()
+        restore(cloud, backup)
         with backend(cloud) as api:
             assert WorkflowRepository(api).get(second.id) is None  # lost by the restore
         b.db.sync()
@@ -141,17 +142,71 @@ def test_a_server_restored_from_an_older_backup_is_detected_and_recovered(
         assert all_converged(cloud, a, b)
 
 
-def test_a_sync_that_loses_its_position_again_stops_instead_of_looping(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A server that seems to lose this device's position at every request (here: told
-    so) gets one full re-sync per sync, then a clear error, never an endless loop."""
+def test_a_sync_that_loses_its_position_again_stops_instead_of_looping(tmp_path: Path) -> None:
+    """The server is restored from an older backup, and restored again before each
+    request of the re-sync that follows, so every request finds it behind what this
+    device sent and pulled in that same sync. The sync starts over once, then stops with
+    a clear error instead of starting over forever; a later sync, with the server left
+    alone, converges and loses nothing."""
     with cloud_with(tmp_path, "a") as (cloud, (a,)):
-        a.workflows.create(NewWorkflow(type="t", user_id="u"))
+        a.workflows.create(NewWorkflow(type="before the backup", user_id="u1"))
         a.db.sync()
-        monkeypatch.setattr(_sync.SyncCore, "_lost", lambda self, state, reply: "expired")
+        backup = tmp_path / "backup.sqld"
+        back_up(cloud, backup)
+        made = _sync.PUSH_ROWS + 100  # the re-sync then needs more than one request
+        a.db.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            "INSERT INTO workflows (id, type, user_id, created_at, updated_at) "
+            "SELECT 'bulk-' || i, 'after the backup', 'u2', 0, 0 FROM n",
+            (made,),
+        )
+        a.db.sync()
+        restore(cloud, backup)
+        requests: list[int] = []
+
+        def restored_again(request: int) -> None:
+            requests.append(request)
+            assert request < 6, "the sync keeps starting over"
+            if request >= 2:  # 0 finds the first restore, 1 starts the re-sync
+                restore(cloud, backup)
+
         with pytest.raises(SchemaStateError, match="lost this device's position twice"):
-            a.db.sync()
-        monkeypatch.undo()
+            sync_watching_requests(a, restored_again)
+        assert requests == [0, 1, 2]  # one full re-sync in this sync, then the error
         a.db.sync()
+        with backend(cloud) as api:
+            assert api.execute("SELECT count(*) FROM workflows") == [(made + 1,)]
+        assert a.db.pending_changes() == {"workflows": 0, "user_settings": 0}
         assert all_converged(cloud, a)
+
+
+def test_a_pruned_delete_beats_edits_of_a_device_that_never_saw_it(tmp_path: Path) -> None:
+    """A edits, offline, every row it ever synced; B deletes one of them; A is silent
+    past the horizon, so the server forgets A and prunes the tombstone. When A comes
+    back it re-syncs in full with nothing it could mark as "gone unless received again"
+    (every row has unsent changes). The delete A never saw still wins: the row stays
+    gone everywhere, and A's edit of the other row lands."""
+    with cloud_with(tmp_path, "a", "b") as (cloud, (a, b)):
+        gone, kept = shared_row(a, b), shared_row(a, b)
+        with backend(cloud) as api:
+            prune_change_log(api, horizon=0.5)
+        a.link.cut()
+        a.workflows.update(gone.id, WorkflowUpdate(error_log="A, offline"))
+        a.workflows.update(kept.id, WorkflowUpdate(retry_count=3))
+        assert b.workflows.delete(gone.id)
+        b.db.sync()
+        time.sleep(0.6)
+        b.db.sync()  # a is forgotten; the tombstone goes once b has pulled past it
+        b.db.sync()
+        assert server_tombstones(cloud) == 0
+        a.link.restore()
+        a.db.sync()
+        with backend(cloud) as api:
+            assert WorkflowRepository(api).get(gone.id, include_deleted=True) is None
+            got = WorkflowRepository(api).get(kept.id)
+            assert got is not None and got.retry_count == 3
+        assert a.workflows.get(gone.id, include_deleted=True) is None
+        assert a.db.pending_changes() == {"workflows": 0, "user_settings": 0}
+        b.db.sync()
+        assert b.workflows.get(gone.id, include_deleted=True) is None
+        assert all_converged(cloud, a, b)

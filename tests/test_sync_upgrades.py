@@ -9,6 +9,7 @@ with SQL, as another tool or a newer app version would.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +17,18 @@ import pytest
 
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import SchemaStateError
+from libsqlkit import SchemaStateError, prune_change_log
 from libsqlkit._changelog import ORIGIN
 from tests.sync_kit import (
     Releases,
     Spec,
     all_converged,
+    back_up,
     backend,
     cloud_with,
     field_versions,
     later,
+    restore,
     server_contents,
     shared_row,
 )
@@ -169,6 +172,63 @@ def test_a_rollback_on_the_server_is_handled_the_same_way(
         assert all_converged(cloud, a, b)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a known loss, fixed by the server-side merge change in notes/sync-tests.md: "
+    "during a re-sync the server still replaces a row whole when this device pushed it "
+    "last (origin), although the device's rollback dropped a column of that row",
+)
+def test_a_rollback_on_a_device_alone_waits_keeps_its_changes_and_converges(
+    tmp_path: Path, releases: Releases
+) -> None:
+    """A device rolls the release back while the server stays on it: the device is
+    behind and is refused, naming both versions, with its changes kept. Once it migrates
+    forward again it sends them and receives what it missed, including values of the
+    column the rollback dropped (not the column's default), and a later edit of another
+    field does not overwrite them."""
+    old, new = releases.base, releases.count
+    with cloud_with(tmp_path, "a", "b", migrations=releases.path(new)) as (cloud, (a, b)):
+        mine, theirs = shared_row(a, b), shared_row(a, b)
+        a.db.execute("UPDATE workflows SET priority = 4 WHERE id = ?", (mine.id,))
+        a.db.sync()
+        [(newer,)] = a.db.execute("SELECT `schema` FROM __libsqlkit_sync")
+        releases.move(a.db, old)  # the device alone
+        [(older,)] = a.db.execute("SELECT `schema` FROM __libsqlkit_sync")
+        a.workflows.update(mine.id, WorkflowUpdate(retry_count=2))
+        a.workflows.update(theirs.id, WorkflowUpdate(error_log="A, rolled back"))
+        later()
+        b.db.execute("UPDATE workflows SET priority = 7 WHERE id = ?", (theirs.id,))
+        b.db.sync()
+        before = server_contents(cloud)
+        with pytest.raises(SchemaStateError) as refused:
+            a.db.sync()
+        message = str(refused.value)
+        assert "this device is behind the server" in message
+        assert f"version {older}" in message and f"version {newer}" in message
+        assert "migration 0002_field_level_sync" in message and "migration 0003_priority" in message
+        assert "2 changes made here are kept" in message
+        assert server_contents(cloud) == before  # nothing pushed
+        assert a.db.pending_changes()["workflows"] == 2
+
+        releases.move(a.db, new)  # forward again
+        a.db.sync()
+        b.db.sync()
+        for device in (a, b):
+            assert priorities(device.db) == {mine.id: 4, theirs.id: 7}
+            got, other = device.workflows.get(mine.id), device.workflows.get(theirs.id)
+            assert got is not None and got.retry_count == 2
+            assert other is not None and other.error_log == "A, rolled back"
+        assert all_converged(cloud, a, b)
+
+        later()
+        a.workflows.update(mine.id, WorkflowUpdate(status="COMPLETED"))  # another field
+        a.db.sync()
+        b.db.sync()
+        for device in (a, b):
+            assert priorities(device.db) == {mine.id: 4, theirs.id: 7}
+        assert all_converged(cloud, a, b)
+
+
 def test_a_first_generation_change_log_is_upgraded_with_its_unsent_changes(
     tmp_path: Path, releases: Releases
 ) -> None:
@@ -209,3 +269,73 @@ def test_a_full_resync_keeps_the_rows_this_device_sent(tmp_path: Path, releases:
         a.db.sync()
         assert all(a.workflows.get(row.id) is not None for row in mine)
         assert all_converged(cloud, a)
+
+
+def test_a_delete_pruned_before_an_upgrade_beats_the_edits_of_a_device_that_never_saw_it(
+    tmp_path: Path, releases: Releases
+) -> None:
+    """A edits, offline, every row it ever synced; B deletes one; A is silent past the
+    horizon, so the server forgets it and prunes the tombstone; then the release comes
+    out. A's migration asks for a full re-sync in which no row can be marked "gone unless
+    received again" (each has unsent changes): the delete it never saw still wins."""
+    old, new = releases.base, releases.count
+    with cloud_with(tmp_path, "a", "b", migrations=releases.path(old)) as (cloud, (a, b)):
+        gone, kept = shared_row(a, b), shared_row(a, b)
+        with backend(cloud) as api:
+            prune_change_log(api, horizon=0.5)
+        a.link.cut()
+        a.workflows.update(gone.id, WorkflowUpdate(error_log="A, offline"))
+        a.workflows.update(kept.id, WorkflowUpdate(retry_count=3))
+        assert b.workflows.delete(gone.id)
+        b.db.sync()
+        time.sleep(0.6)
+        b.db.sync()  # a is forgotten; the tombstone goes once b has pulled past it
+        b.db.sync()
+        with backend(cloud) as api:
+            assert api.execute("SELECT count(*) FROM __libsqlkit_sync_rows WHERE deleted") == [(0,)]
+            releases.move(api, new)
+        for device in (a, b):
+            releases.move(device.db, new)
+        a.link.restore()
+        a.db.sync()
+        b.db.sync()
+        with backend(cloud) as api:
+            assert WorkflowRepository(api).get(gone.id, include_deleted=True) is None
+        for device in (a, b):
+            assert device.workflows.get(gone.id, include_deleted=True) is None
+            got = device.workflows.get(kept.id)
+            assert got is not None and got.retry_count == 3
+        assert a.db.pending_changes()["workflows"] == 0
+        assert all_converged(cloud, a, b)
+
+
+def test_a_server_restored_from_an_older_backup_before_an_upgrade_loses_nothing(
+    tmp_path: Path, releases: Releases
+) -> None:
+    """The server is restored from a backup older than the one sync each device made
+    since (it lost the rows they sent), then the release comes out and every database
+    migrates. A's migration asks for a full re-sync, which must not take "not received
+    again" for "deleted": the restore is noticed, A sends everything again, and no row is
+    lost."""
+    old, new = releases.base, releases.count
+    with cloud_with(tmp_path, "a", "b", migrations=releases.path(old)) as (cloud, (a, b)):
+        first = shared_row(a, b)
+        back_up(cloud, tmp_path / "backup.sqld")
+        theirs = [b.workflows.create(NewWorkflow(type="B's", user_id="u3")) for _ in range(3)]
+        b.db.sync()
+        mine = [a.workflows.create(NewWorkflow(type="A's", user_id="u2")) for _ in range(3)]
+        a.db.sync()  # each device's only sync since the backup
+        restore(cloud, tmp_path / "backup.sqld")
+        with backend(cloud) as api:
+            assert api.execute("SELECT count(*) FROM workflows") == [(1,)]  # lost the rest
+            releases.move(api, new)
+        for device in (a, b):
+            releases.move(device.db, new)
+        a.db.sync()
+        b.db.sync()
+        a.db.sync()
+        with backend(cloud) as api:
+            for db in (api, a.db, b.db):
+                for row in (first, *mine, *theirs):
+                    assert WorkflowRepository(db).get(row.id) is not None
+        assert all_converged(cloud, a, b)
