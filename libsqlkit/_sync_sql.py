@@ -156,10 +156,12 @@ _GUARD = (
     f"AND (SELECT `pruned_seq` FROM `{STATE}` WHERE `id` = 1) <= j.floor"
 )
 # The server's entry is one the pushing device has seen (pulled, or its own push): its
-# chunk then holds everything the server has, and replaces it whole.
+# chunk then holds everything the server has, and replaces it whole. Not so for a row
+# re-sent by a full re-sync (`known`): a migration on the device since (a rollback that
+# dropped a column) may have lost what it pushed, so that row merges field by field.
 _KNOWN = (
     "(r.pk IS NULL OR coalesce((r.seq, r.tbl, r.pk) <= (j.cseq, j.ctbl, j.cpk), 0) "
-    "OR r.origin IS j.dev)"
+    "OR (r.origin IS j.dev AND NOT j.known))"
 )
 _REFUSED = "(j.known = 1 AND r.pk IS NULL)"  # a re-syncing device's row, pruned here
 

@@ -172,12 +172,6 @@ def test_a_rollback_on_the_server_is_handled_the_same_way(
         assert all_converged(cloud, a, b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a known loss, fixed by the server-side merge change in notes/sync-tests.md: "
-    "during a re-sync the server still replaces a row whole when this device pushed it "
-    "last (origin), although the device's rollback dropped a column of that row",
-)
 def test_a_rollback_on_a_device_alone_waits_keeps_its_changes_and_converges(
     tmp_path: Path, releases: Releases
 ) -> None:
