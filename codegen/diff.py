@@ -424,6 +424,14 @@ def _track(target: TableFacts, result: Plan, sync: _Sync) -> None:
         result.statements += sync.untrack(target.name)
 
 
+def _copied(was: ColumnFacts, becomes: ColumnFacts) -> str:
+    """A column's value as a rebuild copies it: a column made NOT NULL with a default
+    takes the default where it held NULL (what adding it with that default would do)."""
+    if becomes.not_null and becomes.default is not None and not was.not_null:
+        return f"coalesce({quote(was.name)}, {becomes.default})"
+    return quote(was.name)
+
+
 def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:
     name = target.name
     temporary = rebuild_table_name(name)
@@ -433,9 +441,10 @@ def _rebuild(current: TableFacts, target: TableFacts, result: Plan) -> None:
     # A generated column is computed by the new table; it cannot be written.
     kept = [c.name for c in target.columns if current.has(c.name) and c.generated is None]
     columns = ", ".join(quote(c) for c in kept)
+    copied = ", ".join(_copied(current.column(c), target.column(c)) for c in kept)
     result.statements += [
         create,
-        f"INSERT INTO {quote(temporary)} ({columns}) SELECT {columns} FROM {quote(name)}",
+        f"INSERT INTO {quote(temporary)} ({columns}) SELECT {copied} FROM {quote(name)}",
         f"DROP TABLE {quote(name)}",
         f"ALTER TABLE {quote(temporary)} RENAME TO {quote(name)}",
         *target.ddl[1:],

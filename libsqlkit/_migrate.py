@@ -391,12 +391,7 @@ class Migrator:
             try:
                 self.db.execute(statement)
             except LibsqlKitError as exc:
-                hint = ""
-                if isinstance(exc, NotNullViolation):
-                    hint = (
-                        " (a NOT NULL column without a default cannot be added to a table with rows: "
-                        "give it a default, or fill it in a data migration first)"
-                    )
+                hint = _not_null_hint(exc, statement) if isinstance(exc, NotNullViolation) else ""
                 # a rebuild's temporary table: name the real one
                 reason = str(exc).replace(REBUILD_PREFIX, "")
                 raise MigrationError(
@@ -535,3 +530,18 @@ def describe_differences(expected: Snapshot, live: Snapshot) -> list[str]:
         if views[n] != live_views[n]
     ]
     return found
+
+
+def _not_null_hint(exc: NotNullViolation, statement: str) -> str:
+    """Why a NOT NULL failed in a migration: a column added without a default (it is not
+    among the columns a rebuild copies), or one made NOT NULL over rows holding NULL."""
+    copied = statement.split(") SELECT ", 1)[0] if ") SELECT " in statement else ""
+    if not any(f"`{column}`" in copied for column in exc.columns):
+        return (
+            " (a NOT NULL column without a default cannot be added to a table with rows: "
+            "give it a default, or fill it in a data migration first)"
+        )
+    return (
+        " (the column is NOT NULL without a default now, and rows hold NULL in it: give it "
+        "a default, or fill in its NULLs in a data migration first)"
+    )

@@ -129,10 +129,38 @@ def test_not_null_without_default_on_a_table_with_rows_fails_cleanly(project: Pr
     with pytest.raises(MigrationError) as caught:
         project.migrator().migrate()
     message = str(caught.value)
-    assert "0001_email failed at" in message and "give it a default" in message
+    assert "0001_email failed at" in message and "cannot be added to a table with rows" in message
     assert caught.value.migration == "0001_email" and caught.value.statement is not None
     assert project.rows("users") == [("u1", "Ann"), ("u2", "Bo")]
     assert [n for n, _ in project.migrator().applied()] == ["0000_init"]
+
+
+def _nullable_email(project: Project) -> None:
+    project.migration(_with({"email": {"type": "text"}}), "email")
+    project.migrator().migrate()
+    project.db.execute("UPDATE users SET email = 'bo@example.com' WHERE id = 'u2'")
+
+
+def test_a_column_made_not_null_with_a_default_fills_its_nulls_with_it(project: Project) -> None:
+    """The rebuild copies NULLs as the new default (a plain copy would fail on them)."""
+    _nullable_email(project)
+    plan = project.migration(
+        _with({"email": {"type": "text", "not_null": True, "default": "none"}}), "required"
+    )
+    assert plan is not None and plan.rebuilt == ["users"]
+    project.migrator().migrate()
+    assert project.rows("users") == [("u1", "Ann", "none"), ("u2", "Bo", "bo@example.com")]
+
+
+def test_a_column_made_not_null_over_nulls_without_a_default_fails_saying_so(
+    project: Project,
+) -> None:
+    _nullable_email(project)
+    project.migration(_with({"email": {"type": "text", "not_null": True}}), "required")
+    with pytest.raises(MigrationError, match="fill in its NULLs") as caught:
+        project.migrator().migrate()
+    assert "users.email" in str(caught.value) and "cannot be added" not in str(caught.value)
+    assert project.rows("users") == [("u1", "Ann", None), ("u2", "Bo", "bo@example.com")]
 
 
 def test_index_unique_and_drop_column(project: Project) -> None:
