@@ -29,7 +29,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -46,6 +46,7 @@ from libsqlkit._sync_state import (
     RESYNC_ASKED,
     RESYNC_RUNNING,
     Chunk,
+    Cursor,
     Executor,
     Local,
     Reply,
@@ -69,6 +70,18 @@ PUSH_BYTES = 2_000_000
 PULL_ROWS = 1000  # rows per page: requests and responses stay far below server limits
 PRUNE_ROWS = 1000  # tombstones a request prunes at most
 _MIGRATIONS = "SELECT max(name) FROM `__libsqlkit_migrations`"
+
+
+def _reads_ahead(state: Round, chunk: Chunk) -> bool:
+    """Whether the next chunk is read while the server merges this one: in a long push,
+    not in a full re-sync (its pull decides what the next chunk must say)."""
+    return chunk.more and bool(chunk.entries) and state.resync != RESYNC_RUNNING
+
+
+def _received_nothing(reply: Reply) -> bool:
+    """A reply that changed no local row: no pulled entry, none held back, no row of the
+    chunk changed or deleted on the server meanwhile. A chunk read ahead stays valid."""
+    return reply.last is None and len(reply.pages) == 1 and not (reply.unseen or reply.refused)
 
 
 def _schema_problem(exc: DatabaseError) -> bool:
@@ -167,11 +180,20 @@ class SyncCore:
         """Requests until every change is pushed and a pull page comes back short."""
         state: Round = yield Local(lambda db: self._begin(db, url))
         restarted = False
+        ahead: Chunk | None = None
         while True:
-            chunk: Chunk = yield Local(partial(self._chunk, state=state))
+            chunk: Chunk = ahead or (yield Local(partial(self._chunk, state=state)))
+            ahead = None
             batch = Batch(state, chunk.entries, pull_rows=PULL_ROWS, prune_rows=PRUNE_ROWS)
             try:
-                results = yield Server(batch.statements)
+                if _reads_ahead(state, chunk):
+                    last = chunk.entries[-1]
+                    after = (last.seq or 0, last.table, last.key)
+                    results, ahead = yield Server(
+                        batch.statements, Local(partial(self._chunk, state=state, after=after))
+                    )
+                else:
+                    results, ahead = (yield Server(batch.statements)), None
             except UniqueViolation as exc:  # fail: the push is refused, the pull goes on
                 if not chunk.entries:
                     raise
@@ -191,13 +213,15 @@ class SyncCore:
                         f"the server {url} lost this device's position twice in one sync "
                         f"({lost}): is it being restored or migrated right now? Sync again later"
                     )
-                restarted = True
+                restarted, ahead = True, None
                 state = yield Local(partial(self._restart, url=url, lost=lost))
                 continue
             again = yield Local(
                 partial(apply, state=state, chunk=chunk.entries, reply=reply),
                 foreign_keys_off=True,
             )
+            if not _received_nothing(reply):  # what it wrote may be in the chunk read ahead
+                ahead = None
             if not (chunk.more or reply.full or again):
                 break
         yield Local(lambda db: self._finish(db, state))
@@ -275,14 +299,15 @@ class SyncCore:
             self._start_resync(db)
         return self._begin(db, url)
 
-    def _chunk(self, db: Executor, state: Round) -> Chunk:
-        """The next pending changes, read in one transaction (a consistent set)."""
+    def _chunk(self, db: Executor, state: Round, after: Cursor | None = None) -> Chunk:
+        """The next pending changes after `after` (else the push cursor), read in one
+        transaction (a consistent set)."""
         if not state.pushing:
             return Chunk([], False)
         rows = db.execute(
             f"SELECT seq, tbl, pk, born, deleted, hlc, cols, base, moved FROM `{ROWS}` "
             "WHERE seq IS NOT NULL AND (seq, tbl, pk) > (?, ?, ?) ORDER BY seq, tbl, pk LIMIT ?",
-            (*state.pushed, PUSH_ROWS + 1),
+            (*(after or state.pushed), PUSH_ROWS + 1),
         )
         more = len(rows) > PUSH_ROWS
         logged = [row for row in rows[:PUSH_ROWS] if row[1] in state.tables]
@@ -451,6 +476,29 @@ def _report(state: Round, trips: int, started: float) -> SyncReport:
     )
 
 
+class _Ahead(threading.Thread):
+    """Local work on a thread of its own while this one waits for the server."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__(name="libsqlkit-sync-ahead", daemon=True)
+        self._work = work
+        self._found: Any = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._found = self._work()
+        except BaseException as exc:  # raised again in the thread that waits for it
+            self._error = exc
+
+    def result(self) -> Any:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
+
+
 class Syncer:
     """Carries out `SyncCore`'s steps for the sync `Database`; one sync at a time."""
 
@@ -472,7 +520,19 @@ class Syncer:
         with db.foreign_keys_off(), db.transaction():
             return step.work(db)
 
-    def _server(self, step: Server) -> list[list[Row]]:
+    def _server(self, db: Database, step: Server) -> Any:
+        if step.meanwhile is None:
+            return self._batch(step)
+        ahead = _Ahead(partial(self._local, db, step.meanwhile))
+        try:
+            results = self._batch(step)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the server's error is the one to raise
+                ahead.result()  # the local read ends before anything else happens
+            raise
+        return results, ahead.result()
+
+    def _batch(self, step: Server) -> list[list[Row]]:
         with self._remote.foreign_keys_off():
             return self._remote.batch(step.statements)
 
@@ -489,7 +549,7 @@ class Syncer:
                             reply = self._local(db, step)
                         else:
                             try:
-                                reply = self._server(step)
+                                reply = self._server(db, step)
                             except DatabaseError as exc:
                                 step = steps.throw(server_error(exc, self._remote.url))
                                 continue
@@ -523,7 +583,19 @@ class AsyncSyncer:
     async def _local(db: AsyncDatabase, step: Local[T]) -> T:
         return await db.run_locally(step.work, foreign_keys_off=step.foreign_keys_off)
 
-    async def _server(self, step: Server) -> list[list[Row]]:
+    async def _server(self, db: AsyncDatabase, step: Server) -> Any:
+        if step.meanwhile is None:
+            return await self._batch(step)
+        ahead = asyncio.ensure_future(self._local(db, step.meanwhile))
+        try:
+            results = await self._batch(step)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the server's error is the one to raise
+                await ahead  # the local read ends before anything else happens
+            raise
+        return results, await ahead
+
+    async def _batch(self, step: Server) -> list[list[Row]]:
         async with self._remote.foreign_keys_off():
             return await self._remote.batch(step.statements)
 
@@ -540,7 +612,7 @@ class AsyncSyncer:
                             reply = await self._local(db, step)
                         else:
                             try:
-                                reply = await self._server(step)
+                                reply = await self._server(db, step)
                             except DatabaseError as exc:
                                 step = steps.throw(server_error(exc, self._remote.url))
                                 continue

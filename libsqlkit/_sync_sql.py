@@ -4,7 +4,9 @@ Statements are put together from the names the database itself reports for its s
 tables (schema.yaml validation restricts them to plain lowercase SQL names); every value
 is bound. Rows travel in bulk: a push is one JSON parameter per table that the server
 merges with set-based statements, a pulled page is one JSON value, applied locally from
-a staging table.
+a staging table. The chunk (or page) drives every join: an inner join is a CROSS JOIN,
+which SQLite never reorders, since without statistics it may otherwise scan the whole
+change log once per row of the chunk.
 
 The merge, field by field (`version(c)` is a column's version in a change-log entry):
 - A row's life is `born` (the version of the insert that started it). The later life
@@ -201,8 +203,8 @@ class TableSync:
         entries without them (`slim`), a third of the text to send and to parse."""
         source, log = self._source(None), self._log
         self.unseen = (
-            f"{source} SELECT j.pk, r.born, r.deleted, r.hlc, r.cols FROM src AS j {log} "
-            f"WHERE r.pk IS NOT NULL AND NOT {_KNOWN} AND {_GUARD}"
+            f"{source} SELECT j.pk, r.born, r.deleted, r.hlc, r.cols FROM src AS j CROSS JOIN "
+            f"`{ROWS}` AS r ON r.tbl = '{self.name}' AND r.pk = j.pk WHERE NOT {_KNOWN} AND {_GUARD}"
         )
         self.refused = f"{source} SELECT j.pk FROM src AS j {log} WHERE {_REFUSED} AND {_GUARD}"
         self._pushes: dict[frozenset[int], list[tuple[str, bool]]] = {}
@@ -255,8 +257,12 @@ class TableSync:
         assign = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
         upsert = f"ON CONFLICT ({key}) DO " + (f"UPDATE SET {assign}" if assign else "NOTHING")
         columns = ", ".join((key, *(quote(c) for c in names)))
+        # The server already has this entry (a retry, a re-sent row). Its latest version
+        # alone does not say so: a pending edit merged with a later pulled one carries
+        # the pulled version as its latest, and its own in `cols`.
         same = (
-            "(r.pk IS NOT NULL AND r.hlc IS j.hlc AND r.born IS j.born AND r.deleted = j.deleted)"
+            "(r.pk IS NOT NULL AND r.hlc IS j.hlc AND r.born IS j.born AND r.deleted = j.deleted "
+            "AND r.cols IS j.cols)"
         )
         push = [
             (
@@ -342,7 +348,7 @@ class TableSync:
             parts.append(
                 f"SELECT j.pk AS pk, o.{key} AS other, {mine} AS mine, {theirs} AS theirs, "
                 f"'{json.dumps(list(columns))}' AS clashed "
-                f"FROM {source} AS j JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
+                f"FROM {source} AS j CROSS JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
                 f"LEFT JOIN `{ROWS}` AS ro ON ro.tbl = '{table.name}' AND ro.pk = o.{key} "
                 f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk "
                 f"WHERE NOT j.deleted AND {_GUARD} AND {writing.format(newer=newer)} AND NOT EXISTS "
@@ -434,7 +440,7 @@ class TableSync:
         self.clear = f"DELETE FROM {stage}"
         self.conflicting = (
             f"SELECT j.pk, j.born, j.deleted, j.hlc, j.cols, r.born, r.deleted, r.hlc, r.cols, "
-            f"r.base FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
+            f"r.base FROM {stage} AS j CROSS JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
             f"WHERE NOT j.skip AND {pending}"
         )
         # (statement, what it needs: "" nothing, "cursor" the push cursor, "pending" the
@@ -497,7 +503,7 @@ class TableSync:
                 f"ELSE max(j.hlc, r.hlc) END, j.deleted, CASE WHEN {whole} THEN NULL "
                 f"ELSE r.seq END, j.born, CASE WHEN {whole} THEN j.cols ELSE {merged} END, "
                 f"CASE WHEN {whole} THEN NULL ELSE j.cols END, NULL, j.moved "
-                f"FROM {stage} AS j JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
+                f"FROM {stage} AS j CROSS JOIN `{ROWS}` AS r ON r.tbl = '{name}' AND r.pk = j.pk "
                 f"WHERE NOT j.skip AND {pending} AND (j.born > r.born OR (j.born = r.born "
                 f"AND NOT r.deleted)) {every}",
                 "pending",
@@ -526,7 +532,7 @@ class TableSync:
             parts.append(
                 f"SELECT j.pk, o.{key}, {self._newest('j', columns)}, "
                 f"coalesce({self._newest('ro', columns)}, ''), '{json.dumps(list(columns))}' "
-                f"FROM {stage} AS j JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
+                f"FROM {stage} AS j CROSS JOIN {t} AS o ON {match} AND o.{key} IS NOT j.pk "
                 f"LEFT JOIN `{ROWS}` AS ro ON ro.tbl = '{table.name}' AND ro.pk = o.{key} "
                 f"LEFT JOIN `{ROWS}` AS r ON r.tbl = '{table.name}' AND r.pk = j.pk "
                 f"WHERE NOT j.deleted AND NOT j.skip AND (NOT {pending} OR "

@@ -68,6 +68,9 @@ class Server:
     is thrown into the protocol, which may carry on (a refused push still pulls)."""
 
     statements: Statements
+    # Local work run while the server works (the next chunk, read ahead): the step's
+    # reply is then (the server's rows, its result)
+    meanwhile: Local[Any] | None = None
 
 
 Step = Local[Any] | Server

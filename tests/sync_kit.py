@@ -258,7 +258,7 @@ def sync_watching_requests(device: Device, before_request: Callable[[int], None]
             before_request(sent)
             sent += 1
             try:
-                reply = syncer._server(step)
+                reply = syncer._server(device.db, step)
             except DatabaseError as exc:
                 step = steps.throw(server_error(exc, url))
                 continue

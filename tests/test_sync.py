@@ -366,6 +366,33 @@ def test_large_syncs_travel_in_pages_and_resume_where_they_stopped(
     assert all_converged(cloud, a, b)
 
 
+def test_an_edit_pulled_during_a_long_push_keeps_both_fields_everywhere(
+    cloud: Sqld, devices: tuple[Device, Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pulled page merges B's later edit into a row A has not pushed yet (its chunk
+    comes later). Two ways to lose a field, both guarded:
+    - the next chunk is read while the server merges this one; the page makes it stale,
+      so it is read again (pushed stale, the whole row would replace B's field);
+    - the merged entry carries B's version as its latest, yet holds A's edit: the server
+      must not take it for the entry it already has."""
+    monkeypatch.setattr(_sync, "PUSH_ROWS", 2)
+    a, b = devices
+    shared = a.workflows.create(NewWorkflow(type="t", user_id="u1"))
+    a.db.sync()
+    b.db.sync()
+    a.workflows.create_many([NewWorkflow(type="t", user_id=f"n{i}") for i in range(2)])
+    a.workflows.update(shared.id, WorkflowUpdate(status="PROCESSING"))  # the second chunk
+    b.workflows.update(shared.id, WorkflowUpdate(error_log="from b"))
+    b.db.sync()
+    report = a.db.sync()
+    assert (report.pushed, report.pulled, report.round_trips) == (3, 1, 2)
+    with backend(cloud) as api:
+        got = WorkflowRepository(api).get(shared.id)
+    assert got is not None and (got.status, got.error_log) == ("PROCESSING", "from b")
+    b.db.sync()
+    assert all_converged(cloud, a, b)
+
+
 def test_sync_refuses_to_run_inside_a_transaction(devices: tuple[Device, Device]) -> None:
     a, _ = devices
     from libsqlkit import ConfigurationError

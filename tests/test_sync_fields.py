@@ -16,7 +16,7 @@ import pytest
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
 from generated.tables import SCHEMA
-from libsqlkit import connect_async
+from libsqlkit import _sync, connect_async
 from tests.sync_kit import (
     all_converged,
     backend,
@@ -241,3 +241,40 @@ def test_async_devices_merge_fields_like_sync_ones(tmp_path: Path) -> None:
             assert api.execute(
                 "SELECT error_log, retry_count FROM workflows WHERE id = ?", (row.id,)
             ) == [("async A", 2)]
+
+
+def test_an_async_device_pushes_in_chunks_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The async driver reads the next chunk on the writer's thread while it awaits the
+    server: a long push arrives whole, in order, one request per chunk."""
+    monkeypatch.setattr(_sync, "PUSH_ROWS", 3)
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        a.close()
+
+        async def scenario() -> tuple[int, int]:
+            device = connect_async(
+                SCHEMA,
+                f"file:{tmp_path / 'a'}.db",
+                sync_url=cloud.url,
+                sync_mode="offline",
+                sync_interval=0,
+                auth_token=cloud.token(),
+            )
+            try:
+                for i in range(10):
+                    await device.execute(
+                        "INSERT INTO workflows (id, type, user_id, created_at, updated_at) "
+                        "VALUES (?, 't', 'u', 1, 1)",
+                        (f"w{i}",),
+                    )
+                report = await device.sync()
+                return report.pushed, report.round_trips
+            finally:
+                await device.close()
+
+        assert asyncio.run(scenario()) == (10, 4)
+        with backend(cloud) as api:
+            assert api.execute("SELECT id FROM workflows ORDER BY id") == sorted(
+                (f"w{i}",) for i in range(10)
+            )
