@@ -21,9 +21,9 @@ from codegen.migrations import new_migration
 from codegen.source import load_source
 from codegen.validate import build_schema
 from generated.client import DbClient, create_db_client
-from generated.models import NewWorkflow, Workflow
+from generated.models import NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import Database, DatabaseError, LocalDriverName, connect
+from libsqlkit import Database, DatabaseError, LocalDriverName, connect, prune_change_log
 from libsqlkit._migrate import Migrator
 from libsqlkit._sync import Syncer, server_error
 from libsqlkit._sync_state import Local, Round
@@ -233,6 +233,29 @@ def shared_row(a: Device, b: Device, kind: str = "t") -> Workflow:
     a.db.sync()
     b.db.sync()
     return row
+
+
+def a_delete_pruned_while_a_edits_offline(
+    cloud: Sqld, a: Device, b: Device
+) -> tuple[Workflow, Workflow]:
+    """Two rows both devices synced; A, cut off, edits both (every row it ever synced
+    has unsent changes); B deletes the first; A is silent past the horizon, so the
+    server forgets A and prunes the tombstone once B has pulled past it. A's link stays
+    cut. Returns (the deleted row, the kept one)."""
+    gone, kept = shared_row(a, b), shared_row(a, b)
+    with backend(cloud) as api:
+        prune_change_log(api, horizon=0.5)
+    a.link.cut()
+    a.workflows.update(gone.id, WorkflowUpdate(error_log="A, offline"))
+    a.workflows.update(kept.id, WorkflowUpdate(retry_count=3))
+    assert b.workflows.delete(gone.id)
+    b.db.sync()
+    time.sleep(0.6)
+    b.db.sync()  # a is forgotten; the tombstone goes once b has pulled past it
+    b.db.sync()
+    with backend(cloud) as api:
+        assert api.execute("SELECT count(*) FROM __libsqlkit_sync_rows WHERE deleted") == [(0,)]
+    return gone, kept
 
 
 def later() -> None:

@@ -17,6 +17,7 @@ from generated.repositories import WorkflowRepository
 from libsqlkit import SchemaStateError, _sync, prune_change_log
 from tests.sqld import Sqld
 from tests.sync_kit import (
+    a_delete_pruned_while_a_edits_offline,
     all_converged,
     back_up,
     backend,
@@ -187,18 +188,7 @@ def test_a_pruned_delete_beats_edits_of_a_device_that_never_saw_it(tmp_path: Pat
     (every row has unsent changes). The delete A never saw still wins: the row stays
     gone everywhere, and A's edit of the other row lands."""
     with cloud_with(tmp_path, "a", "b") as (cloud, (a, b)):
-        gone, kept = shared_row(a, b), shared_row(a, b)
-        with backend(cloud) as api:
-            prune_change_log(api, horizon=0.5)
-        a.link.cut()
-        a.workflows.update(gone.id, WorkflowUpdate(error_log="A, offline"))
-        a.workflows.update(kept.id, WorkflowUpdate(retry_count=3))
-        assert b.workflows.delete(gone.id)
-        b.db.sync()
-        time.sleep(0.6)
-        b.db.sync()  # a is forgotten; the tombstone goes once b has pulled past it
-        b.db.sync()
-        assert server_tombstones(cloud) == 0
+        gone, kept = a_delete_pruned_while_a_edits_offline(cloud, a, b)
         a.link.restore()
         a.db.sync()
         with backend(cloud) as api:

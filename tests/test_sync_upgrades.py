@@ -9,7 +9,6 @@ with SQL, as another tool or a newer app version would.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,12 @@ import pytest
 
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import SchemaStateError, prune_change_log
+from libsqlkit import SchemaStateError
 from libsqlkit._changelog import ORIGIN
 from tests.sync_kit import (
     Releases,
     Spec,
+    a_delete_pruned_while_a_edits_offline,
     all_converged,
     back_up,
     backend,
@@ -274,19 +274,8 @@ def test_a_delete_pruned_before_an_upgrade_beats_the_edits_of_a_device_that_neve
     received again" (each has unsent changes): the delete it never saw still wins."""
     old, new = releases.base, releases.count
     with cloud_with(tmp_path, "a", "b", migrations=releases.path(old)) as (cloud, (a, b)):
-        gone, kept = shared_row(a, b), shared_row(a, b)
+        gone, kept = a_delete_pruned_while_a_edits_offline(cloud, a, b)
         with backend(cloud) as api:
-            prune_change_log(api, horizon=0.5)
-        a.link.cut()
-        a.workflows.update(gone.id, WorkflowUpdate(error_log="A, offline"))
-        a.workflows.update(kept.id, WorkflowUpdate(retry_count=3))
-        assert b.workflows.delete(gone.id)
-        b.db.sync()
-        time.sleep(0.6)
-        b.db.sync()  # a is forgotten; the tombstone goes once b has pulled past it
-        b.db.sync()
-        with backend(cloud) as api:
-            assert api.execute("SELECT count(*) FROM __libsqlkit_sync_rows WHERE deleted") == [(0,)]
             releases.move(api, new)
         for device in (a, b):
             releases.move(device.db, new)
