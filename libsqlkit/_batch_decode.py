@@ -42,13 +42,15 @@ from libsqlkit._models import SelectModel
 __all__ = ["BatchDecoder", "maybe_non_finite"]
 
 Row = tuple[Any, ...]
-# What in JSON text may parse as a non-finite float: the NaN and Infinity literals, or,
-# once every digit reads as 0, every E as e, plus signs are dropped and every other byte
-# reads as a space, a digit followed by an exponent of three digits or more, or a run of
-# 200 digits (210 digits with an exponent of 99 are past the largest double already).
-# Also found inside strings: such a result set then goes row by row, only slower.
-_NUMBERS_ONLY = b"".join(
-    b"0" if 48 <= byte <= 57 else b"e" if byte in b"eE" else b" " for byte in range(256)
+# What in JSON text may parse as a non-finite float, looked for once every digit reads as
+# 0, every E as e, plus signs are dropped and every other byte but the letters of NaN and
+# Infinity reads as a space: those literals, a digit followed by an exponent of three
+# digits or more, or a run of 200 digits (210 digits with an exponent of 99 are past the
+# largest double already). Also found inside strings: such a result set then goes row by
+# row, only slower.
+_NUMBERS_ONLY = bytes(
+    48 if 48 <= byte <= 57 else 101 if byte in b"eE" else byte if byte in b"NaInfity" else 32
+    for byte in range(256)
 )
 _DIGIT_RUN = b"0" * 200
 # From this many rows on, a result set's timestamps are decoded in bulk before validation.
@@ -67,20 +69,17 @@ def maybe_non_finite(texts: Sequence[object]) -> bool:
     """Whether any of these JSON texts could hold NaN or infinity: one scan of them all,
     since most result sets have no such number. (Values that are not text are left to
     pydantic-core's `json` schema, which refuses them.)"""
-    present = [*filter(None, texts)]
-    if not present:
-        return False
     try:
-        joined = "\n".join(present).encode()  # type: ignore[arg-type]
+        joined = "\n".join(filter(None, texts)).encode()  # type: ignore[arg-type]
     except TypeError:  # bytes (a blob column), or a value pydantic-core will refuse
         joined = b"\n".join(
             text.encode() if type(text) is str else text if type(text) is bytes else b""
-            for text in present
+            for text in texts
         )
-    if b"NaN" in joined or b"Infinity" in joined:
-        return True
     numbers = joined.translate(_NUMBERS_ONLY, b"+")
-    return b"0e000" in numbers or _DIGIT_RUN in numbers
+    return (
+        b"NaN" in numbers or b"Infinity" in numbers or b"0e000" in numbers or _DIGIT_RUN in numbers
+    )
 
 
 def _dicts_of(names: Sequence[str]) -> Callable[[Sequence[Row]], list[dict[str, Any]]]:

@@ -158,6 +158,8 @@ class LocalEngine:
             return self.write(statements)
         reader = self._take()
         try:
+            if len(statements) == 1 and statements[0].rows is None:  # most reads: no loop
+                return [reader.execute(statements[0].sql, statements[0].params)]
             return reader.run(statements)
         except DriverError as exc:
             if _READ_ONLY not in str(exc):
