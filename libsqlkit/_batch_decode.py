@@ -42,16 +42,23 @@ from libsqlkit._models import SelectModel
 __all__ = ["BatchDecoder", "maybe_non_finite"]
 
 Row = tuple[Any, ...]
-# What in JSON text may parse as a non-finite float, looked for once every digit reads as
-# 0, every E as e, plus signs are dropped and every other byte but the letters of NaN and
-# Infinity reads as a space: those literals, a digit followed by an exponent of three
-# digits or more, or a run of 200 digits (210 digits with an exponent of 99 are past the
-# largest double already). Also found inside strings: such a result set then goes row by
-# row, only slower.
-_NUMBERS_ONLY = bytes(
-    48 if 48 <= byte <= 57 else 101 if byte in b"eE" else byte if byte in b"NaInfity" else 32
-    for byte in range(256)
-)
+# What in JSON text may parse as a non-finite float, looked for in a copy where every
+# digit reads as 0, every E as e, I and f as N, n as a, plus signs are dropped and every
+# other byte reads as a space: NaN (the NaN and Infinity literals both read so), a digit
+# followed by an exponent of three digits or more, or a run of 200 digits (210 digits
+# with an exponent of 99 are past the largest double already). Found inside strings
+# too: such a result set then goes row by row, only slower.
+
+
+def _sketch_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for sources, target in (b"0123456789", b"0"), (b"eE", b"e"), (b"NIf", b"N"), (b"an", b"a"):
+        for byte in sources:
+            table[byte] = target[0]
+    return bytes(table)
+
+
+_SKETCH = _sketch_table()
 _DIGIT_RUN = b"0" * 200
 # From this many rows on, a result set's timestamps are decoded in bulk before validation.
 BULK_ROWS = 8
@@ -76,9 +83,11 @@ def maybe_non_finite(texts: Sequence[object]) -> bool:
             text.encode() if type(text) is str else text if type(text) is bytes else b""
             for text in texts
         )
-    numbers = joined.translate(_NUMBERS_ONLY, b"+")
+    sketch = joined.translate(_SKETCH, b"+")
     return (
-        b"NaN" in numbers or b"Infinity" in numbers or b"0e000" in numbers or _DIGIT_RUN in numbers
+        b"NaN" in sketch
+        or b"0e000" in sketch
+        or (len(sketch) >= len(_DIGIT_RUN) and _DIGIT_RUN in sketch)
     )
 
 
