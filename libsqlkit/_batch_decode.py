@@ -64,9 +64,9 @@ _DIGIT_RUN = b"0" * 200
 BULK_ROWS = 8
 # Codecs whose decode is a pure function of the stored number, decoded once per distinct
 # value of a result set (before validation, in bulk where the codec can).
-_MEMOIZED: dict[Any, Callable[[Collection[Any]], dict[Any, Any]]] = {
+_MEMOIZED: dict[Any, Callable[[Collection[Any]], dict[Any, Any]] | None] = {
     TIMESTAMP.decode: decode_timestamps,
-    TIMESTAMP_MS.decode: lambda values: {value: TIMESTAMP_MS.decode(value) for value in values},  # type: ignore[misc]
+    TIMESTAMP_MS.decode: None,  # through the codec, once per value
 }
 # Field schema keys that do not change what a Python datetime validates to.
 _DATETIME_NEUTRAL = frozenset({"type", "microseconds_precision", "metadata", "ref"})
@@ -135,7 +135,8 @@ class _Memo(dict[Any, Any]):
         for index in self.columns:
             values.update(map(itemgetter(index), rows))
         values.discard(None)
-        self.update(self._bulk(values))
+        bulk = self._bulk
+        self.update(bulk(values) if bulk else {value: self._decode(value) for value in values})
 
 
 def _plain_datetime(schema: dict[str, Any]) -> bool:

@@ -143,8 +143,10 @@ def test_timestamps_stored_as_other_tools_write_them_read_as_row_by_row(
             zip(rows, [1.5, -0.25, 2**31, 0, 1_700_000_000.999999, *range(7)], strict=False)
         )
     ]
-    assert rows_to_models(WORKFLOWS, Workflow, mixed) == row_by_row(WORKFLOWS, Workflow, mixed)
-    stamps = [m.created_at for m in rows_to_models(WORKFLOWS, Workflow, mixed)]
+    batch = _batch(WORKFLOWS, Workflow)
+    assert batch is not None
+    assert batch.decode(mixed) == row_by_row(WORKFLOWS, Workflow, mixed)  # not deferred
+    stamps = [m.created_at for m in batch.decode(mixed)]
     assert all(stamp.tzinfo is UTC for stamp in stamps)
     broken = [(*mixed[0][:8], 10**15, *mixed[0][9:]), *mixed[1:]]
     with pytest.raises(DecodeError, match=r"workflows\.created_at"):
@@ -213,3 +215,37 @@ def test_whole_seconds_decode_as_the_codec_does() -> None:
     assert decode_timestamps({1.5}) == {
         1.5: datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=1.5)
     }
+
+
+def test_millisecond_timestamps_in_bulk_read_as_row_by_row(tmp_path: Path) -> None:
+    """A timestamp_ms column goes through its codec once per distinct value: the same
+    models as the row path, fractions and NULLs included."""
+    from golden_all_types.client import create_db_client as all_types_client
+    from golden_all_types.models import NewProject, Project
+    from golden_all_types.repositories import ProjectRepository
+    from golden_all_types.tables import PROJECTS
+
+    path = tmp_path / "all.db"
+    with all_types_client(f"file:{path}") as client:
+        client.create_schema()
+        projects = ProjectRepository(client)
+        start = datetime(2025, 1, 1, tzinfo=UTC)
+        for i in range(BULK_ROWS + 4):
+            projects.create(
+                NewProject(
+                    slug=f"p{i}", title=f"t{i}", started_at=start + timedelta(milliseconds=i % 3)
+                )
+            )
+    names = ", ".join(column.name for column in PROJECTS.columns)
+    with sqlite3.connect(path) as other:
+        other.execute("UPDATE projects SET started_at = started_at + 0.5 WHERE id % 4 = 1")
+        other.execute("UPDATE projects SET started_at = NULL WHERE id % 4 = 2")
+        rows = other.execute(f"SELECT {names} FROM projects ORDER BY id").fetchall()
+    assert {type(row[names.split(", ").index("started_at")]) for row in rows} == {
+        int,
+        float,
+        type(None),
+    }
+    batch = _batch(PROJECTS, Project)
+    assert batch is not None
+    assert batch.decode(rows) == row_by_row(PROJECTS, Project, rows)  # not deferred
