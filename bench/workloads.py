@@ -189,9 +189,11 @@ class Before:
         tree = self._extract(path.parent)
         ids_file = path.parent / "ids.json"
         ids_file.write_text(json.dumps(ids), encoding="utf-8")
+        # Run from the old tree: `python -m` puts the working directory first on sys.path,
+        # ahead of PYTHONPATH, so from ROOT it would import today's libsqlkit instead.
         result = subprocess.run(
             [sys.executable, "-m", "bench.before", str(path), str(ids_file), json.dumps(ops)],
-            cwd=ROOT,
+            cwd=tree,
             env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])},
             capture_output=True,
             text=True,

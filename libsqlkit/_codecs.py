@@ -10,9 +10,10 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,12 +36,14 @@ __all__ = [
     "TIMESTAMP",
     "TIMESTAMP_MS",
     "Codec",
+    "decode_timestamps",
     "dump_json",
     "js_number",
 ]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND = timedelta(seconds=1)
+_WHOLE = frozenset({int})
 _MILLISECOND = timedelta(milliseconds=1)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where Python's float layout could show in json.dumps output: a number token with a
@@ -144,6 +147,14 @@ def _decode_timestamp(value: float) -> datetime:
     if type(value) is int:
         return datetime.fromtimestamp(value, UTC)  # exact for whole seconds, and fast
     return EPOCH + timedelta(seconds=value)
+
+
+def decode_timestamps(values: Collection[Any]) -> dict[Any, datetime]:
+    """Stored timestamps (seconds) decoded as `TIMESTAMP.decode` does, each once, as a
+    map from stored to decoded value: whole seconds in one C loop, no frame per value."""
+    if {*map(type, values)} <= _WHOLE:
+        return dict(zip(values, map(datetime.fromtimestamp, values, repeat(UTC)), strict=True))
+    return {value: _decode_timestamp(value) for value in values}
 
 
 def _decode_timestamp_ms(value: float) -> datetime:

@@ -114,6 +114,7 @@ class LocalEngine:
         self._holder: int | None = None
         self._idle: list[LocalConnection] = []
         self._opened = 0
+        self._waiting = 0  # callers waiting in `_take` for a reader
         self._free = threading.Condition()
 
     # -- the writer ------------------------------------------------------------------
@@ -157,6 +158,8 @@ class LocalEngine:
             return self.write(statements)
         reader = self._take()
         try:
+            if len(statements) == 1 and statements[0].rows is None:  # most reads: no loop
+                return [reader.execute(statements[0].sql, statements[0].params)]
             return reader.run(statements)
         except DriverError as exc:
             if _READ_ONLY not in str(exc):
@@ -183,10 +186,21 @@ class LocalEngine:
             self._give(reader)
 
     def _take(self) -> LocalConnection:
+        """An idle reader, else a new one while the pool has room, else the next one
+        given back. Taking an idle reader takes no lock: list.pop is atomic."""
+        try:
+            return self._idle.pop()
+        except IndexError:
+            pass
         with self._free:
-            while not self._idle and self._opened >= self._connections.readers:
-                if not self._free.wait(self._connections.wait):
-                    raise _waited_too_long(self._connections.wait)
+            # Counted before looking, so that `_give` cannot miss a caller about to wait.
+            self._waiting += 1
+            try:
+                while not self._idle and self._opened >= self._connections.readers:
+                    if not self._free.wait(self._connections.wait):
+                        raise _waited_too_long(self._connections.wait)
+            finally:
+                self._waiting -= 1
             if self._idle:
                 return self._idle.pop()
             self._opened += 1
@@ -199,9 +213,10 @@ class LocalEngine:
             raise
 
     def _give(self, reader: LocalConnection) -> None:
-        with self._free:
-            self._idle.append(reader)
-            self._free.notify()
+        self._idle.append(reader)
+        if self._waiting:
+            with self._free:
+                self._free.notify()
 
     def close(self) -> None:
         with self._free:

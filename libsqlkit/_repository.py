@@ -24,7 +24,7 @@ from libsqlkit._rows import (
     column_names,
     insert_labels,
     insert_params,
-    rows_to_models,
+    model_reader,
     update_values,
 )
 from libsqlkit._schema import Column, Table
@@ -58,12 +58,14 @@ class _Decoders:
     __slots__ = ("every", "first")
 
     def __init__(self, table: Table, model: type[SelectModel]) -> None:
+        read = model_reader(table, model)
+
         def every(results: list[list[Row]]) -> list[Any]:
-            return rows_to_models(table, model, results[0])
+            return read(results[0])
 
         def first(results: list[list[Row]]) -> Any:
             rows = results[0]
-            return rows_to_models(table, model, rows[:1])[0] if rows else None
+            return read(rows[:1])[0] if rows else None
 
         self.every: Callable[[list[list[Row]]], list[Any]] = every
         self.first: Callable[[list[list[Row]]], Any] = first

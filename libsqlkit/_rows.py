@@ -8,7 +8,7 @@ dialect), so that decoding, Drizzle's insert defaults and the update rule exist 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "insert_labels",
     "insert_params",
     "insert_value_sql",
+    "model_reader",
     "row_by_row",
     "rows_to_models",
     "update_values",
@@ -127,21 +128,37 @@ def _batch(table: Table, model: type[SelectModel]) -> BatchDecoder | None:
 
 
 def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
-    """Decode stored values (codecs) and validate the rows as the select model.
+    """Decode stored values (codecs) and validate the rows as the select model."""
+    return model_reader(table, model)(rows if isinstance(rows, list) else list(rows))
+
+
+def model_reader(table: Table, model: type[SelectModel]) -> Callable[[list[Row]], list[Any]]:
+    """`rows_to_models` for one table and model, looked up once (the repositories keep it).
 
     The hot path of every read: the whole result set at once in pydantic-core
     (`_batch_decode`), and row by row when that fails, which either reads the rows or
     raises DecodeError naming the table, column and key of the value that does not
     decode, never the codec's or pydantic's own error.
     """
-    rows = rows if isinstance(rows, list) else list(rows)
+    key = (id(table), id(model))
+    cached = _READERS.get(key)
+    if cached is not None:
+        return cached[1]
     batch = _batch(table, model)
-    if batch is not None:
-        try:
-            return batch.decode(rows)
-        except _UNDECODABLE:
-            pass  # row by row below: it reads them, or names the value
-    return row_by_row(table, model, rows)
+
+    def read(rows: list[Row]) -> list[Any]:
+        if batch is not None:
+            try:
+                return batch.decode(rows)
+            except _UNDECODABLE:
+                pass  # row by row below: it reads them, or names the value
+        return row_by_row(table, model, rows)
+
+    _READERS[key] = (table, read)
+    return read
+
+
+_READERS: dict[tuple[int, int], tuple[Table, Callable[[list[Row]], list[Any]]]] = {}
 
 
 def row_by_row(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
