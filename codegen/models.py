@@ -22,7 +22,6 @@ from datamodel_code_generator import (
     generate,
 )
 from datamodel_code_generator.enums import DataModelType
-from datamodel_code_generator.format import Formatter
 
 from .ir import SchemaIR, TableIR
 from .jsonschema import models_document
@@ -40,7 +39,8 @@ def render_models(schema: SchemaIR, header: str) -> str:
 def _generate(document: str, header: str) -> str:
     """One generator call per document: validation and rendering both need the module.
     It is given the parsed document: text would be parsed again by its YAML loader, in
-    pure Python, about half of its time on a large schema."""
+    pure Python, about half of its time on a large schema. It formats nothing: ruff
+    formats models.py with the rest of generated/ (render._format), in one call."""
     output = generate(
         json.loads(document),
         input_file_type=InputFileType.OpenAPI,
@@ -59,7 +59,7 @@ def _generate(document: str, header: str) -> str:
         use_schema_description=True,
         use_field_description=True,
         use_double_quotes=True,
-        formatters=[Formatter.RUFF_FORMAT],
+        formatters=[],
         custom_file_header=header.rstrip("\n"),
     )
     if not isinstance(output, str):
