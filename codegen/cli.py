@@ -30,6 +30,7 @@ from libsqlkit._naming import rebuilt_table
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
+from .cache import DEFAULT_FOLDER, OutputCache
 from .drizzle_export import drizzle_schema
 from .init import InitChoices, init_project
 from .ir import SchemaIR
@@ -52,12 +53,25 @@ __all__ = ["main"]
 EMPTY = Schema((), ())
 
 
+def _cache(args: argparse.Namespace) -> OutputCache | None:
+    """The cache of generator and ruff outputs: --cache, else .libsqlkit-cache/ beside
+    pyproject.toml (or in the current folder); none with --no-cache."""
+    if getattr(args, "no_cache", False):
+        return None
+    folder = getattr(args, "cache", None)
+    if folder is None:
+        config = getattr(args, "config", None)
+        root = config.file.parent if config is not None and config.file is not None else Path()
+        folder = root / DEFAULT_FOLDER
+    return OutputCache(folder)
+
+
 def _schema(args: argparse.Namespace) -> SchemaIR:
-    return build_schema(load_source(args.schema))
+    return build_schema(load_source(args.schema), _cache(args))
 
 
 def _render(args: argparse.Namespace) -> dict[str, str]:
-    return render_all(_schema(args), args.package)
+    return render_all(_schema(args), args.package, _cache(args))
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -320,6 +334,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands["check"].add_argument(
         "--db", action="store_true", help="also compare the live database (see --url)"
     )
+    for name in ("generate", "check"):
+        commands[name].add_argument(
+            "--cache",
+            type=Path,
+            default=None,
+            help=f"where generator outputs are kept between runs (default: {DEFAULT_FOLDER}/ "
+            "beside pyproject.toml); safe to delete",
+        )
+        commands[name].add_argument(
+            "--no-cache", action="store_true", help="generate everything afresh, keep nothing"
+        )
     commands["migration"].add_argument("name", help="what the change does, e.g. add_priority")
     data = commands["data-migration"]
     data.add_argument("name", help="what the data change does, e.g. backfill_titles")

@@ -23,16 +23,34 @@ from datamodel_code_generator import (
 )
 from datamodel_code_generator.enums import DataModelType
 
+from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
-from .jsonschema import models_document
+from .jsonschema import document_of, models_parts
+from .model_chunks import joined_models
 
 __all__ = ["ModelClash", "model_clashes", "render_models"]
 
 _BASES = ("SelectModel", "InsertModel", "UpdateModel")
 
 
-def render_models(schema: SchemaIR, header: str) -> str:
-    return _generate(json.dumps(models_document(schema), sort_keys=False), header)
+def render_models(schema: SchemaIR, header: str, cache: OutputCache | None = None) -> str:
+    """The text of models.py (before ruff formats it); with a cache, from each table's
+    cached classes where they can be joined (model_chunks), else the whole module's."""
+    parts = models_parts(schema)
+    if cache is None:
+        return _generate(json.dumps(document_of(parts)), header)
+    joined = joined_models(
+        parts, header, cache, lambda document: _generate(json.dumps(document), header)
+    )
+    if joined is not None:
+        return joined
+    document = json.dumps(document_of(parts))
+    key = content_key("models", header, document)
+    text = cache.get(key)
+    if text is None:
+        text = _generate(document, header)
+        cache.put(key, text)
+    return text
 
 
 @lru_cache(maxsize=4)
