@@ -86,6 +86,10 @@ class OutputCache:
         path = self._path(key)
         entry = json.dumps({"key": key, "digest": _digest(text), "text": text})
         try:
+            ignore = self.folder / ".gitignore"
+            if not ignore.is_file():  # like .pytest_cache/: git never sees the folder
+                self.folder.mkdir(parents=True, exist_ok=True)
+                ignore.write_text("# written by libsqlkit generate; safe to delete\n*\n")
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from datamodel_code_generator import (
     DatetimeClassType,
@@ -39,9 +39,7 @@ def render_models(schema: SchemaIR, header: str, cache: OutputCache | None = Non
     parts = models_parts(schema)
     if cache is None:
         return _generate(json.dumps(document_of(parts)), header)
-    joined = joined_models(
-        parts, header, cache, lambda document: _generate(json.dumps(document), header)
-    )
+    joined = joined_models(parts, header, cache, partial(_generate, header=header))
     if joined is not None:
         return joined
     document = json.dumps(document_of(parts))

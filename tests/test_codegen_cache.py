@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from hypothesis import given, settings
 from bench.generation import synthetic_schema
 from codegen.cache import OutputCache
 from codegen.cli import main
+from codegen.model_chunks import PARALLEL_PARTS
 from codegen.problems import SchemaError
 from codegen.render import render_all
 from codegen.source import load_source
@@ -112,6 +114,7 @@ def test_the_command_keeps_its_cache_beside_pyproject(tmp_path: Path) -> None:
             assert main(args) == 0
             assert {p: p.read_bytes() for p in cold} == cold
     assert any((tmp_path / ".libsqlkit-cache").rglob("*.json"))
+    assert (tmp_path / ".libsqlkit-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
 def _outcome(schema: Path, cache: OutputCache | None) -> dict[str, str] | str:
@@ -139,3 +142,11 @@ def test_drawn_schemas_render_the_same_from_a_shared_cache(
 
     one()
     assert any((folder / "cache" / "model-classes").rglob("*.json"))
+
+
+def test_many_tables_split_between_two_processes_write_the_same_bytes(tmp_path: Path) -> None:
+    assert (os.cpu_count() or 1) >= 2  # else the split is not taken and this proves nothing
+    schema = _synthetic(tmp_path, PARALLEL_PARTS + 5)
+    cache = OutputCache(tmp_path / "cache")
+    assert _render(schema, cache) == _render(schema, None)
+    assert len(list((tmp_path / "cache" / "model-classes").rglob("*.json"))) == PARALLEL_PARTS + 5
