@@ -128,8 +128,7 @@ def run(rounds: int, quick: bool) -> Report:
     report.notes.append(
         f"Goal: a 200-table schema generates in at most {GOAL_SECONDS:.0f} s without a cache "
         f"(`{COLD}`: the whole command, process start and writing files included). "
-        f"`{FIRST}`: a first run, which fills the cache (and, from 40 tables on a machine "
-        "with two cores or more, generates the models in two processes); "
+        f"`{FIRST}`: a first run, which fills the cache; "
         f"`{WARM}`: the same schema again with the cache of an earlier run; "
         f"`{CHANGED}`: one column of one table changed since (each round another table). "
         "`CPU`: the command's CPU time, its ruff calls included."

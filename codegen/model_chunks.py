@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .cache import OutputCache, content_key
@@ -28,10 +25,7 @@ from .jsonschema import document_of
 
 __all__ = ["joined_models"]
 
-# The document's JSON -> the generator's module; picklable (it may run in another process).
-Generate = Callable[[str], str]
-# From this many tables and views to generate, two processes share the work.
-PARALLEL_PARTS = 40
+Generate = Callable[[str], str]  # the document's JSON -> the generator's module
 _IMPORTS = "imports"
 
 
@@ -127,27 +121,6 @@ def _stored(cache: OutputCache, key: str, part: dict[str, Any]) -> dict[str, Any
     return piece
 
 
-def _generated(parts: list[dict[str, Any]], generate: Generate) -> list[dict[str, Any]] | None:
-    """The pieces of `parts`, made by the generator; many parts on a machine with more
-    than one core are split in two, one half made in a forked process (each half's
-    pieces are checked like any others)."""
-    if (
-        len(parts) < PARALLEL_PARTS
-        or (os.cpu_count() or 1) < 2
-        or "fork" not in (multiprocessing.get_all_start_methods())
-    ):
-        return _pieces(generate(json.dumps(document_of(parts))), parts)
-    half = len(parts) // 2
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        first = pool.submit(generate, json.dumps(document_of(parts[:half])))
-        second = _pieces(generate(json.dumps(document_of(parts[half:]))), parts[half:])
-        first_pieces = _pieces(first.result(), parts[:half])
-    if first_pieces is None or second is None:
-        return None
-    return first_pieces + second
-
-
 def joined_models(
     parts: list[dict[str, Any]], header: str, cache: OutputCache, generate: Generate
 ) -> str | None:
@@ -162,7 +135,8 @@ def joined_models(
     pieces = [_stored(cache, key, part) for key, part in zip(keys, parts, strict=True)]
     missing = [index for index, piece in enumerate(pieces) if piece is None]
     if missing:
-        fresh = _generated([parts[index] for index in missing], generate)
+        fresh_parts = [parts[index] for index in missing]
+        fresh = _pieces(generate(json.dumps(document_of(fresh_parts))), fresh_parts)
         if fresh is None:
             return None
         for index, piece in zip(missing, fresh, strict=True):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from hypothesis import given, settings
 from bench.generation import synthetic_schema
 from codegen.cache import OutputCache
 from codegen.cli import main
-from codegen.model_chunks import PARALLEL_PARTS
 from codegen.problems import SchemaError
 from codegen.render import render_all
 from codegen.source import load_source
@@ -142,11 +140,3 @@ def test_drawn_schemas_render_the_same_from_a_shared_cache(
 
     one()
     assert any((folder / "cache" / "model-classes").rglob("*.json"))
-
-
-def test_many_tables_split_between_two_processes_write_the_same_bytes(tmp_path: Path) -> None:
-    assert (os.cpu_count() or 1) >= 2  # else the split is not taken and this proves nothing
-    schema = _synthetic(tmp_path, PARALLEL_PARTS + 5)
-    cache = OutputCache(tmp_path / "cache")
-    assert _render(schema, cache) == _render(schema, None)
-    assert len(list((tmp_path / "cache" / "model-classes").rglob("*.json"))) == PARALLEL_PARTS + 5
