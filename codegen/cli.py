@@ -31,7 +31,6 @@ from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
 from .cache import DEFAULT_FOLDER, OutputCache
-from .drizzle_export import drizzle_schema
 from .init import InitChoices, init_project
 from .ir import SchemaIR
 from .migrations import (
@@ -42,7 +41,6 @@ from .migrations import (
     push_plan,
 )
 from .problems import SchemaError
-from .pull import PullError, open_database, pull
 from .render import render_all
 from .source import load_source
 from .validate import build_schema
@@ -258,6 +256,9 @@ def _studio(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace) -> int:
+    # Imported here, like the studio's packages: the other commands start faster without.
+    from .pull import PullError, open_database, pull
+
     try:
         with open_database(args.url) as db:
             pulled, baseline = pull(db, args.url, args.schema, args.migrations)
@@ -295,6 +296,8 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .drizzle_export import drizzle_schema  # imported here: see _pull
+
     text = drizzle_schema(_schema(args), source=args.schema.name)
     if args.ts_out is None:
         sys.stdout.write(text)

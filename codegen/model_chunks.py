@@ -22,6 +22,7 @@ from typing import Any
 
 from .cache import OutputCache, content_key
 from .jsonschema import document_of
+from .pynames import names_in
 
 __all__ = ["joined_models"]
 
@@ -57,7 +58,7 @@ def _pieces(text: str, parts: list[dict[str, Any]]) -> list[dict[str, Any]] | No
     pieces = []
     for part in parts:
         mine, classes = classes[: len(part)], classes[len(part) :]
-        used = {name.id for node in mine for name in ast.walk(node) if isinstance(name, ast.Name)}
+        used = {name for node in mine for name in names_in(node)}
         pieces.append(
             {
                 "names": [node.name for node in mine],

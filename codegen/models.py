@@ -27,6 +27,7 @@ from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
 from .jsonschema import document_of, models_parts
 from .model_chunks import joined_models
+from .pynames import names_in
 
 __all__ = ["ModelClash", "model_clashes", "render_models"]
 
@@ -237,10 +238,6 @@ def _hiding_fields(node: ast.ClassDef) -> list[str]:
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             fields.append(statement.target.id)
-        read = {
-            name.id
-            for name in ast.walk(statement)
-            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
-        }
+        read = names_in(statement, read_only=True)
         hiding += [field for field in fields if field in read and field not in hiding]
     return hiding

@@ -22,6 +22,7 @@ from .ddl import schema_ddl, schema_sql_file
 from .ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
 from .models import render_models
 from .names import Scope
+from .pynames import names_in
 from .sql import render_query, table_sql, view_sql
 
 __all__ = ["HEADER", "query_constant", "render_all"]
@@ -205,7 +206,7 @@ def _with_imports(template: str, scope: Scope, **context: Any) -> str:
     )
     before, _, after = text.partition(_IMPORTS + "\n")
     body = before + after
-    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    used = names_in(ast.parse(body))
     return before + "".join(f"{line}\n" for line in scope.imports(used)) + after
 
 
