@@ -30,7 +30,7 @@ from libsqlkit._naming import rebuilt_table
 from libsqlkit._snapshot import introspect
 from libsqlkit._url import database_url
 
-from .drizzle_export import drizzle_schema
+from .cache import DEFAULT_FOLDER, OutputCache
 from .init import InitChoices, init_project
 from .ir import SchemaIR
 from .migrations import (
@@ -41,7 +41,6 @@ from .migrations import (
     push_plan,
 )
 from .problems import SchemaError
-from .pull import PullError, open_database, pull
 from .render import render_all
 from .source import load_source
 from .validate import build_schema
@@ -52,12 +51,25 @@ __all__ = ["main"]
 EMPTY = Schema((), ())
 
 
+def _cache(args: argparse.Namespace) -> OutputCache | None:
+    """The cache of generator and ruff outputs: --cache, else .libsqlkit-cache/ beside
+    pyproject.toml (or in the current folder); none with --no-cache."""
+    if getattr(args, "no_cache", False):
+        return None
+    folder = getattr(args, "cache", None)
+    if folder is None:
+        config = getattr(args, "config", None)
+        root = config.file.parent if config is not None and config.file is not None else Path()
+        folder = root / DEFAULT_FOLDER
+    return OutputCache(folder)
+
+
 def _schema(args: argparse.Namespace) -> SchemaIR:
-    return build_schema(load_source(args.schema))
+    return build_schema(load_source(args.schema), _cache(args))
 
 
 def _render(args: argparse.Namespace) -> dict[str, str]:
-    return render_all(_schema(args), args.package)
+    return render_all(_schema(args), args.package, _cache(args))
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -244,6 +256,9 @@ def _studio(args: argparse.Namespace) -> int:
 
 
 def _pull(args: argparse.Namespace) -> int:
+    # Imported here, like the studio's packages: the other commands start faster without.
+    from .pull import PullError, open_database, pull
+
     try:
         with open_database(args.url) as db:
             pulled, baseline = pull(db, args.url, args.schema, args.migrations)
@@ -281,6 +296,8 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .drizzle_export import drizzle_schema  # imported here: see _pull
+
     text = drizzle_schema(_schema(args), source=args.schema.name)
     if args.ts_out is None:
         sys.stdout.write(text)
@@ -320,6 +337,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands["check"].add_argument(
         "--db", action="store_true", help="also compare the live database (see --url)"
     )
+    for name in ("generate", "check"):
+        commands[name].add_argument(
+            "--cache",
+            type=Path,
+            default=None,
+            help=f"where generator outputs are kept between runs (default: {DEFAULT_FOLDER}/ "
+            "beside pyproject.toml); safe to delete",
+        )
+        commands[name].add_argument(
+            "--no-cache", action="store_true", help="generate everything afresh, keep nothing"
+        )
     commands["migration"].add_argument("name", help="what the change does, e.g. add_priority")
     data = commands["data-migration"]
     data.add_argument("name", help="what the data change does, e.g. backfill_titles")

@@ -10,7 +10,7 @@ from typing import Any
 
 from .ir import ColumnIR, SchemaIR, TableIR
 
-__all__ = ["models_document"]
+__all__ = ["document_of", "models_document", "models_parts"]
 
 REF = "#/components/schemas/"
 RUNTIME = "libsqlkit"
@@ -36,6 +36,10 @@ def _value_schema(column: ColumnIR) -> dict[str, Any]:
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` or null. A value of one JSON type says so with a type list: the generator
+    writes the same `X | None` as for an `anyOf`, and takes a third less time over it."""
+    if isinstance(schema.get("type"), str):
+        return {**schema, "type": [schema["type"], "null"]}
     return {"anyOf": [schema, {"type": "null"}]}
 
 
@@ -91,9 +95,12 @@ def _payload(schema: Any) -> Any:
     return copied
 
 
-def models_document(schema: SchemaIR) -> dict[str, Any]:
-    components: dict[str, Any] = {}
+def models_parts(schema: SchemaIR) -> list[dict[str, Any]]:
+    """The components of each table, then of each view, in the order of the document
+    (a view's payload model is its own only where no earlier part has that name)."""
+    parts: list[dict[str, Any]] = []
     for table in schema.tables:
+        components: dict[str, Any] = {}
         stored = f"A row of `{table.name}` as stored."
         components[table.model] = _model(
             table,
@@ -122,21 +129,39 @@ def models_document(schema: SchemaIR) -> dict[str, Any]:
                 nested.setdefault("title", column.json_model)
                 nested.setdefault("description", f"The JSON stored in {table.name}.{column.name}.")
                 components[column.json_model] = nested
+        parts.append(components)
     for view in schema.views:
         stored = f"A row of the view `{view.name}`."
-        components[view.model] = _model(
-            view.readable,
-            view.model,
-            "SelectModel",
-            f"{view.description}\n\n{stored}" if view.description else stored,
-            kind="select",
-        )
+        components = {
+            view.model: _model(
+                view.readable,
+                view.model,
+                "SelectModel",
+                f"{view.description}\n\n{stored}" if view.description else stored,
+                kind="select",
+            )
+        }
         for column in view.columns:
             if column.json_model is not None and column.json_schema is not None:
                 nested = dict(column.json_schema)
                 nested.setdefault("title", column.json_model)
                 nested.setdefault("description", f"The JSON in {view.name}.{column.name}.")
-                components.setdefault(column.json_model, nested)
+                if not any(column.json_model in part for part in parts):
+                    components.setdefault(column.json_model, nested)
+        parts.append(components)
+    return parts
+
+
+def models_document(schema: SchemaIR) -> dict[str, Any]:
+    return document_of(models_parts(schema))
+
+
+def document_of(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The OpenAPI document of these parts' components, a later part's name replacing
+    an earlier one's in its place."""
+    components: dict[str, Any] = {}
+    for part in parts:
+        components.update(part)
     return {
         "openapi": "3.1.0",
         "info": {"title": "schema.yaml", "version": "1"},

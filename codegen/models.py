@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from datamodel_code_generator import (
     DatetimeClassType,
@@ -22,25 +22,42 @@ from datamodel_code_generator import (
     generate,
 )
 from datamodel_code_generator.enums import DataModelType
-from datamodel_code_generator.format import Formatter
 
+from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
-from .jsonschema import models_document
+from .jsonschema import document_of, models_parts
+from .model_chunks import joined_models
+from .pynames import names_in
 
 __all__ = ["ModelClash", "model_clashes", "render_models"]
 
 _BASES = ("SelectModel", "InsertModel", "UpdateModel")
 
 
-def render_models(schema: SchemaIR, header: str) -> str:
-    return _generate(json.dumps(models_document(schema), sort_keys=False), header)
+def render_models(schema: SchemaIR, header: str, cache: OutputCache | None = None) -> str:
+    """The text of models.py (before ruff formats it); with a cache, from each table's
+    cached classes where they can be joined (model_chunks), else the whole module's."""
+    parts = models_parts(schema)
+    if cache is None:
+        return _generate(json.dumps(document_of(parts)), header)
+    joined = joined_models(parts, header, cache, partial(_generate, header=header))
+    if joined is not None:
+        return joined
+    document = json.dumps(document_of(parts))
+    key = content_key("models", header, document)
+    text = cache.get(key)
+    if text is None:
+        text = _generate(document, header)
+        cache.put(key, text)
+    return text
 
 
 @lru_cache(maxsize=4)
 def _generate(document: str, header: str) -> str:
     """One generator call per document: validation and rendering both need the module.
     It is given the parsed document: text would be parsed again by its YAML loader, in
-    pure Python, about half of its time on a large schema."""
+    pure Python, about half of its time on a large schema. It formats nothing: ruff
+    formats models.py with the rest of generated/ (render._format), in one call."""
     output = generate(
         json.loads(document),
         input_file_type=InputFileType.OpenAPI,
@@ -59,7 +76,7 @@ def _generate(document: str, header: str) -> str:
         use_schema_description=True,
         use_field_description=True,
         use_double_quotes=True,
-        formatters=[Formatter.RUFF_FORMAT],
+        formatters=[],
         custom_file_header=header.rstrip("\n"),
     )
     if not isinstance(output, str):
@@ -221,10 +238,6 @@ def _hiding_fields(node: ast.ClassDef) -> list[str]:
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             fields.append(statement.target.id)
-        read = {
-            name.id
-            for name in ast.walk(statement)
-            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)
-        }
+        read = names_in(statement, read_only=True)
         hiding += [field for field in fields if field in read and field not in hiding]
     return hiding

@@ -483,7 +483,7 @@ def _validated(text: str, file_name: str) -> tuple[SchemaIR | None, SchemaError 
         try:
             return build_schema(source), None, source.document
         except SchemaError as error:
-            return None, error, source.document
+            return None, error, source.located
 
 
 def _owners(error: SchemaError, document: CommentedMap) -> dict[str | None, str]:

@@ -17,10 +17,12 @@ from libsqlkit import codecs
 from libsqlkit._connect import DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_S
 from libsqlkit._rows import defaulted_per_row
 
+from .cache import OutputCache, content_key
 from .ddl import schema_ddl, schema_sql_file
 from .ir import KINDS, ColumnIR, QueryIR, RelationIR, SchemaIR, TableIR, ViewIR
 from .models import render_models
 from .names import Scope
+from .pynames import names_in
 from .sql import render_query, table_sql, view_sql
 
 __all__ = ["HEADER", "query_constant", "render_all"]
@@ -204,7 +206,7 @@ def _with_imports(template: str, scope: Scope, **context: Any) -> str:
     )
     before, _, after = text.partition(_IMPORTS + "\n")
     body = before + after
-    used = {node.id for node in ast.walk(ast.parse(body)) if isinstance(node, ast.Name)}
+    used = names_in(ast.parse(body))
     return before + "".join(f"{line}\n" for line in scope.imports(used)) + after
 
 
@@ -340,8 +342,9 @@ def _key_type(table: TableIR, scope: Scope) -> str:
     return types[0] if len(types) == 1 else f"{scope.helpers['tuple']}[{', '.join(types)}]"
 
 
-def _format(files: dict[str, str], package: str) -> dict[str, str]:
-    """Sort imports and format the Python files with ruff, as `make test` lints them."""
+def _format(files: dict[str, str], package: str, cache: OutputCache | None) -> dict[str, str]:
+    """Sort imports and format the Python files with ruff, as `make test` lints them: one
+    ruff call for every file not found in the cache, none when all are."""
     settings = [
         "--isolated",
         "--line-length=100",
@@ -349,26 +352,37 @@ def _format(files: dict[str, str], package: str) -> dict[str, str]:
         f"--config=lint.isort.known-first-party={json.dumps([*FIRST_PARTY, package])}",
     ]
     python = {path: text for path, text in files.items() if path.endswith(".py")}
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for path, text in python.items():
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_text(text, encoding="utf-8")
-        for command in (
-            ["check", "--select=I,RUF022", "--fix", "--quiet", "--exit-zero"],
-            ["format", "--quiet"],
-        ):
-            subprocess.run(
-                [sys.executable, "-m", "ruff", *command, *settings, str(root)], check=True
-            )
-        return {
-            path: (root / path).read_text(encoding="utf-8") if path in python else text
-            for path, text in files.items()
-        }
+    keys = {path: content_key("ruff", *settings, path, text) for path, text in python.items()}
+    formatted = {}
+    if cache is not None:
+        found = {path: cache.get(key) for path, key in keys.items()}
+        formatted = {path: text for path, text in found.items() if text is not None}
+    todo = {path: text for path, text in python.items() if path not in formatted}
+    if todo:
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder)
+            for path, text in todo.items():
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                (root / path).write_text(text, encoding="utf-8")
+            for command in (
+                ["check", "--select=I,RUF022", "--fix", "--quiet", "--exit-zero"],
+                ["format", "--quiet"],
+            ):
+                subprocess.run(
+                    [sys.executable, "-m", "ruff", *command, *settings, str(root)], check=True
+                )
+            for path in todo:
+                formatted[path] = (root / path).read_text(encoding="utf-8")
+                if cache is not None:
+                    cache.put(keys[path], formatted[path])
+    return {path: formatted.get(path, text) for path, text in files.items()}
 
 
-def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
-    """Every generated file, keyed by its path inside the output package `package`."""
+def render_all(
+    schema: SchemaIR, package: str = "generated", cache: OutputCache | None = None
+) -> dict[str, str]:
+    """Every generated file, keyed by its path inside the output package `package`;
+    `cache` keeps the generator's and ruff's outputs between runs (codegen/cache.py)."""
     py_header = f"# {HEADER}\n"
     files = {
         "__init__.py": _environment.get_template("package_init.py.jinja").render(
@@ -376,7 +390,7 @@ def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
         ),
         "py.typed": py_header,
         "schema.sql": schema_sql_file(schema, f"-- {HEADER}\n"),
-        "models.py": render_models(schema, py_header),
+        "models.py": render_models(schema, py_header, cache),
         "tables.py": _tables_py(schema, py_header, package),
         "client.py": _environment.get_template("client.py.jinja").render(
             header=py_header, package=package, defaults=CLIENT_DEFAULTS
@@ -389,4 +403,4 @@ def render_all(schema: SchemaIR, package: str = "generated") -> dict[str, str]:
         files[f"repositories/{table.name}.py"] = _repository_py(table, py_header, package)
     for view in schema.views:
         files[f"repositories/{view.name}.py"] = _view_repository_py(view, py_header, package)
-    return _format(files, package)
+    return _format(files, package, cache)

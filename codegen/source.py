@@ -25,6 +25,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from .plain_yaml import plain_document
 from .problems import Loc, Problem, SchemaError
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "SchemaSource", "load_source"]
@@ -40,19 +41,41 @@ _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class SchemaSource:
-    """The parsed YAML document plus a way to point at any part of it."""
+    """The parsed YAML document plus a way to point at any part of it.
 
-    def __init__(self, file_name: str, document: Any, folder: Path | None = None) -> None:
+    `document` holds the values; `located` is the same document as ruamel's round-trip
+    loader builds it, with the position of every node. When the values came from the
+    fast path (plain_yaml), `located` is built from `text` the first time a problem has
+    to be located.
+    """
+
+    def __init__(
+        self,
+        file_name: str,
+        document: Any,
+        folder: Path | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
         self.file_name = file_name
         self.document = document
         self.folder = folder  # where the file is: what its `query: file.py:function` is relative to
+        self._text = text
+
+    @property
+    def located(self) -> Any:
+        if self._text is not None:
+            self.document = YAML(typ="rt").load(self._text)
+            _plain(self.document, 1, 1, [])
+            self._text = None
+        return self.document
 
     def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at `loc`, or of the nearest parent that exists.
 
         With `at_key`, point at the mapping key rather than its value (for unknown keys).
         """
-        node = self.document
+        node = self.located
         line, column = 0, 0
         for depth, step in enumerate(loc):
             last = depth == len(loc) - 1
@@ -222,11 +245,12 @@ def _directive_problem(text: str) -> Problem:
     )
 
 
-def _text_bounds_problem(text: str, yaml: YAML) -> Problem | None:
+def _libyaml_events(text: str) -> list[Any] | None:
+    """libyaml's events of `text`, or None when libyaml refuses it."""
     try:
-        return _bounds_problem(pyyaml.parse(text, Loader=pyyaml.CSafeLoader))
+        return list(pyyaml.parse(text, Loader=pyyaml.CSafeLoader))
     except pyyaml.YAMLError:
-        return _bounds_problem(yaml.parse(text))
+        return None
 
 
 def load_source(path: Path) -> SchemaSource:
@@ -242,9 +266,13 @@ def load_source(path: Path) -> SchemaSource:
         raise SchemaError(file_name, [Problem(1, 1, "the schema is not valid UTF-8")]) from None
     yaml = YAML(typ="rt")
     try:
-        bounds = _text_bounds_problem(text, yaml)
+        events = _libyaml_events(text)
+        bounds = _bounds_problem(iter(events) if events is not None else yaml.parse(text))
         if bounds is not None:
             raise SchemaError(file_name, [bounds])
+        plain = None if events is None else plain_document(text, events)
+        if plain is not None:
+            return SchemaSource(file_name, plain, path.parent, text=text)
         document = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

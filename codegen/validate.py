@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from libsqlkit._naming import unique_index_name
 
+from .cache import OutputCache
 from .ddl import table_ddl
 from .ir import (
     ColumnIR,
@@ -1070,7 +1071,7 @@ def _validated(
         return None
 
 
-def build_schema(source: SchemaSource) -> SchemaIR:
+def build_schema(source: SchemaSource, cache: OutputCache | None = None) -> SchemaIR:
     problems: list[Problem] = []
     spec = _validated(source, SchemaSpec, source.document, (), problems)
     raw_tables = source.document.get("tables")
@@ -1094,18 +1095,21 @@ def build_schema(source: SchemaSource) -> SchemaIR:
     schema = builder.build()
     problems += builder.problems
     if not problems:
-        problems += _model_problems(source, schema, tables)
+        problems += _model_problems(source, schema, tables, cache)
     if problems:
         raise SchemaError(source.file_name, problems)
     return schema
 
 
 def _model_problems(
-    source: SchemaSource, schema: SchemaIR, tables: dict[str, TableSpec]
+    source: SchemaSource,
+    schema: SchemaIR,
+    tables: dict[str, TableSpec],
+    cache: OutputCache | None,
 ) -> list[Problem]:
     """Names datamodel-code-generator had to change in models.py, located in schema.yaml."""
     problems = []
-    for clash in model_clashes(schema, render_models(schema, f"# {HEADER}\n")):
+    for clash in model_clashes(schema, render_models(schema, f"# {HEADER}\n", cache)):
         if clash.view:
             problems.append(source.problem(("views", clash.table), clash.message, at_key=True))
             continue

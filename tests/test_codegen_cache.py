@@ -1,0 +1,142 @@
+"""The cache of generator outputs (codegen/cache.py, codegen/model_chunks.py).
+
+A run from the cache writes exactly the bytes a run without it writes; an entry that
+was cut short, edited or belongs to another key is ignored and written again; a changed
+table is generated again and every other table's classes and files come from the cache.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from bench.generation import synthetic_schema
+from codegen.cache import OutputCache
+from codegen.cli import main
+from codegen.problems import SchemaError
+from codegen.render import render_all
+from codegen.source import load_source
+from codegen.validate import build_schema
+from tests.test_schema_fuzz import documents, to_yaml
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = sorted((ROOT / "tests" / "golden").glob("*/schema.yaml"))
+
+
+def _render(schema: Path, cache: OutputCache | None) -> dict[str, str]:
+    return render_all(build_schema(load_source(schema), cache), "generated", cache)
+
+
+def _synthetic(folder: Path, tables: int, changed: int | None = None) -> Path:
+    text = synthetic_schema(tables, 15)
+    if changed is not None:
+        start = text.index(f"  table_{changed:03d}:")
+        end = text.index(f"  table_{changed + 1:03d}:")
+        edited = text[start:end].replace(
+            "col_05: {type: real}", "col_05: {type: real, not_null: true}"
+        )
+        assert edited != text[start:end]
+        text = text[:start] + edited + text[end:]
+    path = folder / ("schema.yaml" if changed is None else "changed.yaml")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "schema", [ROOT / "schema.yaml", *GOLDEN], ids=lambda p: p.parent.name or "design"
+)
+def test_cold_and_warm_runs_write_the_same_bytes(schema: Path, tmp_path: Path) -> None:
+    uncached = _render(schema, None)
+    cache = OutputCache(tmp_path / "cache")
+    assert _render(schema, cache) == uncached  # filling the cache
+    warm = OutputCache(tmp_path / "cache")
+    assert _render(schema, warm) == uncached
+    assert warm.misses == 0 and warm.hits > 0
+
+
+def test_a_changed_table_is_the_only_one_generated_again(tmp_path: Path) -> None:
+    schema, changed = _synthetic(tmp_path, 12), _synthetic(tmp_path, 12, changed=7)
+    _render(schema, OutputCache(tmp_path / "cache"))
+    before, after = _render(schema, None), _render(changed, None)
+    edited_python = [p for p in after if p.endswith(".py") and before.get(p) != after[p]]
+    assert "models.py" in edited_python
+
+    classes = tmp_path / "cache" / "model-classes"
+    stored = set(classes.rglob("*.json"))
+    assert len(stored) == 12
+    cache = OutputCache(tmp_path / "cache")
+    assert _render(changed, cache) == after
+    # One miss for table_007's classes, one per Python file whose text changed; the
+    # generator made table_007's classes alone, and no whole module was stored.
+    assert cache.misses == 1 + len(edited_python)
+    assert len(set(classes.rglob("*.json")) - stored) == 1
+    assert not (tmp_path / "cache" / "models").exists()
+
+
+def test_a_corrupt_or_foreign_entry_is_ignored_and_written_again(tmp_path: Path) -> None:
+    schema = _synthetic(tmp_path, 4)
+    expected = _render(schema, None)
+    _render(schema, OutputCache(tmp_path / "cache"))
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    texts = {path: path.read_text(encoding="utf-8") for path in entries}
+    cut, edited, foreign = entries[0], entries[1], entries[2]
+    cut.write_text(texts[cut][: len(texts[cut]) // 2], encoding="utf-8")
+    entry = json.loads(texts[edited])
+    entry["text"] = entry["text"].replace("e", "x", 1)
+    edited.write_text(json.dumps(entry), encoding="utf-8")
+    foreign.write_text(texts[entries[3]], encoding="utf-8")  # another key's valid entry
+
+    cache = OutputCache(tmp_path / "cache")
+    assert _render(schema, cache) == expected
+    assert cache.misses == 3
+    assert {path: path.read_text(encoding="utf-8") for path in entries} == texts
+
+
+def test_the_command_keeps_its_cache_beside_pyproject(tmp_path: Path) -> None:
+    schema = _synthetic(tmp_path, 3)
+    (tmp_path / "pyproject.toml").write_text("[tool.libsqlkit]\n", encoding="utf-8")
+    args = ["--schema", str(schema), "--out", str(tmp_path / "out"), "generate"]
+    assert main([*args[:-1], "generate", "--no-cache"]) == 0
+    cold = {p: p.read_bytes() for p in sorted((tmp_path / "out").rglob("*")) if p.is_file()}
+    assert not (tmp_path / ".libsqlkit-cache").exists()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        for _ in range(2):
+            for path in cold:
+                path.unlink()
+            assert main(args) == 0
+            assert {p: p.read_bytes() for p in cold} == cold
+    assert any((tmp_path / ".libsqlkit-cache").rglob("*.json"))
+    assert (tmp_path / ".libsqlkit-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def _outcome(schema: Path, cache: OutputCache | None) -> dict[str, str] | str:
+    try:
+        return _render(schema, cache)
+    except SchemaError as error:
+        return str(error)
+
+
+def test_drawn_schemas_render_the_same_from_a_shared_cache(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Schemas drawn by the schema fuzzer, all through one cache: pieces one schema
+    stored are used for another's tables; output and errors are those of no cache."""
+    folder = tmp_path_factory.mktemp("drawn")
+    cache = OutputCache(folder / "cache")
+    numbers = itertools.count()
+
+    @settings(max_examples=40, derandomize=True, database=None, deadline=None)
+    @given(documents())
+    def one(document: dict[str, Any]) -> None:
+        schema = folder / f"schema{next(numbers)}.yaml"
+        schema.write_text(to_yaml(document), encoding="utf-8", errors="surrogatepass")
+        assert _outcome(schema, cache) == _outcome(schema, None)
+
+    one()
+    assert any((folder / "cache" / "model-classes").rglob("*.json"))
