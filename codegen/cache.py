@@ -11,6 +11,7 @@ something else) is ignored and written again. The folder is safe to delete at an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -85,6 +86,7 @@ class OutputCache:
         """Store `text`; a folder that cannot be written only means no cache."""
         path = self._path(key)
         entry = json.dumps({"key": key, "digest": _digest(text), "text": text})
+        written: Path | None = None
         try:
             ignore = self.folder / ".gitignore"
             if not ignore.is_file():  # like .pytest_cache/: git never sees the folder
@@ -94,7 +96,11 @@ class OutputCache:
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
             ) as scratch:
+                written = Path(scratch.name)
                 scratch.write(entry)
-            os.replace(scratch.name, path)
+            os.replace(written, path)
         except OSError:
+            if written is not None:  # a full disk: leave no half-written entry behind
+                with contextlib.suppress(OSError):
+                    written.unlink(missing_ok=True)
             return

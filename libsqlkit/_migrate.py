@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from libsqlkit._database import Database
-from libsqlkit._errors import LibsqlKitError, NotNullViolation
+from libsqlkit._errors import LibsqlKitError, NotNullViolation, UniqueViolation
 from libsqlkit._journal import JOURNAL, JournalError, LossRecord, MigrationKind, read_journal
 from libsqlkit._naming import REBUILD_PREFIX
 from libsqlkit._snapshot import Snapshot, introspect, schema_facts
@@ -391,7 +391,7 @@ class Migrator:
             try:
                 self.db.execute(statement)
             except LibsqlKitError as exc:
-                hint = _not_null_hint(exc, statement) if isinstance(exc, NotNullViolation) else ""
+                hint = _hint(exc, statement)
                 # a rebuild's temporary table: name the real one
                 reason = str(exc).replace(REBUILD_PREFIX, "")
                 raise MigrationError(
@@ -530,6 +530,19 @@ def describe_differences(expected: Snapshot, live: Snapshot) -> list[str]:
         if views[n] != live_views[n]
     ]
     return found
+
+
+def _hint(exc: LibsqlKitError, statement: str) -> str:
+    """What to do about a constraint a migration's statement broke, when it is clear."""
+    if isinstance(exc, NotNullViolation):
+        return _not_null_hint(exc, statement)
+    creates_unique = statement.lstrip().upper().startswith("CREATE UNIQUE INDEX")
+    if isinstance(exc, UniqueViolation) and (creates_unique or f"`{REBUILD_PREFIX}" in statement):
+        return (
+            " (rows hold the same value where the schema now wants it unique, NULLs given a "
+            "NOT NULL column's default included: make them unique in a data migration first)"
+        )
+    return ""
 
 
 def _not_null_hint(exc: NotNullViolation, statement: str) -> str:

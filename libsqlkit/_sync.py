@@ -257,9 +257,8 @@ class SyncCore:
         start, without receiving its own rows again.
 
         `acked_seq` keeps the furthest position reached before (the server's seq was past
-        it): until the re-sync's first page, a server whose seq went behind it was restored
-        from an older backup, and rows not received again are not gone (`_lost`,
-        `_restart`)."""
+        it) until the re-sync ends: a server whose seq went behind it was restored from an
+        older backup, and rows not received again are not gone (`_lost`, `_restart`)."""
         db.execute(
             f"UPDATE `{ROWS}` SET seq = -1 WHERE seq IS NULL OR (seq, tbl, pk) <= "
             f"(SELECT pushed_seq, pushed_tbl, pushed_pk FROM `{STATE}` WHERE id = 1)"
@@ -339,15 +338,20 @@ class SyncCore:
         older backup (its seq went behind this device's cursor, or it forgot how far this
         device had pulled), or pruned tombstones this device never received.
 
-        A re-sync starts its pull over, and `acked` holds the position reached before
-        until its first page, so the server's seq going behind that still shows a restore.
-        The watermark is not compared then: the re-sync's own first request may have
-        stored 0 already (its reply lost on the way), which is no restore."""
+        A re-sync starts its pull over, and `acked` holds the position reached before it
+        until it ends, so the server's seq going behind that on any of its pages still
+        shows a restore. The watermark is not compared then: the server stores the
+        re-sync's own low position for this device (and may have stored 0 already, its
+        reply lost on the way), which is no restore."""
+        resyncing = state.resync == RESYNC_RUNNING
         if max(state.pulled[0], state.acked) > reply.server_seq + 1 or (
-            state.pulled[0] > 0 and reply.watermark is not None and reply.watermark < state.acked
+            not resyncing
+            and state.pulled[0] > 0
+            and reply.watermark is not None
+            and reply.watermark < state.acked
         ):
             return "restored"
-        if state.resync == RESYNC_RUNNING or state.pulled[0] == 0:
+        if resyncing or state.pulled[0] == 0:
             return None  # a pull from the start needs no tombstone
         if state.pulled[0] < reply.pruned_seq:
             return "expired"
@@ -483,20 +487,28 @@ class _Ahead(threading.Thread):
         super().__init__(name="libsqlkit-sync-ahead", daemon=True)
         self._work = work
         self._found: Any = None
-        self._error: BaseException | None = None
+        self._error: Exception | None = None
         self.start()
 
     def run(self) -> None:
         try:
             self._found = self._work()
-        except BaseException as exc:  # raised again in the thread that waits for it
+        except Exception as exc:  # see `outcome`
             self._error = exc
 
-    def result(self) -> Any:
+    def outcome(self) -> Any:
+        """What it read, or None if it failed: the chunk is then read again in the
+        ordinary way, after the server's reply is applied (which raises what persists)."""
         self.join()
-        if self._error is not None:
-            raise self._error
-        return self._found
+        return None if self._error is not None else self._found
+
+
+async def _outcome(ahead: asyncio.Future[Any]) -> Any:
+    """`_Ahead.outcome` for the async writer's read."""
+    try:
+        return await ahead
+    except Exception:
+        return None
 
 
 class Syncer:
@@ -526,11 +538,9 @@ class Syncer:
         ahead = _Ahead(partial(self._local, db, step.meanwhile))
         try:
             results = self._batch(step)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the server's error is the one to raise
-                ahead.result()  # the local read ends before anything else happens
-            raise
-        return results, ahead.result()
+        finally:
+            found = ahead.outcome()  # the local read ends before anything else happens
+        return results, found
 
     def _batch(self, step: Server) -> list[list[Row]]:
         with self._remote.foreign_keys_off():
@@ -589,11 +599,9 @@ class AsyncSyncer:
         ahead = asyncio.ensure_future(self._local(db, step.meanwhile))
         try:
             results = await self._batch(step)
-        except BaseException:
-            with contextlib.suppress(Exception):  # the server's error is the one to raise
-                await ahead  # the local read ends before anything else happens
-            raise
-        return results, await ahead
+        finally:
+            found = await _outcome(ahead)  # the local read ends before anything else happens
+        return results, found
 
     async def _batch(self, step: Server) -> list[list[Row]]:
         async with self._remote.foreign_keys_off():

@@ -79,14 +79,19 @@ def apply(db: Executor, state: Round, chunk: list[Entry], reply: Reply) -> bool:
     cursor: Cursor = reply.last if reply.full and reply.last else (reply.page_seq + 1, "", "")
     if not reply.full and state.resync == RESYNC_RUNNING:
         _end_resync(db, state)
+    # A re-sync keeps the furthest position pulled before it until it ends: a server
+    # whose seq goes behind that on any page was restored from an older backup (`_lost`).
+    acked = state.pulled[0]
+    if state.resync == RESYNC_RUNNING:
+        acked = max(acked, state.acked)
     wall, counter = latest([newest] if newest else [])
     db.execute(
         f"UPDATE `{STATE}` SET applying = 0, pulled_seq = ?3, pulled_tbl = ?4, "
         "pulled_pk = ?5, pushed_seq = ?6, pushed_tbl = ?7, pushed_pk = ?8, acked_seq = ?9, "
         f"held = ?10, server_epoch = ?11, {seen('?1', '?2')} WHERE id = 1",
-        (wall, counter, *cursor, *state.pushed, state.pulled[0], json.dumps(held), reply.epoch),
+        (wall, counter, *cursor, *state.pushed, acked, json.dumps(held), reply.epoch),
     )
-    state.acked, state.pulled, state.held = state.pulled[0], cursor, held
+    state.acked, state.pulled, state.held = acked, cursor, held
     state.server_epoch, state.horizon_ms = reply.epoch, reply.horizon_ms
     return moved_here
 

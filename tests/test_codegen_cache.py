@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 
 from bench.generation import synthetic_schema
-from codegen.cache import OutputCache
+from codegen.cache import OutputCache, content_key
 from codegen.cli import main
 from codegen.problems import SchemaError
 from codegen.render import render_all
@@ -95,6 +95,24 @@ def test_a_corrupt_or_foreign_entry_is_ignored_and_written_again(tmp_path: Path)
     assert _render(schema, cache) == expected
     assert cache.misses == 3
     assert {path: path.read_text(encoding="utf-8") for path in entries} == texts
+
+
+def test_an_entry_that_cannot_be_stored_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Storing fails (here: a folder stands where the entry goes): no cache, no error,
+    and no half-written scratch file left in the folder."""
+    cache = OutputCache(tmp_path / "cache")
+    key = content_key("test", "an entry")
+    cache.put(key, "first")
+    stored = next(
+        path
+        for path in (tmp_path / "cache").rglob("*")
+        if path.is_file() and path.name != ".gitignore"
+    )
+    stored.unlink()
+    stored.mkdir()
+    cache.put(key, "second")
+    assert OutputCache(tmp_path / "cache").get(key) is None
+    assert [p.name for p in stored.parent.iterdir()] == [stored.name]
 
 
 def test_the_command_keeps_its_cache_beside_pyproject(tmp_path: Path) -> None:

@@ -163,6 +163,22 @@ def test_a_column_made_not_null_over_nulls_without_a_default_fails_saying_so(
     assert project.rows("users") == [("u1", "Ann", None), ("u2", "Bo", "bo@example.com")]
 
 
+def test_a_unique_column_made_not_null_over_several_nulls_fails_saying_why(
+    project: Project,
+) -> None:
+    """Two NULLs given the same default break the column's unique constraint: the
+    migration fails, says why, and changes nothing."""
+    project.migration(_with({"email": {"type": "text", "unique": True}}), "email")
+    project.migrator().migrate()
+    project.migration(
+        _with({"email": {"type": "text", "unique": True, "not_null": True, "default": "none"}}),
+        "required",
+    )
+    with pytest.raises(MigrationError, match="the schema now wants it unique"):
+        project.migrator().migrate()
+    assert project.rows("users") == [("u1", "Ann", None), ("u2", "Bo", None)]
+
+
 def test_index_unique_and_drop_column(project: Project) -> None:
     project.migration(
         _with(

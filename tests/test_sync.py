@@ -6,6 +6,7 @@ and triggers come from the migrations folder; "offline" is a cut TCP link.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
+from generated.tables import SCHEMA
 from libsqlkit import (
     AuthError,
     SchemaStateError,
@@ -33,7 +35,9 @@ from libsqlkit import (
     Unavailable,
     _sync,
     _sync_apply,
+    connect_async,
 )
+from libsqlkit._sync_state import Local, Server
 from tests.sqld import HungServer, Sqld
 from tests.sync_kit import (
     Device,
@@ -391,6 +395,41 @@ def test_an_edit_pulled_during_a_long_push_keeps_both_fields_everywhere(
     assert got is not None and (got.status, got.error_log) == ("PROCESSING", "from b")
     b.db.sync()
     assert all_converged(cloud, a, b)
+
+
+def test_a_read_ahead_that_fails_is_dropped_and_the_servers_reply_kept(
+    cloud: Sqld, devices: tuple[Device, Device], tmp_path: Path
+) -> None:
+    """The server has merged the chunk when the local read ahead fails (here: real SQL
+    that SQLite refuses): the reply is applied as usual and the next chunk is read again
+    afterwards, never the local error raised as if the server had refused the push."""
+    a, _ = devices
+    syncer = a.db._sync
+    assert isinstance(syncer, _sync.Syncer)
+    failing = Local(lambda db: db.execute("SELECT * FROM no_such_table"))
+    results, ahead = syncer._server(a.db, Server([("SELECT 1", ())], failing))
+    assert (results, ahead) == ([[(1,)]], None)
+
+    async def in_async() -> tuple[Any, Any]:
+        device = connect_async(
+            SCHEMA,
+            f"file:{tmp_path / 'a.db'}",
+            sync_url=cloud.url,
+            sync_mode="offline",
+            sync_interval=0,
+            auth_token=cloud.token(),
+        )
+        try:
+            remote = device._sync
+            assert isinstance(remote, _sync.AsyncSyncer)
+            found: tuple[Any, Any] = await remote._server(
+                device, Server([("SELECT 2", ())], failing)
+            )
+            return found
+        finally:
+            await device.close()
+
+    assert asyncio.run(in_async()) == ([[(2,)]], None)
 
 
 def test_sync_refuses_to_run_inside_a_transaction(devices: tuple[Device, Device]) -> None:

@@ -181,6 +181,37 @@ def test_a_sync_that_loses_its_position_again_stops_instead_of_looping(tmp_path:
         assert all_converged(cloud, a)
 
 
+def test_a_restore_during_a_re_sync_is_noticed_on_any_of_its_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full re-sync pulls in pages. The server is restored from a backup older than
+    this device's last sync after the re-sync's first page: the re-sync still compares
+    the server's seq with the position pulled before it, so it notices, and the rows
+    written after the backup are sent again, never deleted as "not received again"."""
+    monkeypatch.setattr(_sync, "PULL_ROWS", 2)
+    with cloud_with(tmp_path, "a") as (cloud, (a,)):
+        for _ in range(4):
+            a.workflows.create(NewWorkflow(type="before the backup", user_id="u1"))
+        a.db.sync()
+        backup = tmp_path / "backup.sqld"
+        back_up(cloud, backup)
+        mine = [a.workflows.create(NewWorkflow(type="after", user_id="u2")) for _ in range(3)]
+        a.db.sync()
+        # what a migration of the synced schema does to the device: ask for a re-sync
+        a.db.execute("UPDATE __libsqlkit_sync SET resync = 1 WHERE id = 1")
+
+        def restore_after_the_first_page(request: int) -> None:
+            if request == 1:
+                restore(cloud, backup)
+
+        sync_watching_requests(a, restore_after_the_first_page)
+        a.db.sync()
+        with backend(cloud) as api:
+            for db in (api, a.db):
+                assert all(WorkflowRepository(db).get(row.id) is not None for row in mine)
+        assert all_converged(cloud, a)
+
+
 def test_a_pruned_delete_beats_edits_of_a_device_that_never_saw_it(tmp_path: Path) -> None:
     """A edits, offline, every row it ever synced; B deletes one of them; A is silent
     past the horizon, so the server forgets A and prunes the tombstone. When A comes
