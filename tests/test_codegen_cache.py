@@ -133,6 +133,26 @@ def test_the_command_keeps_its_cache_beside_pyproject(tmp_path: Path) -> None:
     assert (tmp_path / ".libsqlkit-cache" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
+@pytest.mark.parametrize("cache", ["a-file", "nested/under/a-file", "we\udcffird", "x" * 300])
+def test_a_cache_that_cannot_be_a_folder_means_no_cache(tmp_path: Path, cache: str) -> None:
+    """`--cache` naming a file, a path under one, an undecodable name or one too long
+    for the file system: the package is written all the same, byte for byte, and the
+    file is left as it was."""
+    schema = _synthetic(tmp_path, 2)
+    (tmp_path / "a-file").write_text("mine", encoding="utf-8")
+    out = tmp_path / "out"
+    base = ["--schema", str(schema), "--out", str(out), "generate"]
+    assert main([*base, "--no-cache"]) == 0
+    expected = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    for path in expected:
+        path.unlink()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        assert main([*base, "--cache", cache]) == 0
+    assert {p: p.read_bytes() for p in expected} == expected
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "mine"
+
+
 def _outcome(schema: Path, cache: OutputCache | None) -> dict[str, str] | str:
     try:
         return _render(schema, cache)
