@@ -11,18 +11,17 @@ the operators left to right with equal precedence, as the method chain reads.
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from libsqlkit._database import Database
 from libsqlkit._expr import Expr, Ordering, QueryError
-from libsqlkit._plan import Plan, Statement
+from libsqlkit._plan import Plan, Reads, Statement
 from libsqlkit._query import Select, _compiled, _non_negative
 from libsqlkit._schema import Column
 
 if TYPE_CHECKING:
-    from libsqlkit._async_database import AsyncDatabase
+    pass
 
 __all__ = ["Compound", "except_", "intersect", "union", "union_all"]
 
@@ -91,7 +90,7 @@ def _position(first: Select[Any, Any], expr: Expr[Any, Any]) -> int:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Compound(Generic[R]):
+class Compound(Reads[R]):
     """Selects joined by UNION / UNION ALL / INTERSECT / EXCEPT, rows `R`. Immutable."""
 
     _first: Select[R, Any]
@@ -204,25 +203,10 @@ class Compound(Generic[R]):
             write=False,
         )
 
-    @overload
-    def all(self, db: Database) -> list[R]: ...
-    @overload
-    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[R]]: ...
-    def all(self, db: Database | AsyncDatabase) -> list[R] | Coroutine[Any, Any, list[R]]:
-        """The rows (awaitable on an AsyncDatabase)."""
-        return db.run(self.plan())
-
-    @overload
-    def first(self, db: Database) -> R | None: ...
-    @overload
-    def first(self, db: AsyncDatabase) -> Coroutine[Any, Any, R | None]: ...
-    def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
-        """The first row or None (awaitable on an AsyncDatabase)."""
+    def _first_plan(self) -> Plan[R | None]:
         query = self if self._limit is not None else self.limit(1)
         plan = query.plan()
-        return db.run(
-            Plan(plan.statements, lambda rs: next(iter(plan.decode(rs)), None), write=False)
-        )
+        return Plan(plan.statements, lambda rs: next(iter(plan.decode(rs)), None), write=False)
 
 
 def _chain(op: str, selects: tuple[Select[Any, Any], ...]) -> Compound[Any]:

@@ -9,14 +9,27 @@ for both APIs (the model of httpcore and psycopg 3: one core, two thin shells).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from libsqlkit._errors import InvalidValue
 from libsqlkit._rows import Row
 
-__all__ = ["Plan", "Scan", "Statement", "all_rows", "chunk_size", "is_write", "rows_plan"]
+if TYPE_CHECKING:
+    from libsqlkit._async_database import AsyncDatabase
+    from libsqlkit._database import Database
+
+__all__ = [
+    "Plan",
+    "Reads",
+    "Scan",
+    "Statement",
+    "all_rows",
+    "chunk_size",
+    "is_write",
+    "rows_plan",
+]
 
 R = TypeVar("R", covariant=True)
 
@@ -61,6 +74,35 @@ class Plan(Generic[R]):
     def __repr__(self) -> str:
         kind = "write" if self.write else "read"
         return f"Plan({kind}: {'; '.join(s.sql for s in self.statements)[:200]})"
+
+
+class Reads(Generic[R]):
+    """A query that reads rows `R`: `all(db)` and `first(db)` run its plans on either
+    database (awaitable on an AsyncDatabase), one definition for every kind of query."""
+
+    __slots__ = ()
+
+    def plan(self) -> Plan[list[R]]:
+        raise NotImplementedError
+
+    def _first_plan(self) -> Plan[R | None]:
+        raise NotImplementedError
+
+    @overload
+    def all(self, db: Database) -> list[R]: ...
+    @overload
+    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[R]]: ...
+    def all(self, db: Database | AsyncDatabase) -> list[R] | Coroutine[Any, Any, list[R]]:
+        """The rows (awaitable on an AsyncDatabase)."""
+        return db.run(self.plan())
+
+    @overload
+    def first(self, db: Database) -> R | None: ...
+    @overload
+    def first(self, db: AsyncDatabase) -> Coroutine[Any, Any, R | None]: ...
+    def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
+        """The first row or None (awaitable on an AsyncDatabase)."""
+        return db.run(self._first_plan())
 
 
 @dataclass(frozen=True, slots=True)

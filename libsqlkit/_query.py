@@ -39,7 +39,7 @@ from libsqlkit._expr import (
 from libsqlkit._keyset import Page, decode_cursor, encode_cursor, fingerprint, page_size
 from libsqlkit._keyset import after as after_row
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
-from libsqlkit._plan import Plan, Scan, Statement, chunk_size, rows_plan
+from libsqlkit._plan import Plan, Reads, Scan, Statement, chunk_size, rows_plan
 from libsqlkit._rows import Row, column_names, insert_params, rows_to_models, update_values
 from libsqlkit._schema import Column, Table
 
@@ -169,7 +169,7 @@ class _Join:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Select(Generic[R, S]):
+class Select(Reads[R], Generic[R, S]):
     """SELECT with rows of type `R`, over the tables `S` (a union of select models).
 
     Rows of whole tables are typed exactly for up to six tables (beyond: `ManyModels`).
@@ -549,14 +549,6 @@ class Select(Generic[R, S]):
             write=False,
         )
 
-    @overload
-    def all(self, db: Database) -> list[R]: ...
-    @overload
-    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[R]]: ...
-    def all(self, db: Database | AsyncDatabase) -> list[R] | Coroutine[Any, Any, list[R]]:
-        """The rows (awaitable on an AsyncDatabase)."""
-        return db.run(self.plan())
-
     def _first_plan(self) -> Plan[R | None]:
         query = self if self._limit is not None else self.limit(1)
         statement, params = query.compile()
@@ -565,14 +557,6 @@ class Select(Generic[R, S]):
             lambda results: next(iter(query._decode(results[0][:1])), None),
             write=False,
         )
-
-    @overload
-    def first(self, db: Database) -> R | None: ...
-    @overload
-    def first(self, db: AsyncDatabase) -> Coroutine[Any, Any, R | None]: ...
-    def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
-        """The first row or None (awaitable on an AsyncDatabase)."""
-        return db.run(self._first_plan())
 
     def _scan(self, chunk: int) -> Scan[R]:
         """The query in primary-key order of its table, `chunk` rows at a time: the key

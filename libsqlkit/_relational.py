@@ -21,21 +21,19 @@ floats) and goes through its column's codec as in any other read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from libsqlkit._database import Database
 from libsqlkit._errors import DecodeError
 from libsqlkit._expr import Condition, Expr, Logical, Ordering, QueryError
-from libsqlkit._plan import Plan, Statement
+from libsqlkit._plan import Plan, Reads, Statement
 from libsqlkit._relations import Load, Relation, RelationCount
 from libsqlkit._rows import Row, column_names, rows_to_models
 from libsqlkit._schema import Table
 
 if TYPE_CHECKING:
-    from libsqlkit._async_database import AsyncDatabase
     from libsqlkit._query import Select
 
 __all__ = ["Relational"]
@@ -146,7 +144,7 @@ def _root_cte(root: Select[Any, Any], level: _Level, params: list[Any]) -> str:
     return text
 
 
-class Relational(Generic[R, S]):
+class Relational(Reads[R], Generic[R, S]):
     """`select(table).with_(...)`: rows `R` of the table `S` with their relations, read
     in one statement. Immutable, like every builder."""
 
@@ -270,27 +268,11 @@ class Relational(Generic[R, S]):
         statement = Statement(text, params, self._select._source.table.name)
         return Plan((statement,), lambda results: _assemble(levels, results[0]), write=False)
 
-    @overload
-    def all(self, db: Database) -> list[R]: ...
-    @overload
-    def all(self, db: AsyncDatabase) -> Coroutine[Any, Any, list[R]]: ...
-    def all(self, db: Database | AsyncDatabase) -> list[R] | Coroutine[Any, Any, list[R]]:
-        """The rows with their relations (awaitable on an AsyncDatabase)."""
-        return db.run(self.plan())
-
     def _first_plan(self) -> Plan[R | None]:
         query = self if self._select._limit is not None else self.limit(1)
         plan = query.plan()
         decode: Callable[[list[list[Row]]], list[R]] = plan.decode
         return Plan(plan.statements, lambda results: next(iter(decode(results)), None), write=False)
-
-    @overload
-    def first(self, db: Database) -> R | None: ...
-    @overload
-    def first(self, db: AsyncDatabase) -> Coroutine[Any, Any, R | None]: ...
-    def first(self, db: Database | AsyncDatabase) -> R | Coroutine[Any, Any, R | None] | None:
-        """The first row with its relations, or None (awaitable on an AsyncDatabase)."""
-        return db.run(self._first_plan())
 
 
 def _assemble(levels: list[_Level], rows: list[Row]) -> list[Any]:
