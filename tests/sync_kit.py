@@ -23,7 +23,15 @@ from codegen.validate import build_schema
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from libsqlkit import Database, DatabaseError, LocalDriverName, connect, prune_change_log
+from libsqlkit import (
+    AsyncDatabase,
+    Database,
+    DatabaseError,
+    LocalDriverName,
+    connect,
+    connect_async,
+    prune_change_log,
+)
 from libsqlkit._migrate import Migrator
 from libsqlkit._sync import Syncer, server_error
 from libsqlkit._sync_state import Local, Round
@@ -256,6 +264,20 @@ def a_delete_pruned_while_a_edits_offline(
     with backend(cloud) as api:
         assert api.execute("SELECT count(*) FROM __libsqlkit_sync_rows WHERE deleted") == [(0,)]
     return gone, kept
+
+
+def async_device(server: Sqld, path: Path) -> AsyncDatabase:
+    """An async offline-mode device on the migrated file at `path`, syncing with `server`."""
+    from generated.tables import SCHEMA
+
+    return connect_async(
+        SCHEMA,
+        f"file:{path}",
+        sync_url=server.url,
+        sync_mode="offline",
+        sync_interval=0,
+        auth_token=server.token(),
+    )
 
 
 def later() -> None:

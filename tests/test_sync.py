@@ -27,7 +27,6 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
-from generated.tables import SCHEMA
 from libsqlkit import (
     AuthError,
     SchemaStateError,
@@ -35,13 +34,13 @@ from libsqlkit import (
     Unavailable,
     _sync,
     _sync_apply,
-    connect_async,
 )
 from libsqlkit._sync_state import Local, Server
 from tests.sqld import HungServer, Sqld
 from tests.sync_kit import (
     Device,
     all_converged,
+    async_device,
     backend,
     contents,
     migrate,
@@ -411,14 +410,7 @@ def test_a_read_ahead_that_fails_is_dropped_and_the_servers_reply_kept(
     assert (results, ahead) == ([[(1,)]], None)
 
     async def in_async() -> tuple[Any, Any]:
-        device = connect_async(
-            SCHEMA,
-            f"file:{tmp_path / 'a.db'}",
-            sync_url=cloud.url,
-            sync_mode="offline",
-            sync_interval=0,
-            auth_token=cloud.token(),
-        )
+        device = async_device(cloud, tmp_path / "a.db")
         try:
             remote = device._sync
             assert isinstance(remote, _sync.AsyncSyncer)

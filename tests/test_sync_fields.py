@@ -15,10 +15,10 @@ import pytest
 
 from generated.models import NewWorkflow, WorkflowUpdate
 from generated.repositories import WorkflowRepository
-from generated.tables import SCHEMA
-from libsqlkit import _sync, connect_async
+from libsqlkit import _sync
 from tests.sync_kit import (
     all_converged,
+    async_device,
     backend,
     cloud_with,
     field_versions,
@@ -205,17 +205,7 @@ def test_async_devices_merge_fields_like_sync_ones(tmp_path: Path) -> None:
         b.close()
 
         async def scenario() -> None:
-            devices = [
-                connect_async(
-                    SCHEMA,
-                    f"file:{tmp_path / name}.db",
-                    sync_url=cloud.url,
-                    sync_mode="offline",
-                    sync_interval=0,
-                    auth_token=cloud.token(),
-                )
-                for name in ("a", "b")
-            ]
+            devices = [async_device(cloud, tmp_path / f"{name}.db") for name in ("a", "b")]
             try:
                 first, second = devices
                 await first.execute(
@@ -253,14 +243,7 @@ def test_an_async_device_pushes_in_chunks_read_ahead(
         a.close()
 
         async def scenario() -> tuple[int, int]:
-            device = connect_async(
-                SCHEMA,
-                f"file:{tmp_path / 'a'}.db",
-                sync_url=cloud.url,
-                sync_mode="offline",
-                sync_interval=0,
-                auth_token=cloud.token(),
-            )
+            device = async_device(cloud, tmp_path / "a.db")
             try:
                 for i in range(10):
                     await device.execute(
