@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,31 +44,71 @@ from tests.sqld import Sqld
 
 NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
 FLOOR = "floor: bare keep-alive POST"
+ASYNC = "repository (async)"
 USERS = [f"user-{i}" for i in range(5)]
+# Whom every contender's `create` writes for: not one of USERS, so that each contender's
+# find_by_user_id reads the same ~20 rows, whatever ran before it.
+WRITER = "writer"
 GOAL = 1.2  # every remote repository call within this ratio of the floor
 REPLICA_GOAL = 1.5  # a replica write within this ratio of a remote write
 
 Steps = dict[str, Callable[[int], object]]
+AsyncSteps = dict[str, Callable[[int], Coroutine[Any, Any, object]]]
+# A write and then a read of it: what an embedded replica's pull on read costs.
+PAIR = "create, then find_by_id of it"
 
 
-def _per_call(step: Callable[[int], object], calls: int) -> list[float]:
-    step(0)
+# Calls per turn: the floor and the Python contenders take turns at each workload, so
+# that the server's drift (its WAL growing, a checkpoint) falls on all of them alike.
+BLOCK = 30
+
+
+def _per_call(step: Callable[[int], object], start: int, count: int) -> list[float]:
     seconds = []
-    for i in range(calls):
+    for i in range(start, start + count):
         started = time.perf_counter()
         step(i)
         seconds.append(time.perf_counter() - started)
     return seconds
 
 
-async def _per_call_async(step: Callable[[int], Awaitable[object]], calls: int) -> list[float]:
-    await step(0)
+async def _per_call_async(
+    step: Callable[[int], Awaitable[object]], start: int, count: int
+) -> list[float]:
     seconds = []
-    for i in range(calls):
+    for i in range(start, start + count):
         started = time.perf_counter()
         await step(i)
         seconds.append(time.perf_counter() - started)
     return seconds
+
+
+def _in_turns(
+    runner: asyncio.Runner,
+    sync: dict[str, Steps],
+    asynchronous: AsyncSteps,
+    calls: int,
+) -> dict[str, dict[str, list[float]]]:
+    """Seconds per call, by contender and workload: after one warm-up call each (step 0),
+    calls 1..calls, the contenders that have the workload taking turns of BLOCK calls."""
+    out: dict[str, dict[str, list[float]]] = {}
+    workloads = dict.fromkeys([*(name for steps in sync.values() for name in steps), *asynchronous])
+    for workload in workloads:
+        turns = [(name, steps[workload]) for name, steps in sync.items() if workload in steps]
+        async_step = asynchronous.get(workload)
+        for _, step in turns:
+            step(0)
+        if async_step is not None:
+            runner.run(async_step(0))
+        for start in range(1, calls + 1, BLOCK):
+            count = min(BLOCK, calls + 1 - start)
+            for name, step in turns:
+                samples = out.setdefault(name, {}).setdefault(workload, [])
+                samples.extend(_per_call(step, start, count))
+            if async_step is not None:
+                samples = out.setdefault(ASYNC, {}).setdefault(workload, [])
+                samples.extend(runner.run(_per_call_async(async_step, start, count)))
+    return out
 
 
 class _Floor:
@@ -121,23 +161,18 @@ def _repository_steps(repo: WorkflowRepository, ids: list[str]) -> Steps:
     return {
         "find_by_id": lambda i: repo.find_by_id(ids[(i * 7) % len(ids)]),
         "find_by_user_id (~20 rows)": lambda i: repo.find_by_user_id(USERS[i % len(USERS)]),
-        "create": lambda i: repo.create(NewWorkflow(type="t", user_id=USERS[i % len(USERS)])),
+        "create": lambda i: repo.create(NewWorkflow(type="t", user_id=WRITER)),
         "update_status": lambda i: repo.update_status(ids[(i * 7) % len(ids)], "COMPLETED"),
     }
 
 
-async def _async_repository(
-    url: str, token: str, ids: list[str], calls: int
-) -> dict[str, list[float]]:
-    async with create_async_db_client(url, auth_token=token) as db:
-        repo = AsyncWorkflowRepository(db)
-        steps: dict[str, Callable[[int], Awaitable[object]]] = {
-            "find_by_id": lambda i: repo.find_by_id(ids[(i * 7) % len(ids)]),
-            "find_by_user_id (~20 rows)": lambda i: repo.find_by_user_id(USERS[i % len(USERS)]),
-            "create": lambda i: repo.create(NewWorkflow(type="t", user_id=USERS[i % len(USERS)])),
-            "update_status": lambda i: repo.update_status(ids[(i * 7) % len(ids)], "COMPLETED"),
-        }
-        return {name: await _per_call_async(step, calls) for name, step in steps.items()}
+def _async_steps(repo: AsyncWorkflowRepository, ids: list[str]) -> AsyncSteps:
+    return {
+        "find_by_id": lambda i: repo.find_by_id(ids[(i * 7) % len(ids)]),
+        "find_by_user_id (~20 rows)": lambda i: repo.find_by_user_id(USERS[i % len(USERS)]),
+        "create": lambda i: repo.create(NewWorkflow(type="t", user_id=WRITER)),
+        "update_status": lambda i: repo.update_status(ids[(i * 7) % len(ids)], "COMPLETED"),
+    }
 
 
 def _node(url: str, token: str, ids: list[str], calls: int) -> dict[str, dict[str, list[float]]]:
@@ -152,6 +187,7 @@ def _node(url: str, token: str, ids: list[str], calls: int) -> dict[str, dict[st
         "calls": calls,
         "ids": ids,
         "users": USERS,
+        "writer": WRITER,
         "sql": {"find_by_id": _FIND_BY_ID_SQL, "find_by_user_id": _FIND_BY_USER_ID_SQL},
     }
     result = subprocess.run(
@@ -173,62 +209,44 @@ def _record(report: Report, contender: str, seconds: dict[str, list[float]]) -> 
         report.figure(workload, contender, "µs").samples.append(statistics.median(samples) * 1e6)
 
 
+def _create_then_find(repo: WorkflowRepository) -> Callable[[int], object]:
+    return lambda i: repo.find_by_id(repo.create(NewWorkflow(type="t", user_id="pair")).id)
+
+
 def _round(report: Report, server: Sqld, folder: Path, round_: int, calls: int) -> None:
     reset_server(server)
     url, token = server.url, server.token()
-    with create_db_client(url, auth_token=token) as db:
+    with create_db_client(url, auth_token=token) as db, asyncio.Runner() as runner:
         db.create_schema()
         repo = WorkflowRepository(db)
         ids = [repo.create(NewWorkflow(type="t", user_id=USERS[i % 5])).id for i in range(100)]
+        replica = create_db_client(
+            f"file:{folder}/replica{round_}.db", sync_url=url, auth_token=token
+        )
         floor = _Floor(url, token)
+        async_db = runner.run(create_async_db_client(url, auth_token=token).__aenter__())
         try:
-            _record(
-                report,
-                FLOOR,
-                {n: _per_call(s, calls) for n, s in _floor_steps(floor, repo, ids, calls).items()},
-            )
+            replica_repo = WorkflowRepository(replica)
+            sync = {
+                FLOOR: _floor_steps(floor, repo, ids, calls),
+                "repository (sync)": {
+                    **_repository_steps(repo, ids),
+                    PAIR: _create_then_find(repo),
+                },
+                "embedded replica": {
+                    "create": _repository_steps(replica_repo, ids)["create"],
+                    PAIR: _create_then_find(replica_repo),
+                },
+            }
+            asynchronous = _async_steps(AsyncWorkflowRepository(async_db), ids)
+            for contender, seconds in _in_turns(runner, sync, asynchronous, calls).items():
+                _record(report, contender, seconds)
         finally:
             floor.close()
-        _record(
-            report,
-            "repository (sync)",
-            {n: _per_call(s, calls) for n, s in _repository_steps(repo, ids).items()},
-        )
-    _record(report, "repository (async)", asyncio.run(_async_repository(url, token, ids, calls)))
+            replica.close()
+            runner.run(async_db.close())
     for contender, seconds in _node(url, token, ids, calls).items():
         _record(report, contender, seconds)
-    with create_db_client(
-        f"file:{folder}/replica{round_}.db", sync_url=url, auth_token=token
-    ) as replica:
-        steps = _repository_steps(WorkflowRepository(replica), ids)
-        _record(report, "embedded replica", {"create": _per_call(steps["create"], calls)})
-        pair = WorkflowRepository(replica)
-        _record(
-            report,
-            "embedded replica",
-            {
-                "create, then find_by_id of it": _per_call(
-                    lambda i: pair.find_by_id(
-                        pair.create(NewWorkflow(type="t", user_id="pair")).id
-                    ),
-                    calls,
-                )
-            },
-        )
-    with create_db_client(url, auth_token=token) as db:
-        pair = WorkflowRepository(db)
-        _record(
-            report,
-            "repository (sync)",
-            {
-                "create, then find_by_id of it": _per_call(
-                    lambda i: pair.find_by_id(
-                        pair.create(NewWorkflow(type="t", user_id="pair")).id
-                    ),
-                    calls,
-                )
-            },
-        )
 
 
 def run(rounds: int, quick: bool) -> Report:

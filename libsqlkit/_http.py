@@ -287,6 +287,11 @@ class AsyncHttpPool:
             raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
 
     async def _acquire(self, semaphore: asyncio.Semaphore) -> None:
+        """A slot, within the timeout. A free one is taken at once: `wait_for` would wrap
+        the acquire in a task of its own, one more turn of the loop for every call."""
+        if not semaphore.locked():
+            await semaphore.acquire()  # returns without suspending while a slot is free
+            return
         t = self._target
         try:
             await asyncio.wait_for(semaphore.acquire(), t.timeout)

@@ -11,6 +11,7 @@ Times are bounds against hangs, never measurements (those are in `make bench`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from generated.client import (
 )
 from generated.models import NewWorkflow
 from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
-from libsqlkit import WouldBlock
+from libsqlkit import Timeout, WouldBlock
 from tests.conftest import reset_server
 from tests.sqld import WEDGE_FREE_CHECKPOINT_S, Sqld
 
@@ -223,6 +224,26 @@ async def test_tasks_more_remote_transactions_than_connections_all_commit(
 
         await asyncio.gather(*(one(i) for i in range(CALLERS)))
         assert await workflows.count() == 3 * CALLERS
+
+
+async def test_tasks_a_call_that_finds_every_connection_taken_waits_only_the_timeout(
+    sqld_server: Sqld,
+) -> None:
+    """When no connection comes free, a call gives up after the client's timeout and says
+    so (the slot wait that a free slot skips), and the holder's transaction is unharmed."""
+    reset_server(sqld_server)
+    url, token = sqld_server.url, sqld_server.token()
+    async with create_async_db_client(url, auth_token=token, pool_size=1, timeout=0.5) as db:
+        await db.create_schema()
+        workflows = AsyncWorkflowRepository(db)
+        async with db.transaction():  # holds the only connection until it ends
+            await workflows.create(_new("holder"))
+            started = time.monotonic()
+            with pytest.raises(Timeout, match=r"no connection to .* came free within 0\.5 s"):
+                # A task of its own context: outside the transaction, as another request.
+                await asyncio.create_task(workflows.count(), context=contextvars.Context())
+            assert 0.4 <= time.monotonic() - started < 3
+        assert await workflows.count() == 1
 
 
 # -- the sync API called from async code ---------------------------------------------------

@@ -1,7 +1,8 @@
 // node remote_bench.js URL OPS_JSON — the remote calls of bench/remote.py against a sqld,
 // through @libsql/client as is (the same SQL text as the generated repository) and
 // through Drizzle ORM on it. The token comes from LIBSQL_AUTH_TOKEN (never argv).
-// OPS_JSON: {calls, ids, users, sql: {find_by_id, find_by_user_id}}.
+// OPS_JSON: {calls, ids, users, writer, sql: {find_by_id, find_by_user_id}}; creates
+// are for `writer`, not one of `users`, so every contender reads the same rows.
 // Prints {contender: {workload: [seconds per call, ...]}}.
 const { createClient } = require("@libsql/client");
 const { drizzle } = require("drizzle-orm/libsql");
@@ -39,7 +40,7 @@ async function main() {
       .where(and(eq(workflows.userId, user(i)), isNull(workflows.deletedAt)))
       .orderBy(desc(workflows.createdAt), asc(workflows.id)),
     create: async (i) => (await db.insert(workflows)
-      .values({ type: "t", userId: user(i) }).returning())[0],
+      .values({ type: "t", userId: ops.writer }).returning())[0],
     update_status: async (i) => {
       const now = new Date();
       return (await db.update(workflows).set({ status: "COMPLETED", updatedAt: now, completedAt: now })
