@@ -260,7 +260,9 @@ def run(rounds: int, quick: bool) -> Report:
         finally:
             server.stop()
     report.notes.append(
-        f"Median of {calls} calls per round, median over rounds. Goals: every repository "
+        f"Median of {calls} calls per round, median over rounds; the floor and the Python "
+        f"contenders take turns of {BLOCK} calls at each workload, and every contender's "
+        "`create` writes for a user the reads do not ask for. Goals: every repository "
         f"call within {GOAL}x the floor; a replica `create` within {REPLICA_GOAL}x the "
         "remote one (`repository (sync)`)."
     )
