@@ -40,10 +40,11 @@ from .migrations import (
     pending_change,
     push_plan,
 )
+from .models_job import ModelsJob
 from .problems import SchemaError
-from .render import render_all
+from .render import HEADER, render_all
 from .source import load_source
-from .validate import build_schema
+from .validate import build_schema, checked_schema
 from .write import stale_files, write_files
 
 __all__ = ["main"]
@@ -69,7 +70,19 @@ def _schema(args: argparse.Namespace) -> SchemaIR:
 
 
 def _render(args: argparse.Namespace) -> dict[str, str]:
-    return render_all(_schema(args), args.package, _cache(args))
+    """Every generated file; models.py is made meanwhile in a child (models_job.py) and
+    checked for changed names before it is formatted and anything is written."""
+    cache = _cache(args)
+    with ModelsJob() as job:
+        schema, check_models = checked_schema(load_source(args.schema))
+        job.start(schema, f"# {HEADER}\n", cache)
+
+        def models() -> str:
+            text = job.text()
+            check_models(text)
+            return text
+
+        return render_all(schema, args.package, cache, models)
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -13,16 +13,6 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from datamodel_code_generator import (
-    DatetimeClassType,
-    InputFileType,
-    LiteralType,
-    NamingStrategy,
-    PythonVersion,
-    generate,
-)
-from datamodel_code_generator.enums import DataModelType
-
 from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
 from .jsonschema import document_of, models_parts
@@ -57,7 +47,20 @@ def _generate(document: str, header: str) -> str:
     """One generator call per document: validation and rendering both need the module.
     It is given the parsed document: text would be parsed again by its YAML loader, in
     pure Python, about half of its time on a large schema. It formats nothing: ruff
-    formats models.py with the rest of generated/ (render._format), in one call."""
+    formats models.py with the rest of generated/ (render._format).
+
+    The generator is imported here, not with this module: the CLI's child process
+    imports it while the parent reads schema.yaml (models_job.py)."""
+    from datamodel_code_generator import (
+        DatetimeClassType,
+        InputFileType,
+        LiteralType,
+        NamingStrategy,
+        PythonVersion,
+        generate,
+    )
+    from datamodel_code_generator.enums import DataModelType
+
     output = generate(
         json.loads(document),
         input_file_type=InputFileType.OpenAPI,

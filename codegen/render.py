@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -379,10 +380,15 @@ def _format(files: dict[str, str], package: str, cache: OutputCache | None) -> d
 
 
 def render_all(
-    schema: SchemaIR, package: str = "generated", cache: OutputCache | None = None
+    schema: SchemaIR,
+    package: str = "generated",
+    cache: OutputCache | None = None,
+    models: Callable[[], str] | None = None,
 ) -> dict[str, str]:
     """Every generated file, keyed by its path inside the output package `package`;
-    `cache` keeps the generator's and ruff's outputs between runs (codegen/cache.py)."""
+    `cache` keeps the generator's and ruff's outputs between runs (codegen/cache.py).
+    `models` gives models.py's text where it is made elsewhere: it is asked for last,
+    once every other file is rendered (the CLI makes it meanwhile, models_job.py)."""
     py_header = f"# {HEADER}\n"
     files = {
         "__init__.py": _environment.get_template("package_init.py.jinja").render(
@@ -390,7 +396,7 @@ def render_all(
         ),
         "py.typed": py_header,
         "schema.sql": schema_sql_file(schema, f"-- {HEADER}\n"),
-        "models.py": render_models(schema, py_header, cache),
+        "models.py": "",  # below, last
         "tables.py": _tables_py(schema, py_header, package),
         "client.py": _environment.get_template("client.py.jinja").render(
             header=py_header, package=package, defaults=CLIENT_DEFAULTS
@@ -403,4 +409,10 @@ def render_all(
         files[f"repositories/{table.name}.py"] = _repository_py(table, py_header, package)
     for view in schema.views:
         files[f"repositories/{view.name}.py"] = _view_repository_py(view, py_header, package)
-    return _format(files, package, cache)
+    if models is None:
+        files["models.py"] = render_models(schema, py_header, cache)
+        return _format(files, package, cache)
+    # The rest is formatted while models.py is being made elsewhere, then models.py.
+    rest = _format({p: t for p, t in files.items() if p != "models.py"}, package, cache)
+    rest.update(_format({"models.py": models()}, package, cache))
+    return {path: rest[path] for path in files}

@@ -13,6 +13,7 @@ import keyword
 import math
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -1072,6 +1073,17 @@ def _validated(
 
 
 def build_schema(source: SchemaSource, cache: OutputCache | None = None) -> SchemaIR:
+    """The IR of a schema.yaml; SchemaError lists every problem, the names the model
+    generator had to change (models.py) among them."""
+    schema, check_models = checked_schema(source)
+    check_models(render_models(schema, f"# {HEADER}\n", cache))
+    return schema
+
+
+def checked_schema(source: SchemaSource) -> tuple[SchemaIR, Callable[[str], None]]:
+    """`build_schema` but for the last check, returned: it raises SchemaError for the
+    names the model generator changed, given models.py's text, which the caller can
+    have made meanwhile (the CLI, in a process of its own: codegen/models_job.py)."""
     problems: list[Problem] = []
     spec = _validated(source, SchemaSpec, source.document, (), problems)
     raw_tables = source.document.get("tables")
@@ -1094,22 +1106,23 @@ def build_schema(source: SchemaSource, cache: OutputCache | None = None) -> Sche
     builder = _Builder(source, tables, broken, spec.sync_metadata if spec else None, views)
     schema = builder.build()
     problems += builder.problems
-    if not problems:
-        problems += _model_problems(source, schema, tables, cache)
     if problems:
         raise SchemaError(source.file_name, problems)
-    return schema
+
+    def check_models(models_py: str) -> None:
+        found = _model_problems(source, schema, tables, models_py)
+        if found:
+            raise SchemaError(source.file_name, found)
+
+    return schema, check_models
 
 
 def _model_problems(
-    source: SchemaSource,
-    schema: SchemaIR,
-    tables: dict[str, TableSpec],
-    cache: OutputCache | None,
+    source: SchemaSource, schema: SchemaIR, tables: dict[str, TableSpec], models_py: str
 ) -> list[Problem]:
     """Names datamodel-code-generator had to change in models.py, located in schema.yaml."""
     problems = []
-    for clash in model_clashes(schema, render_models(schema, f"# {HEADER}\n", cache)):
+    for clash in model_clashes(schema, models_py):
         if clash.view:
             problems.append(source.problem(("views", clash.table), clash.message, at_key=True))
             continue

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from codegen.render import render_all
+from codegen.source import load_source
+from codegen.validate import build_schema
 from libsqlkit._cli import COMMANDS
 
 ROOT = Path(__file__).parent.parent
@@ -85,3 +88,53 @@ def test_runtime_commands_never_load_the_code_generator(project: Path) -> None:
     ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=project)
     assert ran.stdout.splitlines()[-1] == "1 False False", ran.stdout + ran.stderr
     assert "has no journal.json" in ran.stderr
+
+
+def test_generate_writes_what_render_all_renders_with_models_made_in_a_child(
+    tmp_path: Path,
+) -> None:
+    """The CLI makes models.py in a forked child while it renders the rest
+    (codegen/models_job.py): the package is the one rendered in one process."""
+    argv = [
+        "--schema", str(ROOT / "schema.yaml"), "--out", str(tmp_path / "out"),
+        "--package", "generated", "generate", "--no-cache",
+    ]  # fmt: skip
+    probe = (
+        "import libsqlkit.codegen.models_job as job; from libsqlkit.__main__ import main\n"
+        "started = []\n"
+        "def start(self, *args):\n"
+        "    original(self, *args); started.append(self._future is not None)\n"
+        "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
+        f"print(main({argv!r}), started)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    in_a_child = (os.cpu_count() or 1) > 1
+    assert ran.stdout.splitlines()[-1] == f"0 [{in_a_child}]", ran.stdout + ran.stderr
+    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    written = {
+        path.relative_to(tmp_path / "out").as_posix(): path.read_text("utf-8")
+        for path in (tmp_path / "out").rglob("*")
+        if path.is_file()
+    }
+    assert written == expected
+
+
+def test_generate_names_the_models_clashes_found_in_the_child_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Names the generator had to change are found once the child's models.py is back;
+    they are reported as `build_schema` reports them, and no file is written."""
+    schema = ROOT / "tests" / "schema_errors" / "models_module_names.yaml"
+    done = _run(
+        "--schema", str(schema), "--out", str(tmp_path / "out"), "generate", "--no-cache",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode != 0
+    expected = (schema.with_suffix(".err")).read_text("utf-8").strip().splitlines()
+    reported = [line.strip() for line in done.stderr.splitlines()]
+    assert all(any(line.endswith(problem) for line in reported) for problem in expected), (
+        done.stderr
+    )
+    assert not (tmp_path / "out").exists()
