@@ -14,6 +14,7 @@ caller but the CLI, the text is made in this process when asked for, as before.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing
 import os
@@ -51,7 +52,13 @@ class ModelsJob:
         self._args: tuple[SchemaIR, str, OutputCache | None] | None = None
         if _fork_helps():
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            self._pool.submit(_import_generator)  # forks the child now
+            # The child's collector leaves what it inherits alone (frozen), or its passes
+            # would write to every inherited object and so copy every page of the heap.
+            gc.freeze()
+            try:
+                self._pool.submit(_import_generator)  # forks the child now
+            finally:
+                gc.unfreeze()
 
     def start(self, schema: SchemaIR, header: str, cache: OutputCache | None) -> None:
         self._args = (schema, header, cache)
