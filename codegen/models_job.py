@@ -7,7 +7,7 @@ imports the generator while the parent reads schema.yaml and builds the IR; the 
 is then given the IR and makes models.py while the parent renders and formats the
 rest; the parent asks for the text last.
 
-Only where it can help and is safe: a second CPU, `fork` available, and no other thread
+Only where it can help and is safe: a second CPU, Linux's `fork`, and no other thread
 in this process (a fork copies locks another thread may hold). Otherwise, and for every
 caller but the CLI, the text is made in this process when asked for, as before.
 """
@@ -18,6 +18,7 @@ import gc
 import importlib
 import multiprocessing
 import os
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -32,9 +33,11 @@ GENERATOR = "datamodel_code_generator"
 
 
 def _fork_helps() -> bool:
+    """Linux only: elsewhere `fork` is not the safe default (macOS's system libraries
+    may not survive it; Windows has none)."""
     return (
-        (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
+        sys.platform == "linux"
+        and len(os.sched_getaffinity(0)) > 1  # the CPUs this process may run on
         and threading.active_count() == 1
     )
 
