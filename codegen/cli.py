@@ -69,20 +69,25 @@ def _schema(args: argparse.Namespace) -> SchemaIR:
     return build_schema(load_source(args.schema), _cache(args))
 
 
-def _render(args: argparse.Namespace) -> dict[str, str]:
-    """Every generated file; models.py is made meanwhile in a child (models_job.py) and
-    checked for changed names before it is formatted and anything is written."""
+def _render(args: argparse.Namespace) -> tuple[SchemaIR, dict[str, str]]:
+    """The IR and every generated file. Where it can, models.py is made meanwhile in a
+    child (models_job.py), then checked for changed names before it is formatted and
+    anything is written; otherwise it is made and checked first, as `build_schema` does."""
     cache = _cache(args)
+    header = f"# {HEADER}\n"
     with ModelsJob() as job:
         schema, check_models = checked_schema(load_source(args.schema))
-        job.start(schema, f"# {HEADER}\n", cache)
+        job.start(schema, header, cache)
+        if not job.in_child:
+            check_models(job.text())
+            return schema, render_all(schema, args.package, cache)
 
         def models() -> str:
             text = job.text()
             check_models(text)
             return text
 
-        return render_all(schema, args.package, cache, models)
+        return schema, render_all(schema, args.package, cache, models)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -102,7 +107,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    changed = write_files(args.out, _render(args))
+    changed = write_files(args.out, _render(args)[1])
     for path in changed:
         print(f"wrote {args.out / path}")
     if not changed:
@@ -111,9 +116,10 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    schema, files = _render(args)
     problems = [
         f"{args.out}/{path}: {why} (run `{_command(args, 'generate')}`)"
-        for path, why in stale_files(args.out, _render(args))
+        for path, why in stale_files(args.out, files)
     ]
     folder = MigrationFolder.load(args.migrations)
     unreadable = folder.unreadable()
@@ -122,7 +128,7 @@ def _check(args: argparse.Namespace) -> int:
         problems.append(f"{unreadable} (or write the first one: `{first}`)")
     problems += [f"{args.migrations}/{p}" for p in folder.problems()]
     if not problems:
-        forward, _, _ = pending_change(args.migrations, _schema(args))
+        forward, _, _ = pending_change(args.migrations, schema)
         if forward.statements:
             problems.append(
                 f"{args.schema} changed since the last migration ({len(forward.statements)} statements "

@@ -9,6 +9,7 @@ generated code would then import a class or set a field that does not exist.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -20,6 +21,13 @@ from .model_chunks import joined_models
 from .pynames import names_in
 
 __all__ = ["ModelClash", "model_clashes", "render_models"]
+
+# The generator is imported where it runs (`_generate`); missing, it is named now, when
+# the command loads, as the code-generation extra's other packages are.
+if importlib.util.find_spec("datamodel_code_generator") is None:
+    raise ModuleNotFoundError(
+        "No module named 'datamodel_code_generator'", name="datamodel_code_generator"
+    )
 
 _BASES = ("SelectModel", "InsertModel", "UpdateModel")
 

@@ -4,8 +4,10 @@ runtime's commands that never load the code generator."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -103,7 +105,7 @@ def test_generate_writes_what_render_all_renders_with_models_made_in_a_child(
         "import libsqlkit.codegen.models_job as job; from libsqlkit.__main__ import main\n"
         "started = []\n"
         "def start(self, *args):\n"
-        "    original(self, *args); started.append(self._future is not None)\n"
+        "    original(self, *args); started.append(self.in_child)\n"
         "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
         f"print(main({argv!r}), started)"
     )
@@ -138,3 +140,85 @@ def test_generate_names_the_models_clashes_found_in_the_child_and_writes_nothing
         done.stderr
     )
     assert not (tmp_path / "out").exists()
+
+
+def _wide_schema(path: Path, tables: int) -> Path:
+    """A schema whose models take the generator a while (seconds for 80 tables)."""
+    lines = ["version: 1", "tables:"]
+    for t in range(tables):
+        lines += [f"  table_{t:03d}:", "    columns:", "      id: {type: text, primary_key: true}"]
+        lines += [f"      col_{c:02d}: {{type: integer}}" for c in range(14)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(child) for child in found.split()]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (nobody may reap an orphan in a container)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the child is forked on Linux only")
+def test_the_models_child_dies_with_a_killed_generate(tmp_path: Path) -> None:
+    """`timeout`, a cancelled CI job or the OOM killer end `generate` without a word:
+    its child goes with it instead of holding the caller's pipes open."""
+    schema = _wide_schema(tmp_path / "schema.yaml", 80)
+    command = [
+        sys.executable, "-m", "libsqlkit", "--schema", str(schema), "--out",
+        str(tmp_path / "out"), "--package", "generated", "generate", "--no-cache",
+    ]  # fmt: skip
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE) as parent:
+        deadline = time.monotonic() + 30
+        while not (children := _children(parent.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert children, "no child was forked"
+        parent.kill()
+        try:  # ends only when no process holds the parent's stdout any more
+            parent.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            for child in children:
+                os.kill(child, signal.SIGKILL)
+            pytest.fail("the child outlived its parent, holding the caller's pipe open")
+    deadline = time.monotonic() + 10
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [child for child in children if _running(child)]
+    for child in left:  # not to leave them behind when this fails
+        os.kill(child, signal.SIGKILL)
+    assert not left
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> None:
+    """Whatever goes wrong in the child (here an error that cannot even be sent back),
+    the command makes models.py itself: the same package, or the error it would raise."""
+    argv = [
+        "--schema", str(ROOT / "schema.yaml"), "--out", str(tmp_path / "out"),
+        "--package", "generated", "generate", "--no-cache",
+    ]  # fmt: skip
+    probe = (
+        "import os; import libsqlkit.codegen.models_job as job\n"
+        "from libsqlkit.__main__ import main\n"
+        "parent, real = os.getpid(), job.render_models\n"
+        "class Odd(Exception):\n"
+        "    def __init__(self, a, b): super().__init__(a)\n"
+        "def render(*args):\n"
+        "    if os.getpid() != parent: raise Odd(1, 2)\n"
+        "    return real(*args)\n"
+        "job.render_models = render\n"
+        f"print(main({argv!r}))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert ran.stdout.splitlines()[-1] == "0", ran.stdout + ran.stderr
+    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
