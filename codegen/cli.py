@@ -12,6 +12,7 @@ import argparse
 import shlex
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from libsqlkit import LibsqlKitError, NotNullViolation, Schema, connect
@@ -75,7 +76,7 @@ def _render(args: argparse.Namespace) -> tuple[SchemaIR, dict[str, str]]:
     anything is written; otherwise it is made and checked first, as `build_schema` does."""
     cache = _cache(args)
     header = f"# {HEADER}\n"
-    with ModelsJob() as job:
+    with closing(ModelsJob()) as job:
         schema, check_models = checked_schema(load_source(args.schema))
         job.start(schema, header, cache)
         if not job.in_child:

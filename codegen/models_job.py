@@ -25,7 +25,6 @@ import signal
 import sys
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from types import TracebackType
 
 from .cache import OutputCache
 from .ir import SchemaIR
@@ -67,7 +66,8 @@ def _child(requests: Connection, replies: Connection, parent: int) -> None:
 
 
 class ModelsJob:
-    """models.py's text: `start()` it once the IR is built, `text()` gives it."""
+    """models.py's text: `start()` it once the IR is built, `text()` gives it, `close()`
+    stops the child (use it with `contextlib.closing`)."""
 
     def __init__(self) -> None:
         self._args: tuple[SchemaIR, str, OutputCache | None] | None = None
@@ -136,14 +136,3 @@ class ModelsJob:
             if connection is not None:
                 connection.close()
         self._requests = self._replies = None
-
-    def __enter__(self) -> ModelsJob:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()

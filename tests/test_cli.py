@@ -92,15 +92,20 @@ def test_runtime_commands_never_load_the_code_generator(project: Path) -> None:
     assert "has no journal.json" in ran.stderr
 
 
+def _generate_design(out: Path) -> list[str]:
+    """`libsqlkit generate` of the design schema.yaml into `out`, without a cache."""
+    return [
+        "--schema", str(ROOT / "schema.yaml"), "--out", str(out), "--package", "generated",
+        "generate", "--no-cache",
+    ]  # fmt: skip
+
+
 def test_generate_writes_what_render_all_renders_with_models_made_in_a_child(
     tmp_path: Path,
 ) -> None:
     """The CLI makes models.py in a forked child while it renders the rest
     (codegen/models_job.py): the package is the one rendered in one process."""
-    argv = [
-        "--schema", str(ROOT / "schema.yaml"), "--out", str(tmp_path / "out"),
-        "--package", "generated", "generate", "--no-cache",
-    ]  # fmt: skip
+    argv = _generate_design(tmp_path / "out")
     probe = (
         "import libsqlkit.codegen.models_job as job; from libsqlkit.__main__ import main\n"
         "started = []\n"
@@ -200,10 +205,7 @@ def test_the_models_child_dies_with_a_killed_generate(tmp_path: Path) -> None:
 def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> None:
     """Whatever goes wrong in the child (here an error that cannot even be sent back),
     the command makes models.py itself: the same package, or the error it would raise."""
-    argv = [
-        "--schema", str(ROOT / "schema.yaml"), "--out", str(tmp_path / "out"),
-        "--package", "generated", "generate", "--no-cache",
-    ]  # fmt: skip
+    argv = _generate_design(tmp_path / "out")
     probe = (
         "import os; import libsqlkit.codegen.models_job as job\n"
         "from libsqlkit.__main__ import main\n"
