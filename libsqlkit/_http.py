@@ -89,14 +89,19 @@ class _Target:
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
+def _readable_now(sock: Any) -> bool:
+    """Whether a socket has something to read (or its end) right now, without waiting;
+    poll, not select, which refuses descriptors past 1023 (a busy server has them)."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _closed_while_idle(connection: http.client.HTTPConnection) -> bool:
     """An idle kept-alive socket with something to read has been closed by the server
     (or holds bytes nobody asked for): never write a request to it."""
     sock = connection.sock
-    if sock is None:
-        return True
-    readable, _, _ = select.select([sock], [], [], 0)
-    return bool(readable)
+    return sock is None or _readable_now(sock)
 
 
 def _connect(connection: http.client.HTTPConnection, target: _Target) -> None:
@@ -326,10 +331,13 @@ class AsyncHttpPool:
             self._slots.release()
 
     def _take_idle(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        """A kept-alive connection the server has not closed, if there is one."""
+        """A kept-alive connection the server has not closed, if there is one. The socket
+        itself is asked: the loop may not have had a turn to see the server's close since
+        (a call that finds a free slot does not wait for one)."""
         while self._idle:
             reader, writer = self._idle.pop()
-            if not (reader.at_eof() or writer.is_closing()):
+            sock = writer.get_extra_info("socket")
+            if not (reader.at_eof() or writer.is_closing() or sock is None or _readable_now(sock)):
                 return reader, writer
             writer.close()
         return None

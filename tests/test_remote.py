@@ -29,6 +29,7 @@ from libsqlkit import (
     UniqueViolation,
 )
 from libsqlkit._hrana import http_base_url
+from libsqlkit._http import AsyncHttpPool
 from tests.conftest import reset_server
 from tests.sqld import HungServer, Sqld, free_port
 
@@ -203,6 +204,31 @@ def test_hung_server_times_out_while_other_threads_run(tmp_path: Path) -> None:
         stop.set()
         counter.join()
         hung.close()
+
+
+_SELECT_1 = {
+    "baton": None,
+    "requests": [{"type": "execute", "stmt": {"sql": "SELECT 1"}}, {"type": "close"}],
+}
+
+
+async def test_an_async_write_never_goes_into_a_connection_the_server_closed(
+    server: Sqld,
+) -> None:
+    """The server's close of an idle kept-alive connection is seen even when the event
+    loop has had no turn since (a call that finds a free slot does not wait for one), so
+    a write is not sent into it, where it would be lost as "may have been applied"."""
+    pool = AsyncHttpPool(http_base_url(server.url), server.token(), timeout=2.0, size=2)
+    try:
+        await pool.post(_SELECT_1, idempotent=True)
+        assert len(pool._idle) == 1  # kept alive
+        server.kill()
+        time.sleep(0.3)
+        assert pool._take_idle() is None  # the socket itself says it was closed
+        with pytest.raises(Unavailable, match="cannot reach"):
+            await pool.post(_SELECT_1)
+    finally:
+        await pool.close()
 
 
 # -- libsql_experimental pitfalls --------------------------------------------------------
