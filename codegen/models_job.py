@@ -84,23 +84,28 @@ class ModelsJob:
 
     def _fork(self) -> None:
         context = multiprocessing.get_context("fork")
-        child_requests, self._requests = context.Pipe(duplex=False)
-        self._replies, child_replies = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(child_requests, child_replies, os.getpid()), daemon=True
-        )
-        # The child's collector leaves what it inherits alone (frozen), or its passes
-        # would write to every inherited object and so copy every page of the heap.
-        gc.freeze()
+        child_ends: list[Connection] = []  # the parent lets go of them in any case
         try:
-            process.start()
-        except OSError:
-            self.close()  # no fork to be had (memory, process limits): in this process
+            child_requests, self._requests = context.Pipe(duplex=False)
+            child_ends.append(child_requests)
+            self._replies, child_replies = context.Pipe(duplex=False)
+            child_ends.append(child_replies)
+            process = context.Process(
+                target=_child, args=(child_requests, child_replies, os.getpid()), daemon=True
+            )
+            # The child's collector leaves what it inherits alone (frozen), or its passes
+            # would write to every inherited object and so copy every page of the heap.
+            gc.freeze()
+            try:
+                process.start()
+            finally:
+                gc.unfreeze()
+        except OSError:  # no descriptors or no fork to be had: in this process
+            self.close()
             return
         finally:
-            gc.unfreeze()
-        child_requests.close()
-        child_replies.close()
+            for end in child_ends:
+                end.close()
         self._process = process
 
     def start(self, schema: SchemaIR, header: str, cache: OutputCache | None) -> None:

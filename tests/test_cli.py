@@ -224,3 +224,25 @@ def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> No
     assert ran.stdout.splitlines()[-1] == "0", ran.stdout + ran.stderr
     expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
     assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
+
+
+def test_generate_without_a_fork_to_be_had_makes_models_itself(tmp_path: Path) -> None:
+    """No process to be had (memory, process limits): the command works in one process."""
+    argv = _generate_design(tmp_path / "out")
+    probe = (
+        "import errno, multiprocessing; import libsqlkit.codegen.models_job as job\n"
+        "from libsqlkit.__main__ import main\n"
+        "def refuse(self): raise OSError(errno.EAGAIN, 'Resource temporarily unavailable')\n"
+        "multiprocessing.get_context('fork').Process.start = refuse\n"
+        "jobs = []\n"
+        "def start(self, *args):\n"
+        "    original(self, *args); jobs.append(self.in_child)\n"
+        "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
+        f"print(main({argv!r}), jobs)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert ran.stdout.splitlines()[-1] == "0 [False]", ran.stdout + ran.stderr
+    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
