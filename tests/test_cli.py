@@ -3,6 +3,7 @@ runtime's commands that never load the code generator."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -92,12 +93,36 @@ def test_runtime_commands_never_load_the_code_generator(project: Path) -> None:
     assert "has no journal.json" in ran.stderr
 
 
-def _generate_design(out: Path) -> list[str]:
-    """`libsqlkit generate` of the design schema.yaml into `out`, without a cache."""
-    return [
+# Whether `generate` makes models.py in a child on this machine (codegen/models_job.py).
+IN_A_CHILD = sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
+# Records, per models job of the command, whether it made models.py in a child.
+_RECORD_JOBS = (
+    "import libsqlkit.codegen.models_job as job\n"
+    "jobs = []\n"
+    "def start(self, *args):\n"
+    "    original(self, *args); jobs.append(self.in_child)\n"
+    "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
+)
+
+
+def _generate_design(out: Path, patch: str = "") -> subprocess.CompletedProcess[str]:
+    """`libsqlkit generate` of the design schema.yaml into `out`, without a cache, in a
+    fresh interpreter after `patch` (Python source); its last line of output is the exit
+    code and the jobs' `in_child`, as in `0 [True]`."""
+    argv = [
         "--schema", str(ROOT / "schema.yaml"), "--out", str(out), "--package", "generated",
         "generate", "--no-cache",
     ]  # fmt: skip
+    probe = f"{patch}{_RECORD_JOBS}from libsqlkit.__main__ import main\nprint(main({argv!r}), jobs)"
+    return subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=out.parent
+    )
+
+
+@functools.cache
+def _design_package() -> dict[str, str]:
+    """The design schema's package, rendered in this process."""
+    return render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
 
 
 def test_generate_writes_what_render_all_renders_with_models_made_in_a_child(
@@ -105,21 +130,9 @@ def test_generate_writes_what_render_all_renders_with_models_made_in_a_child(
 ) -> None:
     """The CLI makes models.py in a forked child while it renders the rest
     (codegen/models_job.py): the package is the one rendered in one process."""
-    argv = _generate_design(tmp_path / "out")
-    probe = (
-        "import libsqlkit.codegen.models_job as job; from libsqlkit.__main__ import main\n"
-        "started = []\n"
-        "def start(self, *args):\n"
-        "    original(self, *args); started.append(self.in_child)\n"
-        "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
-        f"print(main({argv!r}), started)"
-    )
-    ran = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
-    )
-    in_a_child = sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
-    assert ran.stdout.splitlines()[-1] == f"0 [{in_a_child}]", ran.stdout + ran.stderr
-    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    ran = _generate_design(tmp_path / "out")
+    assert ran.stdout.splitlines()[-1] == f"0 [{IN_A_CHILD}]", ran.stdout + ran.stderr
+    expected = _design_package()
     written = {
         path.relative_to(tmp_path / "out").as_posix(): path.read_text("utf-8")
         for path in (tmp_path / "out").rglob("*")
@@ -205,44 +218,30 @@ def test_the_models_child_dies_with_a_killed_generate(tmp_path: Path) -> None:
 def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> None:
     """Whatever goes wrong in the child (here an error that cannot even be sent back),
     the command makes models.py itself: the same package, or the error it would raise."""
-    argv = _generate_design(tmp_path / "out")
-    probe = (
+    ran = _generate_design(
+        tmp_path / "out",
         "import os; import libsqlkit.codegen.models_job as job\n"
-        "from libsqlkit.__main__ import main\n"
         "parent, real = os.getpid(), job.render_models\n"
         "class Odd(Exception):\n"
         "    def __init__(self, a, b): super().__init__(a)\n"
         "def render(*args):\n"
         "    if os.getpid() != parent: raise Odd(1, 2)\n"
         "    return real(*args)\n"
-        "job.render_models = render\n"
-        f"print(main({argv!r}))"
+        "job.render_models = render\n",
     )
-    ran = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
-    )
-    assert ran.stdout.splitlines()[-1] == "0", ran.stdout + ran.stderr
-    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    assert ran.stdout.splitlines()[-1] == f"0 [{IN_A_CHILD}]", ran.stdout + ran.stderr
+    expected = _design_package()
     assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
 
 
 def test_generate_without_a_fork_to_be_had_makes_models_itself(tmp_path: Path) -> None:
     """No process to be had (memory, process limits): the command works in one process."""
-    argv = _generate_design(tmp_path / "out")
-    probe = (
-        "import errno, multiprocessing; import libsqlkit.codegen.models_job as job\n"
-        "from libsqlkit.__main__ import main\n"
+    ran = _generate_design(
+        tmp_path / "out",
+        "import errno, multiprocessing\n"
         "def refuse(self): raise OSError(errno.EAGAIN, 'Resource temporarily unavailable')\n"
-        "multiprocessing.get_context('fork').Process.start = refuse\n"
-        "jobs = []\n"
-        "def start(self, *args):\n"
-        "    original(self, *args); jobs.append(self.in_child)\n"
-        "original, job.ModelsJob.start = job.ModelsJob.start, start\n"
-        f"print(main({argv!r}), jobs)"
-    )
-    ran = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path
+        "multiprocessing.get_context('fork').Process.start = refuse\n",
     )
     assert ran.stdout.splitlines()[-1] == "0 [False]", ran.stdout + ran.stderr
-    expected = render_all(build_schema(load_source(ROOT / "schema.yaml")), "generated")
+    expected = _design_package()
     assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
