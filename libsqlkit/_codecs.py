@@ -145,7 +145,10 @@ def _encode_timestamp_ms(value: datetime) -> int:
 
 def _decode_timestamp(value: float) -> datetime:
     if type(value) is int:
-        return datetime.fromtimestamp(value, UTC)  # exact for whole seconds, and fast
+        try:
+            return datetime.fromtimestamp(value, UTC)  # exact for whole seconds, and fast
+        except OSError:  # EOVERFLOW: far past year 9999, where the others raise ValueError
+            raise ValueError(f"{value} s is past the last datetime, in 9999") from None
     return EPOCH + timedelta(seconds=value)
 
 
@@ -153,7 +156,10 @@ def decode_timestamps(values: Collection[Any]) -> dict[Any, datetime]:
     """Stored timestamps (seconds) decoded as `TIMESTAMP.decode` does, each once, as a
     map from stored to decoded value: whole seconds in one C loop, no frame per value."""
     if {*map(type, values)} <= _WHOLE:
-        return dict(zip(values, map(datetime.fromtimestamp, values, repeat(UTC)), strict=True))
+        try:
+            return dict(zip(values, map(datetime.fromtimestamp, values, repeat(UTC)), strict=True))
+        except OSError:
+            pass  # one past year 9999: the loop below names it (ValueError)
     return {value: _decode_timestamp(value) for value in values}
 
 

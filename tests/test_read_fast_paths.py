@@ -249,3 +249,15 @@ def test_millisecond_timestamps_in_bulk_read_as_row_by_row(tmp_path: Path) -> No
     batch = _batch(PROJECTS, Project)
     assert batch is not None
     assert batch.decode(rows) == row_by_row(PROJECTS, Project, rows)  # not deferred
+
+
+@pytest.mark.parametrize("count", [1, BULK_ROWS + 2])
+@pytest.mark.parametrize("seconds", [67_768_036_191_676_800, 2**63 - 1, -(2**63)])
+def test_a_timestamp_past_the_last_datetime_is_named_not_an_os_error(
+    path: Path, db: DbClient, count: int, seconds: int
+) -> None:
+    """datetime.fromtimestamp raises OSError (EOVERFLOW) for some of these, which no
+    reader caught: the read crashed instead of naming the value."""
+    rows = _rows(path, count, completed_at=seconds)
+    with pytest.raises(DecodeError, match=r"workflows\.completed_at"):
+        rows_to_models(WORKFLOWS, Workflow, rows)
