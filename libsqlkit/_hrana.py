@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from libsqlkit._drivers import DriverError
 from libsqlkit._errors import AuthError, ConfigurationError, Unavailable
+from libsqlkit._json_rows import json_rows
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
@@ -297,8 +298,14 @@ def one_shot(
     With `replication_index`, a replica runs it only once it has applied the primary's
     log up to that index (sqld waits for it; a primary has every index).
     """
-    stmts = _stmts(statements)
     wait = {} if replication_index is None else {"replication_index": str(replication_index)}
+    if len(statements) == 1 and not write and statements[0].json_sql and not statements[0].rows:
+        # A table's rows as JSON objects: NotJsonRows if one cannot be carried so.
+        stmt = _stmt(statements[0].json_sql, statements[0].params)
+        request = {"type": "execute", "stmt": {**stmt, **wait}}
+        body = {"baton": None, "requests": [request, CLOSE]}
+        return body, lambda reply: [json_rows(_execute_rows(reply["results"][0])[0])]
+    stmts = _stmts(statements)
     if len(stmts) == 1 and not write:
         request = {"type": "execute", "stmt": {**stmts[0], **wait}}
         body = {"baton": None, "requests": [request, CLOSE]}

@@ -42,6 +42,8 @@ class Statement:
 
     `rows`, when given, runs the statement once per parameter row (executemany), all or
     nothing. `table` and `labels` (one per parameter) only name things in errors.
+    `json_sql`, when given, is the same read answering one JSON object per row
+    (`_json_rows`): what a remote autocommit read sends instead.
     """
 
     sql: str
@@ -49,6 +51,7 @@ class Statement:
     table: str | None = None
     labels: Sequence[str] | None = None
     rows: Sequence[Sequence[Any]] | None = None
+    json_sql: str | None = None
 
 
 class Plan(Generic[R]):

@@ -32,6 +32,7 @@ from libsqlkit._hrana import (
     reply_facts,
 )
 from libsqlkit._http import AsyncHttpPool, HttpPool
+from libsqlkit._json_rows import NotJsonRows, as_written
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
 from libsqlkit._usage import STORAGE, Usage, UsageMeter
@@ -256,7 +257,10 @@ class RemoteEngine:
 
     def read(self, statements: Sequence[Statement]) -> Results:
         body, read = self.link.read(self.url, statements)
-        return read(self.pool.post(body, idempotent=True))
+        try:
+            return read(self.pool.post(body, idempotent=True))
+        except NotJsonRows:  # a row its JSON cannot carry exactly: read as written
+            return self.read(as_written(statements))
 
     def write(self, statements: Sequence[Statement]) -> Results:
         """Every autocommit call has a stream of its own; the server orders the writes,
@@ -395,7 +399,10 @@ class AsyncRemoteEngine:
 
     async def read(self, statements: Sequence[Statement]) -> Results:
         body, read = self.link.read(self.url, statements)
-        return read(await self.pool.post(body, idempotent=True))
+        try:
+            return read(await self.pool.post(body, idempotent=True))
+        except NotJsonRows:  # a row its JSON cannot carry exactly: read as written
+            return await self.read(as_written(statements))
 
     async def write(self, statements: Sequence[Statement]) -> Results:
         backoff = Backoff(self.busy_s)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, over
 
 from libsqlkit._database import Database
 from libsqlkit._errors import InvalidValue
+from libsqlkit._json_rows import JsonRows
 from libsqlkit._limits import MAX_VARIABLE_NUMBER
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Scan, Statement, chunk_size
@@ -24,6 +25,7 @@ from libsqlkit._rows import (
     column_names,
     insert_labels,
     insert_params,
+    json_read,
     model_reader,
     update_values,
 )
@@ -65,7 +67,9 @@ class _Decoders:
 
         def first(results: list[list[Row]]) -> Any:
             rows = results[0]
-            return read(rows[:1])[0] if rows else None
+            if len(rows) > 1:
+                rows = JsonRows(rows[:1]) if type(rows) is JsonRows else rows[:1]
+            return read(rows)[0] if rows else None
 
         self.every: Callable[[list[list[Row]]], list[Any]] = every
         self.first: Callable[[list[list[Row]]], Any] = first
@@ -86,13 +90,15 @@ def fetch_one(
     table: Table, model: type[M], sql: str, params: Sequence[Any], *, write: bool = False
 ) -> Plan[M | None]:
     """A statement's first row as a model, or None (a declared `select: one` or update)."""
-    statement = Statement(sql, params, table.name)
+    statement = Statement(
+        sql, params, table.name, json_sql=None if write else json_read(table, sql)
+    )
     return Plan((statement,), _decoders(table, model).first, write=write)
 
 
 def fetch_all(table: Table, model: type[M], sql: str, params: Sequence[Any]) -> Plan[list[M]]:
     """Every row of a statement as models (a declared `select: many`)."""
-    statement = Statement(sql, params, table.name)
+    statement = Statement(sql, params, table.name, json_sql=json_read(table, sql))
     return Plan((statement,), _decoders(table, model).every, write=False)
 
 

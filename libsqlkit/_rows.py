@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from libsqlkit._batch_decode import BatchDecoder
 from libsqlkit._errors import DecodeError, InvalidValue
+from libsqlkit._json_rows import JsonRows, json_select
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._schema import Column, Table, located
 
@@ -26,6 +27,7 @@ __all__ = [
     "insert_labels",
     "insert_params",
     "insert_value_sql",
+    "json_read",
     "model_reader",
     "row_by_row",
     "rows_to_models",
@@ -71,7 +73,7 @@ class _InsertSlot:
 class _RowPlan:
     """Per table, once: what reading and inserting its rows needs."""
 
-    __slots__ = ("decoders", "key_indexes", "labels", "names", "slots", "table")
+    __slots__ = ("decoders", "json_reads", "key_indexes", "labels", "names", "slots", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table  # kept alive, so that its id() is never reused
@@ -84,6 +86,8 @@ class _RowPlan:
         # What an INSERT writes: every column but the generated ones.
         self.slots = tuple(_InsertSlot(column) for column in table.columns if not column.generated)
         self.key_indexes = tuple(self.names.index(name) for name in table.key)
+        # Each read's JSON form (`json_read`), by its SQL.
+        self.json_reads: dict[str, str | None] = {}
         # One label per INSERT parameter: a column with an SQL default takes two.
         self.labels = tuple(
             label
@@ -127,6 +131,21 @@ def _batch(table: Table, model: type[SelectModel]) -> BatchDecoder | None:
     return cached[1]
 
 
+# Past this many distinct statements of a table (SQL made per call), no more are kept.
+_JSON_READS_KEPT = 256
+
+
+def json_read(table: Table, sql: str) -> str | None:
+    """The JSON form of a read of all the table's columns (`_json_rows`), or None."""
+    reads = _plan(table).json_reads
+    if sql in reads:
+        return reads[sql]
+    found = json_select([(c.name, c.codec.name) for c in table.columns], sql)
+    if len(reads) < _JSON_READS_KEPT:
+        reads[sql] = found
+    return found
+
+
 def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:
     """Decode stored values (codecs) and validate the rows as the select model."""
     return model_reader(table, model)(rows if isinstance(rows, list) else list(rows))
@@ -147,6 +166,13 @@ def model_reader(table: Table, model: type[SelectModel]) -> Callable[[list[Row]]
     batch = _batch(table, model)
 
     def read(rows: list[Row]) -> list[Any]:
+        if type(rows) is JsonRows:
+            if batch is not None:
+                try:
+                    return batch.decode_json(rows.texts())
+                except _UNDECODABLE:
+                    pass  # row by row below
+            rows = rows.plain()
         if batch is not None:
             try:
                 return batch.decode(rows)

@@ -1,0 +1,275 @@
+"""A remote read of a table's rows as JSON objects (`_json_rows`) reads exactly what the
+read as written reads: the same models, or the same DecodeError. Rows as other tools
+write them (text where an integer belongs, a REAL, a BLOB, JSON with numbers past a
+double, ids whose hex reads like exponents), on SQLite here and on a real sqld."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from golden_all_types.client import create_db_client as create_all_types_client
+from golden_all_types.models import NewProject, NewTask, Task
+from golden_all_types.repositories import ProjectRepository, TaskRepository
+from golden_all_types.tables import PROJECTS, TASKS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generated.client import DbClient, create_db_client
+from generated.models import NewWorkflow, Workflow
+from generated.repositories import WorkflowRepository
+from generated.repositories.workflows import _FIND_BY_USER_ID_SQL, _find_by_user_id_plan
+from generated.tables import WORKFLOWS
+from libsqlkit import DecodeError, Plan
+from libsqlkit._batch_decode import non_finite_in_document
+from libsqlkit._json_rows import _STORED, JsonRows, NotJsonRows, as_written, json_rows, json_select
+from libsqlkit._rows import json_read, model_reader, rows_to_models
+from tests.conftest import reset_server
+from tests.sqld import Sqld
+from tests.test_batch_decode import FOREIGN_JSON
+
+TASK_COLUMNS = ", ".join(f"`{c.name}`" for c in TASKS.columns)
+TASKS_SQL = f"SELECT {TASK_COLUMNS} FROM `tasks` ORDER BY `id`"
+USER_U_SQL = _FIND_BY_USER_ID_SQL.replace("?1", "'u'")
+# Values another tool may store in a column, whatever its declared type.
+STORED = (
+    st.none()
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(max_size=8)
+)
+HOSTILE_TEXT = (
+    st.sampled_from(
+        [
+            "Info",
+            "NaN",
+            "Infinity",
+            "1e400",
+            "12e456ab-0000-4000-8000-00000000001e",
+            'a"b\\c\n\t\x00',
+            "\u2028\u2029\ufeff",
+            "😀" * 3,
+            "",
+        ]
+    )
+    | st.text()
+)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        models = read()
+    except DecodeError as exc:
+        return ("DecodeError", str(exc))
+    return models, [m.model_fields_set for m in models], [type(m) for m in models]
+
+
+def _same_both_ways(conn: sqlite3.Connection, table: Any, model: type[Any], sql: str) -> None:
+    """The JSON form read as models equals the rows as written read as models, or holds
+    a row it cannot carry (NULL), which a remote read then sends again as written."""
+    json_sql = json_read(table, sql)
+    assert json_sql is not None
+    plain = conn.execute(sql).fetchall()
+    expected = _outcome(lambda: rows_to_models(table, model, plain))
+    try:
+        rows = json_rows(conn.execute(json_sql).fetchall())
+    except NotJsonRows:
+        kinds = [_STORED[c.codec.name] for c in table.columns]
+        assert any(
+            value is not None and type(value) is not {"text": str, "integer": int}[kind]
+            for row in plain
+            for value, kind in zip(row, kinds, strict=True)
+        ), "a row the JSON form can carry came as NULL"
+        return
+    assert type(rows) is JsonRows
+    assert rows.plain() == plain
+    assert _outcome(lambda: model_reader(table, model)(rows)) == expected
+
+
+@pytest.fixture
+def tasks_path(tmp_path: Path) -> Path:
+    path = tmp_path / "tasks.db"
+    with create_all_types_client(f"file:{path}") as client:
+        client.create_schema()
+        project = ProjectRepository(client).create(NewProject(slug="p"))
+        TaskRepository(client).create(NewTask(project_id=project.id))
+        TaskRepository(client).create(NewTask(project_id=project.id, notes="second"))
+    return path
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    spec=FOREIGN_JSON,
+    notes=HOSTILE_TEXT,
+    state=HOSTILE_TEXT,
+    project_id=STORED.filter(lambda value: value is not None),  # NOT NULL
+    done_at=STORED,
+    task_id=HOSTILE_TEXT | STORED.filter(lambda value: value is not None),
+)
+def test_rows_as_other_tools_write_them_read_the_same_as_json(
+    tasks_path: Path, spec: str, notes: str, state: str, **stored: Any
+) -> None:
+    with sqlite3.connect(tasks_path) as other:
+        other.execute("PRAGMA ignore_check_constraints = ON")  # as a tool before the CHECK
+        other.execute(
+            "UPDATE tasks SET spec = ?, notes = ?, state = ?, project_id = ?, done_at = ? "
+            "WHERE notes = 'second'",
+            (spec, notes, state, stored["project_id"], stored["done_at"]),
+        )
+        other.execute("UPDATE tasks SET id = ? WHERE notes IS NULL", (stored["task_id"],))
+        _same_both_ways(other, TASKS, Task, TASKS_SQL)
+        other.rollback()
+
+
+@pytest.fixture
+def workflows_path(tmp_path: Path) -> Path:
+    path = tmp_path / "workflows.db"
+    with create_db_client(f"file:{path}") as client:
+        client.create_schema()
+        repo = WorkflowRepository(client)
+        for i in range(3):
+            repo.create(NewWorkflow(type="t", user_id="u", input_payload={"i": i}))
+    return path
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    payload=FOREIGN_JSON,
+    text=HOSTILE_TEXT,
+    workflow_id=HOSTILE_TEXT | st.uuids().map(str),
+    retry_count=STORED.filter(lambda value: value is not None),  # NOT NULL
+    completed_at=STORED,
+)
+def test_workflows_as_other_tools_write_them_read_the_same_as_json(
+    workflows_path: Path, payload: str, text: str, workflow_id: str, **stored: Any
+) -> None:
+    """JSON payloads (JsonValue: NaN and 1e400 found by the document's scan), ids and
+    texts that read like numbers, values of other types than the column's."""
+    with sqlite3.connect(workflows_path) as other:
+        other.execute("PRAGMA ignore_check_constraints = ON")
+        other.execute(
+            "UPDATE workflows SET output_payload = ?, error_log = ?, retry_count = ?, "
+            "completed_at = ? WHERE rowid = 2",
+            (payload, text, stored["retry_count"], stored["completed_at"]),
+        )
+        other.execute("UPDATE workflows SET id = ? WHERE rowid = 3", (workflow_id,))
+        _same_both_ways(other, WORKFLOWS, Workflow, USER_U_SQL)
+        other.rollback()
+
+
+@pytest.mark.parametrize(
+    "number", ["1e400", "-1E+400", "1e0309", "1" + "0" * 210 + "e99", "NaN", "-Infinity"]
+)
+@pytest.mark.parametrize("layout", ['{{"n": [{}]}}', "{}", " {} ", '{{"n":{}}}\n'])
+def test_a_payload_past_the_largest_double_is_found_in_the_document(
+    number: str, layout: str
+) -> None:
+    payload = layout.format(number)
+    document = f"[{json_object_text({'id': str(uuid.uuid4()), 'spec': payload})}]"
+    assert non_finite_in_document(document)
+
+
+def json_object_text(values: dict[str, Any]) -> str:
+    """The row as SQLite's json_object spells it."""
+    conn = sqlite3.connect(":memory:")
+    fields = ", ".join(f"'{name}', ?" for name in values)
+    text: str = conn.execute(f"SELECT json_object({fields})", tuple(values.values())).fetchone()[0]
+    return text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"id": "12e456ab-0000-4000-8000-abcdef91e123", "spec": '{"n": 1e99}'},
+        {"id": "0a1e4567", "spec": '{"exp": "5e500x"}', "n": 1733000000000},
+        {"spec": '{"a": 1e-400, "b": 123e45}'},
+    ],
+)
+def test_ids_whose_hex_reads_like_an_exponent_do_not_slow_a_read(row: dict[str, Any]) -> None:
+    assert not non_finite_in_document(f"[{json_object_text(row)}]")
+
+
+def test_only_reads_of_every_column_of_text_and_integer_tables_take_the_json_form() -> None:
+    assert json_read(WORKFLOWS, _FIND_BY_USER_ID_SQL) is not None
+    assert json_read(WORKFLOWS, "SELECT `id` FROM `workflows`") is None
+    assert json_read(WORKFLOWS, "select * from workflows") is None
+    every = ", ".join(f"`{c.name}`" for c in PROJECTS.columns)
+    assert json_read(PROJECTS, f"SELECT {every} FROM `projects`") is None  # REAL, BLOB
+    assert json_select([("a", "real")], "SELECT `a` FROM t") is None
+    assert json_select([("a'b", "text")], "SELECT `a'b` FROM t") is None
+    assert json_select([], "SELECT  FROM t") is None
+
+
+# On a real sqld: what the remote repository reads, and when it reads again.
+
+
+@pytest.fixture
+def remote(sqld_server: Sqld) -> Iterator[DbClient]:
+    reset_server(sqld_server)
+    with create_db_client(sqld_server.url, auth_token=sqld_server.token()) as client:
+        client.create_schema()
+        yield client
+
+
+def _as_written(plan: Plan[Any]) -> Plan[Any]:
+    return Plan(as_written(plan.statements), plan.decode, write=False)
+
+
+def test_a_remote_read_takes_the_json_form_in_one_round_trip(remote: DbClient) -> None:
+    repo = WorkflowRepository(remote)
+    hostile = ["Info NaN", 'q"\\\n\x00', "😀\u2028", "12e456ab-1e400"]
+    for i, text in enumerate(hostile * 5):
+        repo.create(
+            NewWorkflow(
+                type=text,
+                user_id="u",
+                error_log=text,
+                retry_count=(-(2**63), 2**63 - 1, 0)[i % 3],
+                input_payload={"text": text, "n": [1e308, -0.0, 2**70], "i": i},
+            )
+        )
+    plan = _find_by_user_id_plan("u")
+    before = remote.round_trips
+    models = remote.run(plan)
+    assert remote.round_trips == before + 1
+    assert len(models) == 20
+    assert models == remote.run(_as_written(plan))
+    assert all(type(m) is Workflow for m in models)
+    assert {m.id for m in models} == {m.id for m in repo.find_many(limit=100)}
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "round_trips", "refused"),
+    [
+        ("retry_count", 1.5, 2, True),  # a REAL: read again as written, then refused
+        ("retry_count", 2.0**70, 2, True),  # a REAL past int64
+        ("retry_count", "many", 2, True),  # text in an INTEGER column
+        ("error_log", b"\x00\xff", 2, True),  # a BLOB in a TEXT column
+        ("type", 7, 1, False),  # stored as the text '7' (TEXT affinity)
+        ("completed_at", -(2**63), 1, True),  # an integer no datetime holds
+    ],
+)
+def test_a_row_the_json_form_cannot_carry_is_read_again_as_written(
+    remote: DbClient, column: str, value: Any, round_trips: int, refused: bool
+) -> None:
+    repo = WorkflowRepository(remote)
+    for _ in range(3):
+        repo.create(NewWorkflow(type="t", user_id="u"))
+    remote.execute(f"UPDATE workflows SET {column} = ? WHERE rowid = 2", (value,))
+    plan = _find_by_user_id_plan("u")
+    expected = _outcome(lambda: remote.run(_as_written(plan)))
+    assert (expected[0] == "DecodeError") is refused
+    if refused:
+        assert f"workflows.{column}" in expected[1]
+    before = remote.round_trips
+    assert _outcome(lambda: remote.run(plan)) == expected
+    assert remote.round_trips == before + round_trips
