@@ -110,8 +110,9 @@ def non_finite_in_document(document: str) -> bool:
     a number that parses as NaN or infinity. As `maybe_non_finite`, but the document also
     holds every other column, ids among them, where hex such as `1e100` is common: so an
     exponent of three digits or more counts only where a JSON number can end there, not
-    before a letter, `-` or `.`, nor before the quote that ends a string with a letter
-    before the number (one that ends at a quote is a whole text that is one number)."""
+    before a letter, `-` or `.`, nor before the quote that ends a string whose number
+    follows a letter that is not an escape's (a number that ends at a quote and follows
+    the opening quote or escaped whitespace is a whole text that is one number)."""
     if "NaN" in document or "Infinity" in document:
         return True
     sketch = document.encode().translate(_DOCUMENT_SKETCH, b"+")
@@ -129,7 +130,9 @@ def non_finite_in_document(document: str) -> bool:
             begin = start
             while begin and sketch[begin - 1] in _NUMBER:
                 begin -= 1
-            if sketch[begin - 1] != 0x78:  # "x": a letter
+            # After a letter, the number ends an id's hex; after an escape's letter
+            # (`\n`: whitespace, spelt so in the document) it is a whole text.
+            if sketch[begin - 1] != 0x78 or sketch[begin - 2] == 0x2C:
                 return True
         start = sketch.find(b"0e000", end)
     return False

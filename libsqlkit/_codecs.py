@@ -147,8 +147,8 @@ def _decode_timestamp(value: float) -> datetime:
     if type(value) is int:
         try:
             return datetime.fromtimestamp(value, UTC)  # exact for whole seconds, and fast
-        except OSError:  # EOVERFLOW: far past year 9999, where the others raise ValueError
-            raise ValueError(f"{value} s is past the last datetime, in 9999") from None
+        except OSError:  # EOVERFLOW, far outside; nearer, fromtimestamp raises ValueError
+            raise ValueError(f"{value} s is outside the datetimes (years 1 to 9999)") from None
     return EPOCH + timedelta(seconds=value)
 
 

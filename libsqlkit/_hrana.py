@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from libsqlkit._drivers import DriverError
 from libsqlkit._errors import AuthError, ConfigurationError, Unavailable
-from libsqlkit._json_rows import json_rows
+from libsqlkit._json_rows import NotJsonRows, json_rows
 from libsqlkit._placeholders import PlaceholderError, parameter_count, rewrite
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
@@ -274,6 +274,17 @@ def _execute_rows(result: dict[str, Any]) -> list[list[Row]]:
     return [_rows(result["response"]["result"])]
 
 
+def _json_read(reply: Body) -> list[list[Row]]:
+    """A read of a table's rows as JSON objects (`_json_rows`); NotJsonRows if one cannot
+    be carried so, or if the server refused the JSON form (then the read as written
+    says why it fails, if it does)."""
+    try:
+        rows = _execute_rows(reply["results"][0])[0]
+    except DriverError:
+        raise NotJsonRows from None
+    return [json_rows(rows)]
+
+
 def _split(statements: Sequence[Statement], results: list[list[Row]]) -> list[list[Row]]:
     """Back to one entry per statement: an executemany's runs share one (its rows)."""
     out: list[list[Row]] = []
@@ -299,16 +310,14 @@ def one_shot(
     log up to that index (sqld waits for it; a primary has every index).
     """
     wait = {} if replication_index is None else {"replication_index": str(replication_index)}
-    if len(statements) == 1 and not write and statements[0].json_sql and not statements[0].rows:
-        # A table's rows as JSON objects: NotJsonRows if one cannot be carried so.
-        stmt = _stmt(statements[0].json_sql, statements[0].params)
-        request = {"type": "execute", "stmt": {**stmt, **wait}}
-        body = {"baton": None, "requests": [request, CLOSE]}
-        return body, lambda reply: [json_rows(_execute_rows(reply["results"][0])[0])]
-    stmts = _stmts(statements)
+    only = statements[0] if len(statements) == 1 and statements[0].rows is None else None
+    as_json = None if write or only is None else only.json_sql
+    stmts = _stmts(statements) if as_json is None else [_stmt(as_json, statements[0].params)]
     if len(stmts) == 1 and not write:
         request = {"type": "execute", "stmt": {**stmts[0], **wait}}
         body = {"baton": None, "requests": [request, CLOSE]}
+        if as_json is not None:  # a table's rows as JSON objects (`_json_rows`)
+            return body, _json_read
         return body, lambda reply: _split(statements, _execute_rows(reply["results"][0]))
 
     def read(reply: Body) -> list[list[Row]]:

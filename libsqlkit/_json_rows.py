@@ -4,13 +4,15 @@ A Hrana reply spells every value as an object (`{"type": "text", "value": ...}`)
 parsing those in Python, then turning them into row tuples, took most of a remote read's
 own time. Asked for `json_object(...)` per row instead, the reply holds one text per row,
 and the result set is parsed and validated as models in one pydantic-core call
-(`BatchDecoder.decode_json`); the reply's JSON is a third smaller too.
+(`BatchDecoder.decode_json`).
 
 Exactness: only a table whose columns all store text or integers is asked so, since
 SQLite's JSON spells a REAL with 15 digits. A row holding anything else in a column
 (another tool's REAL in an INTEGER column, a BLOB in a TEXT one) comes as NULL, and the
 read is sent again as written (`NotJsonRows`): the same values as ever, one round trip
-more, for a table that holds such rows.
+more. So is a read whose JSON form the server refuses: a JSON column's text is escaped
+twice in it, so text full of quotes can pass sqld's response limit where the read as
+written does not.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["JsonRows", "NotJsonRows", "as_written", "json_rows", "json_select"]
 
-Row = tuple[Any, ...]
-
+# SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG): json_object
+# takes two per column.
+_MOST_ARGUMENTS = 127
 # What each codec stores, as SQLite's typeof() names it; a codec not here (REAL, BLOB,
 # numeric) keeps its table's reads as written.
 _STORED = {
@@ -42,9 +45,11 @@ _STORED = {
 def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
     """`sql` answering one JSON object per row (NULL for a row it cannot carry exactly),
     or None: `columns` are (name, codec name) in order, and `sql` must list exactly them
-    as the generated SELECTs do (`SELECT `a`, `b` FROM ...`)."""
+    as the generated SELECTs do (`SELECT `a`, `b` FROM ...`). The read stays whole, as a
+    subquery, so that its ORDER BY (positional in a view's), LIMIT or UNION mean what
+    they did; SQLite keeps a subquery's order where the outer query has none."""
     stored = [_STORED.get(codec) for _, codec in columns]
-    if not columns or None in stored:
+    if not columns or None in stored or 2 * len(columns) > _MOST_ARGUMENTS:
         return None
     head = "SELECT " + ", ".join(f"`{name}`" for name, _ in columns) + " FROM "
     if not sql.startswith(head) or any("`" in name or "'" in name for name, _ in columns):
@@ -54,26 +59,29 @@ def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
         for (name, _), kind in zip(columns, stored, strict=True)
     )
     fields = ", ".join(f"'{name}', `{name}`" for name, _ in columns)
-    return f"SELECT CASE WHEN {exact} THEN json_object({fields}) END FROM {sql[len(head) :]}"
+    return f"SELECT CASE WHEN {exact} THEN json_object({fields}) END FROM ({sql})"
 
 
 class NotJsonRows(Exception):
-    """A row came as NULL: it holds a value its JSON cannot carry exactly."""
+    """The JSON form did not do: a row came as NULL (it holds a value its JSON cannot
+    carry exactly), or the server refused the statement."""
 
 
-class JsonRows(list[Row]):
-    """A result set as one JSON object text per row, in 1-tuples (what a row is)."""
+class JsonRows(list[tuple[Any, ...]]):
+    """A result set as one JSON object text per row, in 1-tuples (what a row is). Only a
+    plan whose statement has a `json_sql` gets one, and its decoder (`model_reader`)
+    reads it; `plain()` gives the rows as a read as written would."""
 
     def texts(self) -> list[str]:
         return [row[0] for row in self]
 
-    def plain(self) -> list[Row]:
+    def plain(self) -> list[tuple[Any, ...]]:
         """The rows as tuples of their values, as a reply in Hrana's values gives them:
         a text stays text (a JSON column's too), an integer an int."""
         return [tuple(json.loads(text).values()) for text in self.texts()]
 
 
-def json_rows(rows: list[Row]) -> JsonRows:
+def json_rows(rows: list[tuple[Any, ...]]) -> JsonRows:
     """A reply's rows of a `json_select`; NotJsonRows if any is NULL."""
     if any(row[0] is None for row in rows):
         raise NotJsonRows

@@ -18,15 +18,17 @@ from golden_all_types.repositories import ProjectRepository, TaskRepository
 from golden_all_types.tables import PROJECTS, TASKS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import create_model
 
 from generated.client import DbClient, create_db_client
 from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
 from generated.repositories.workflows import _FIND_BY_USER_ID_SQL, _find_by_user_id_plan
 from generated.tables import WORKFLOWS
-from libsqlkit import DecodeError, Plan
+from libsqlkit import Column, DecodeError, Plan, Table, TableSql, codecs, fetch_all
 from libsqlkit._batch_decode import non_finite_in_document
 from libsqlkit._json_rows import _STORED, JsonRows, NotJsonRows, as_written, json_rows, json_select
+from libsqlkit._models import SelectModel
 from libsqlkit._rows import json_read, model_reader, rows_to_models
 from tests.conftest import reset_server
 from tests.sqld import Sqld
@@ -143,7 +145,7 @@ def workflows_path(tmp_path: Path) -> Path:
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    payload=FOREIGN_JSON,
+    payload=FOREIGN_JSON | st.sampled_from(["\n1e400", "\t-1E+400", "\r\n1e400\t", "\n[NaN]"]),
     text=HOSTILE_TEXT,
     workflow_id=HOSTILE_TEXT | st.uuids().map(str),
     retry_count=STORED.filter(lambda value: value is not None),  # NOT NULL
@@ -169,7 +171,9 @@ def test_workflows_as_other_tools_write_them_read_the_same_as_json(
 @pytest.mark.parametrize(
     "number", ["1e400", "-1E+400", "1e0309", "1" + "0" * 210 + "e99", "NaN", "-Infinity"]
 )
-@pytest.mark.parametrize("layout", ['{{"n": [{}]}}', "{}", " {} ", '{{"n":{}}}\n'])
+@pytest.mark.parametrize(
+    "layout", ['{{"n": [{}]}}', "{}", " {} ", '{{"n":{}}}\n', "\n{}", "\t{}", "\r\n{}\t"]
+)
 def test_a_payload_past_the_largest_double_is_found_in_the_document(
     number: str, layout: str
 ) -> None:
@@ -273,3 +277,67 @@ def test_a_row_the_json_form_cannot_carry_is_read_again_as_written(
     before = remote.round_trips
     assert _outcome(lambda: remote.run(plan)) == expected
     assert remote.round_trips == before + round_trips
+
+
+def _integer_table(name: str, count: int, select: str) -> tuple[Table, type[SelectModel]]:
+    """A table (or view) of `count` INTEGER columns c0, c1, ... read by `select`."""
+    names = [f"c{i}" for i in range(count)]
+    columns = tuple(Column(name, n, codecs.INTEGER, not_null=True) for n in names)
+    model: type[SelectModel] = create_model(
+        f"{name}_model", __base__=SelectModel, **{n: (int, ...) for n in names}
+    )
+    head = "SELECT " + ", ".join(f"`{n}`" for n in names) + f" FROM `{name}` "
+    table = Table(
+        name=name,
+        columns=columns,
+        primary_key="c0",
+        view=True,
+        sql=TableSql(select_page=head + select, count=f"SELECT count(*) FROM `{name}`"),
+    )
+    return table, model
+
+
+def test_a_views_positional_order_and_limit_mean_what_they_did(remote: DbClient) -> None:
+    """The read stays whole inside the JSON form: `ORDER BY 1` is still the first column,
+    not the JSON text (a view's generated page query orders so)."""
+    remote.execute("CREATE TABLE t (v INTEGER)")
+    for v in (9, 10, 100, 2):
+        remote.execute("INSERT INTO t VALUES (?)", (v,))
+    remote.execute("CREATE VIEW nums AS SELECT v AS c0 FROM t")
+    nums, model = _integer_table("nums", 1, "ORDER BY 1 LIMIT ? OFFSET ?")
+    plan = fetch_all(nums, model, nums.sql.select_page, (2, 1))
+    assert plan.statements[0].json_sql is not None
+    assert [m.c0 for m in remote.run(plan)] == [9, 10]
+    assert remote.run(plan) == remote.run(_as_written(plan))
+
+
+@pytest.mark.parametrize(("count", "as_json"), [(63, True), (64, False)])
+def test_a_table_past_json_objects_arguments_is_read_as_written(
+    remote: DbClient, count: int, as_json: bool
+) -> None:
+    """json_object takes two arguments per column, and SQLite at most 127."""
+    names = [f"c{i}" for i in range(count)]
+    remote.execute("CREATE TABLE wide (" + ", ".join(f"{n} INTEGER NOT NULL" for n in names) + ")")
+    remote.execute(f"INSERT INTO wide VALUES ({', '.join(str(i) for i in range(count))})")
+    wide, model = _integer_table("wide", count, "ORDER BY `c0` LIMIT ? OFFSET ?")
+    plan = fetch_all(wide, model, wide.sql.select_page, (10, 0))
+    assert (plan.statements[0].json_sql is not None) is as_json
+    before = remote.round_trips
+    (row,) = remote.run(plan)
+    assert remote.round_trips == before + 1
+    assert [getattr(row, n) for n in names] == list(range(count))
+
+
+def test_a_json_form_past_the_servers_response_limit_is_read_as_written(
+    remote: DbClient,
+) -> None:
+    """A JSON column's text is escaped twice in the JSON form: text full of quotes nearly
+    doubles, past sqld's 10 MB, where the read as written fits."""
+    repo = WorkflowRepository(remote)
+    quotes: list[Any] = [""] * 230_000  # 690 KB of text, two thirds of it quotes
+    repo.create_many([NewWorkflow(type="t", user_id="u", input_payload=quotes)] * 12)
+    before = remote.round_trips
+    models = remote.run(_find_by_user_id_plan("u"))
+    assert remote.round_trips == before + 2
+    assert len(models) == 12
+    assert all(m.input_payload == quotes for m in models)
