@@ -282,10 +282,11 @@ def test_a_row_the_json_form_cannot_carry_is_read_again_as_written(
 def _integer_table(name: str, count: int, select: str) -> tuple[Table, type[SelectModel]]:
     """A table (or view) of `count` INTEGER columns c0, c1, ... read by `select`."""
     names = [f"c{i}" for i in range(count)]
-    columns = tuple(Column(name, n, codecs.INTEGER, not_null=True) for n in names)
-    model: type[SelectModel] = create_model(
-        f"{name}_model", __base__=SelectModel, **{n: (int, ...) for n in names}
+    columns: tuple[Column[Any, Any], ...] = tuple(
+        Column(name, n, codecs.INTEGER, not_null=True) for n in names
     )
+    fields: dict[str, Any] = {n: (int, ...) for n in names}
+    model: type[SelectModel] = create_model(f"{name}_model", __base__=SelectModel, **fields)
     head = "SELECT " + ", ".join(f"`{n}`" for n in names) + f" FROM `{name}` "
     table = Table(
         name=name,
@@ -307,7 +308,7 @@ def test_a_views_positional_order_and_limit_mean_what_they_did(remote: DbClient)
     nums, model = _integer_table("nums", 1, "ORDER BY 1 LIMIT ? OFFSET ?")
     plan = fetch_all(nums, model, nums.sql.select_page, (2, 1))
     assert plan.statements[0].json_sql is not None
-    assert [m.c0 for m in remote.run(plan)] == [9, 10]
+    assert [m.model_dump()["c0"] for m in remote.run(plan)] == [9, 10]
     assert remote.run(plan) == remote.run(_as_written(plan))
 
 
