@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from libsqlkit._plan import Statement
 
-__all__ = ["JsonRows", "NotJsonRows", "as_written", "json_rows", "json_select"]
+__all__ = [
+    "JsonRows",
+    "NotJsonRows",
+    "as_written",
+    "json_rows",
+    "json_select",
+    "refused",
+    "unless_refused",
+]
 
 # SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG): json_object
 # takes two per column.
@@ -59,7 +67,39 @@ def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
         for (name, _), kind in zip(columns, stored, strict=True)
     )
     fields = ", ".join(f"'{name}', `{name}`" for name, _ in columns)
-    return f"SELECT CASE WHEN {exact} THEN json_object({fields}) END FROM ({sql})"
+    # A final `;` or `-- comment` would end the subquery early; `AS r`: Hrana names each
+    # column in the reply, by default with its whole expression.
+    read = sql.rstrip().rstrip(";")
+    return f"SELECT CASE WHEN {exact} THEN json_object({fields}) END AS r FROM ({read}\n)"
+
+
+# After the JSON form of a read did not do, that read goes as written this many times
+# before its JSON form is tried again: a view whose column computes REALs (`x / 2.0`),
+# or a table of REAL timestamps, would otherwise cost two round trips on every call.
+_SKIPS = 100
+_KEPT = 1024  # JSON forms remembered so at most (SQL made per call: no more)
+_skipping: dict[str, int] = {}
+
+
+def refused(statements: Sequence[Statement]) -> None:
+    """The JSON form of these statements did not do (`NotJsonRows`)."""
+    for statement in statements:
+        if statement.json_sql is not None and len(_skipping) < _KEPT:
+            _skipping[statement.json_sql] = _SKIPS
+
+
+def unless_refused(json_sql: str | None) -> str | None:
+    """`json_sql`, or None while its read goes as written after a refusal."""
+    if json_sql is None or not _skipping:
+        return json_sql
+    left = _skipping.get(json_sql)
+    if left is None:
+        return json_sql
+    if left > 1:
+        _skipping[json_sql] = left - 1
+    else:
+        _skipping.pop(json_sql, None)
+    return None
 
 
 class NotJsonRows(Exception):

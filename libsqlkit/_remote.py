@@ -32,7 +32,7 @@ from libsqlkit._hrana import (
     reply_facts,
 )
 from libsqlkit._http import AsyncHttpPool, HttpPool
-from libsqlkit._json_rows import NotJsonRows, as_written
+from libsqlkit._json_rows import NotJsonRows, as_written, refused
 from libsqlkit._plan import Statement
 from libsqlkit._rows import Row
 from libsqlkit._usage import STORAGE, Usage, UsageMeter
@@ -260,6 +260,7 @@ class RemoteEngine:
         try:
             return read(self.pool.post(body, idempotent=True))
         except NotJsonRows:  # a row its JSON cannot carry exactly: read as written
+            refused(statements)
             return self.read(as_written(statements))
 
     def write(self, statements: Sequence[Statement]) -> Results:
@@ -402,6 +403,7 @@ class AsyncRemoteEngine:
         try:
             return read(await self.pool.post(body, idempotent=True))
         except NotJsonRows:  # a row its JSON cannot carry exactly: read as written
+            refused(statements)
             return await self.read(as_written(statements))
 
     async def write(self, statements: Sequence[Statement]) -> Results:

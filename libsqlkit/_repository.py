@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, over
 
 from libsqlkit._database import Database
 from libsqlkit._errors import InvalidValue
-from libsqlkit._json_rows import JsonRows
 from libsqlkit._limits import MAX_VARIABLE_NUMBER
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._plan import Plan, Scan, Statement, chunk_size
@@ -67,9 +66,7 @@ class _Decoders:
 
         def first(results: list[list[Row]]) -> Any:
             rows = results[0]
-            if len(rows) > 1:
-                rows = JsonRows(rows[:1]) if type(rows) is JsonRows else rows[:1]
-            return read(rows)[0] if rows else None
+            return read(rows[:1])[0] if rows else None
 
         self.every: Callable[[list[list[Row]]], list[Any]] = every
         self.first: Callable[[list[list[Row]]], Any] = first
@@ -89,10 +86,10 @@ def _decoders(table: Table, model: type[SelectModel]) -> _Decoders:
 def fetch_one(
     table: Table, model: type[M], sql: str, params: Sequence[Any], *, write: bool = False
 ) -> Plan[M | None]:
-    """A statement's first row as a model, or None (a declared `select: one` or update)."""
-    statement = Statement(
-        sql, params, table.name, json_sql=None if write else json_read(table, sql)
-    )
+    """A statement's first row as a model, or None (a declared `select: one` or update).
+    No JSON form (`fetch_all`): for one row it saves the client nothing and costs the
+    server a longer statement."""
+    statement = Statement(sql, params, table.name)
     return Plan((statement,), _decoders(table, model).first, write=write)
 
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from libsqlkit._batch_decode import BatchDecoder
 from libsqlkit._errors import DecodeError, InvalidValue
-from libsqlkit._json_rows import JsonRows, json_select
+from libsqlkit._json_rows import JsonRows, json_select, unless_refused
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._schema import Column, Table, located
 
@@ -139,11 +139,11 @@ def json_read(table: Table, sql: str) -> str | None:
     """The JSON form of a read of all the table's columns (`_json_rows`), or None."""
     reads = _plan(table).json_reads
     if sql in reads:
-        return reads[sql]
+        return unless_refused(reads[sql])
     found = json_select([(c.name, c.codec.name) for c in table.columns], sql)
     if len(reads) < _JSON_READS_KEPT:
         reads[sql] = found
-    return found
+    return unless_refused(found)
 
 
 def rows_to_models(table: Table, model: type[SelectModel], rows: Iterable[Row]) -> list[Any]:

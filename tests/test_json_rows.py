@@ -5,6 +5,7 @@ double, ids whose hex reads like exponents), on SQLite here and on a real sqld."
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -20,12 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import create_model
 
-from generated.client import DbClient, create_db_client
+from generated.client import DbClient, create_async_db_client, create_db_client
 from generated.models import NewWorkflow, Workflow
-from generated.repositories import WorkflowRepository
+from generated.repositories import AsyncWorkflowRepository, WorkflowRepository
 from generated.repositories.workflows import _FIND_BY_USER_ID_SQL, _find_by_user_id_plan
 from generated.tables import WORKFLOWS
-from libsqlkit import Column, DecodeError, Plan, Table, TableSql, codecs, fetch_all
+from libsqlkit import Column, DecodeError, Plan, Table, TableSql, _json_rows, codecs, fetch_all
 from libsqlkit._batch_decode import non_finite_in_document
 from libsqlkit._json_rows import _STORED, JsonRows, NotJsonRows, as_written, json_rows, json_select
 from libsqlkit._models import SelectModel
@@ -216,6 +217,14 @@ def test_only_reads_of_every_column_of_text_and_integer_tables_take_the_json_for
 # On a real sqld: what the remote repository reads, and when it reads again.
 
 
+@pytest.fixture(autouse=True)
+def no_refusals_remembered() -> Iterator[None]:
+    """Each test starts with every JSON form on trial (`_json_rows.refused`)."""
+    _json_rows._skipping.clear()
+    yield
+    _json_rows._skipping.clear()
+
+
 @pytest.fixture
 def remote(sqld_server: Sqld) -> Iterator[DbClient]:
     reset_server(sqld_server)
@@ -342,3 +351,58 @@ def test_a_json_form_past_the_servers_response_limit_is_read_as_written(
     assert remote.round_trips == before + 2
     assert len(models) == 12
     assert all(m.input_payload == quotes for m in models)
+
+
+def _a_real_in_an_integer_column(db: DbClient) -> None:
+    repo = WorkflowRepository(db)
+    for _ in range(3):
+        repo.create(NewWorkflow(type="t", user_id="u"))
+    db.execute("UPDATE workflows SET retry_count = 2.5 WHERE rowid = 2")
+
+
+def test_a_refused_json_form_rests_before_it_is_tried_again(
+    remote: DbClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view whose column computes REALs would otherwise cost two round trips a call."""
+    monkeypatch.setattr(_json_rows, "_SKIPS", 3)
+    _a_real_in_an_integer_column(remote)
+    trips = []
+    for _ in range(6):
+        before = remote.round_trips
+        with pytest.raises(DecodeError, match=r"workflows\.retry_count"):
+            remote.run(_find_by_user_id_plan("u"))
+        trips.append(remote.round_trips - before)
+    assert trips == [2, 1, 1, 1, 2, 1]
+
+
+def test_an_async_read_the_json_form_cannot_carry_is_read_again_as_written(
+    remote: DbClient, sqld_server: Sqld
+) -> None:
+    repo = WorkflowRepository(remote)
+    for _ in range(3):
+        repo.create(NewWorkflow(type="t", user_id="u"))
+    # A REAL that reads: fractional seconds in a timestamp column (`unixepoch('subsec')`).
+    remote.execute("UPDATE workflows SET completed_at = 1733000000.5 WHERE rowid = 2")
+
+    async def read() -> tuple[list[Workflow], int]:
+        url, token = sqld_server.url, sqld_server.token()
+        async with create_async_db_client(url, auth_token=token) as db:
+            models = await AsyncWorkflowRepository(db).find_by_user_id("u")
+            return models, db.round_trips
+
+    models, round_trips = asyncio.run(read())
+    assert [m.completed_at is not None for m in models].count(True) == 1
+    assert models == remote.run(_as_written(_find_by_user_id_plan("u")))
+    assert round_trips == 2
+
+
+@pytest.mark.parametrize("ending", [";", " ;\n", " -- newest first", "\n/* c */ ;"])
+def test_sql_ending_in_a_semicolon_or_a_comment_keeps_its_json_form(
+    remote: DbClient, ending: str
+) -> None:
+    WorkflowRepository(remote).create(NewWorkflow(type="t", user_id="u"))
+    plan = fetch_all(WORKFLOWS, Workflow, _FIND_BY_USER_ID_SQL + ending, ("u",))
+    assert plan.statements[0].json_sql is not None
+    before = remote.round_trips
+    assert len(remote.run(plan)) == 1
+    assert remote.round_trips == before + 1
