@@ -19,6 +19,7 @@ import asyncio
 import functools
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from libsqlkit._drivers import (
@@ -29,7 +30,7 @@ from libsqlkit._drivers import (
     libsql_error,
     refuse_nul_text,
 )
-from libsqlkit._errors import ConfigurationError, LibsqlKitError
+from libsqlkit._errors import ConfigurationError, LibsqlKitError, Unavailable
 from libsqlkit._hrana import http_base_url
 from libsqlkit._http import AsyncHttpPool, HttpPool
 from libsqlkit._local import _Worker
@@ -74,6 +75,13 @@ class ReplicaSettings:
         self.pool_size = pool_size
 
 
+# sqld compacts its replication log and writes the snapshot that replaces it in the
+# background; until the snapshot is written, a replica that needs those frames (a new
+# one, or one that fell behind the compaction) is refused with this. It passes once the
+# snapshot is there, so a pull waits for it, within the client's timeout.
+_SNAPSHOT_PENDING = "snapshot not found"
+
+
 class ReplicaConnection(LibsqlConnection):
     """The replica's own libsql connection: it reads the local file and pulls the
     primary's changes into it."""
@@ -93,12 +101,26 @@ class ReplicaConnection(LibsqlConnection):
             settings.path, busy_timeout_ms=settings.busy_timeout_ms, connection=connection
         )
         self._replica = connection
+        self._timeout = settings.timeout
 
     def pull(self) -> None:
-        try:
-            self._replica.sync()
-        except ValueError as exc:
-            raise libsql_error(str(exc)) from None
+        deadline = time.monotonic() + self._timeout
+        pause = 0.05
+        while True:
+            try:
+                self._replica.sync()
+                return
+            except ValueError as exc:
+                message = str(exc)
+            if _SNAPSHOT_PENDING not in message:
+                raise libsql_error(message) from None
+            if time.monotonic() + pause > deadline:
+                raise Unavailable(
+                    "the primary has not written the snapshot this replica needs (it "
+                    f"compacted its log) within {self._timeout:g} s: {message}"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _writes(statements: Sequence[Statement]) -> None:
