@@ -24,7 +24,7 @@ from .cache import OutputCache, content_key
 from .jsonschema import document_of
 from .pynames import names_in
 
-__all__ = ["joined_models"]
+__all__ = ["joinable", "joined", "joined_models", "pieces_of"]
 
 Generate = Callable[[str], str]  # the document's JSON -> the generator's module
 _IMPORTS = "imports"
@@ -73,7 +73,7 @@ def _pieces(text: str, parts: list[dict[str, Any]]) -> list[dict[str, Any]] | No
     return pieces
 
 
-def _joined(header: str, pieces: list[dict[str, Any]]) -> str | None:
+def joined(header: str, pieces: list[dict[str, Any]]) -> str | None:
     """The module of these pieces; None if a class is named like another or an import."""
     imports: dict[str, set[str]] = {}
     for piece in pieces:
@@ -122,18 +122,25 @@ def _stored(cache: OutputCache, key: str, part: dict[str, Any]) -> dict[str, Any
     return piece
 
 
-def joined_models(
-    parts: list[dict[str, Any]], header: str, cache: OutputCache, generate: Generate
-) -> str | None:
-    """models.py from cached pieces and one generator call for the parts not cached;
-    None when the schema's models cannot be put together this way."""
+def joinable(parts: list[dict[str, Any]]) -> bool:
+    """Whether no model refers to another: then models.py can be put together from
+    each part's classes."""
     document = document_of(parts)
-    if '"$ref"' in json.dumps(document) or sum(map(len, parts)) != len(
+    return '"$ref"' not in json.dumps(document) and sum(map(len, parts)) == len(
         document["components"]["schemas"]
-    ):
-        return None
+    )
+
+
+def pieces_of(
+    parts: list[dict[str, Any]], cache: OutputCache | None, generate: Generate
+) -> list[dict[str, Any]] | None:
+    """Each part's piece: the cached ones, and the rest from one generator call (then
+    cached); None when the generator's module does not have the shape they need."""
     keys = [_key(part) for part in parts]
-    pieces = [_stored(cache, key, part) for key, part in zip(keys, parts, strict=True)]
+    pieces = [
+        _stored(cache, key, part) if cache is not None else None
+        for key, part in zip(keys, parts, strict=True)
+    ]
     missing = [index for index, piece in enumerate(pieces) if piece is None]
     if missing:
         fresh_parts = [parts[index] for index in missing]
@@ -142,5 +149,17 @@ def joined_models(
             return None
         for index, piece in zip(missing, fresh, strict=True):
             pieces[index] = piece
-            cache.put(keys[index], json.dumps(piece))
-    return _joined(header, [piece for piece in pieces if piece is not None])
+            if cache is not None:
+                cache.put(keys[index], json.dumps(piece))
+    return [piece for piece in pieces if piece is not None]
+
+
+def joined_models(
+    parts: list[dict[str, Any]], header: str, cache: OutputCache, generate: Generate
+) -> str | None:
+    """models.py from cached pieces and one generator call for the parts not cached;
+    None when the schema's models cannot be put together this way."""
+    if not joinable(parts):
+        return None
+    pieces = pieces_of(parts, cache, generate)
+    return None if pieces is None else joined(header, pieces)

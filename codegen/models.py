@@ -13,14 +13,23 @@ import importlib.util
 import json
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
 from .jsonschema import document_of, models_parts
-from .model_chunks import joined_models
+from .model_chunks import joinable, joined, joined_models, pieces_of
 from .pynames import names_in
 
-__all__ = ["ModelClash", "model_clashes", "render_models"]
+__all__ = [
+    "ModelClash",
+    "Share",
+    "model_clashes",
+    "models_of_shares",
+    "models_share",
+    "render_models",
+    "warm_up",
+]
 
 # The generator is imported where it runs (`_generate`); missing, it is named now, when
 # the command loads, as the code-generation extra's other packages are.
@@ -48,6 +57,44 @@ def render_models(schema: SchemaIR, header: str, cache: OutputCache | None = Non
         text = _generate(document, header)
         cache.put(key, text)
     return text
+
+
+# A share's answer: its tables' pieces (model_chunks), or models.py whole, or nothing.
+Share = list[dict[str, Any]] | str | None
+
+
+def models_share(
+    schema: SchemaIR, header: str, cache: OutputCache | None, index: int, count: int
+) -> Share:
+    """Share `index` of `count` of models.py, for processes that make it side by side
+    (the generator takes about as long per table): its tables' classes, where models.py
+    can be put together from them; else the whole text from share 0, nothing from the
+    others."""
+    parts = models_parts(schema)
+    if not joinable(parts):
+        return render_models(schema, header, cache) if index == 0 else None
+    size = -(-len(parts) // count)
+    mine = parts[index * size : (index + 1) * size]
+    return pieces_of(mine, cache, partial(_generate, header=header))
+
+
+def models_of_shares(header: str, shares: list[Share]) -> str | None:
+    """models.py from every share's answer, or None if they do not make it."""
+    pieces: list[dict[str, Any]] = []
+    for share in shares:
+        if isinstance(share, str):
+            return share
+        if share is None:
+            return None
+        pieces += share
+    return joined(header, pieces)
+
+
+def warm_up() -> None:
+    """The generator's first call imports most of it (≈0.4 s): made on a one-class
+    document by a child that waits for the IR anyway."""
+    part = {"WarmUp": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    _generate(json.dumps(document_of([part])), "")
 
 
 @lru_cache(maxsize=4)

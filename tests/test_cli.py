@@ -216,18 +216,19 @@ def test_the_models_child_dies_with_a_killed_generate(tmp_path: Path) -> None:
 
 
 def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> None:
-    """Whatever goes wrong in the child (here an error that cannot even be sent back),
-    the command makes models.py itself: the same package, or the error it would raise."""
+    """Whatever goes wrong in a child (here an error that cannot even be sent back, in
+    one of the two), the command makes models.py itself: the same package, or the error
+    it would raise."""
     ran = _generate_design(
         tmp_path / "out",
-        "import os; import libsqlkit.codegen.models_job as job\n"
-        "parent, real = os.getpid(), job.render_models\n"
+        "import libsqlkit.codegen.models_job as job\n"
+        "real = job.models_share\n"
         "class Odd(Exception):\n"
         "    def __init__(self, a, b): super().__init__(a)\n"
-        "def render(*args):\n"
-        "    if os.getpid() != parent: raise Odd(1, 2)\n"
-        "    return real(*args)\n"
-        "job.render_models = render\n",
+        "def share(schema, header, cache, index, count):\n"
+        "    if index == 1: raise Odd(1, 2)\n"
+        "    return real(schema, header, cache, index, count)\n"
+        "job.models_share = share\n",
     )
     assert ran.stdout.splitlines()[-1] == f"0 [{IN_A_CHILD}]", ran.stdout + ran.stderr
     expected = _design_package()
