@@ -165,7 +165,8 @@ def test_drawn_schemas_render_the_same_from_a_shared_cache(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Schemas drawn by the schema fuzzer, all through one cache: pieces one schema
-    stored are used for another's tables; output and errors are those of no cache."""
+    stored are used for another's tables; output and errors are those of no cache, and
+    so are those of models.py made in two shares."""
     folder = tmp_path_factory.mktemp("drawn")
     cache = OutputCache(folder / "cache")
     numbers = itertools.count()
@@ -175,7 +176,9 @@ def test_drawn_schemas_render_the_same_from_a_shared_cache(
     def one(document: dict[str, Any]) -> None:
         schema = folder / f"schema{next(numbers)}.yaml"
         schema.write_text(to_yaml(document), encoding="utf-8", errors="surrogatepass")
-        assert _outcome(schema, cache) == _outcome(schema, None)
+        expected = _outcome(schema, None)
+        assert _outcome(schema, cache) == expected
+        assert _outcome_in_shares(schema, 2) == expected  # as the CLI's two children
 
     one()
     assert any((folder / "cache" / "model-classes").rglob("*.json"))
@@ -206,21 +209,3 @@ def _outcome_in_shares(schema_path: Path, count: int) -> dict[str, str] | str:
 def test_models_made_in_shares_are_the_bytes_made_whole(schema: Path) -> None:
     assert _outcome_in_shares(schema, 2) == _outcome(schema, None)
     assert _outcome_in_shares(schema, 3) == _outcome(schema, None)
-
-
-def test_drawn_schemas_made_in_shares_are_the_bytes_made_whole(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    """Schemas drawn by the schema fuzzer: models.py made in two shares is, once
-    formatted, the module made whole, and a schema that fails fails alike."""
-    folder = tmp_path_factory.mktemp("shares")
-    numbers = itertools.count()
-
-    @settings(max_examples=40, derandomize=True, database=None, deadline=None)
-    @given(documents())
-    def one(document: dict[str, Any]) -> None:
-        schema = folder / f"schema{next(numbers)}.yaml"
-        schema.write_text(to_yaml(document), encoding="utf-8", errors="surrogatepass")
-        assert _outcome_in_shares(schema, 2) == _outcome(schema, None)
-
-    one()
