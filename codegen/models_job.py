@@ -20,6 +20,7 @@ before), models.py is made in this process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import importlib
@@ -67,14 +68,16 @@ def _child(requests: Connection, replies: Connection, parent: int, index: int) -
     # Behind the parent for the CPU: its work is on the way to the end whatever happens,
     # the children's only when the generator has tables to make (a warm cache has none).
     os.nice(_NICENESS)
-    importlib.import_module(GENERATOR)
-    warm_up()
-    schema, header, cache = requests.recv()
+    reply: Share = None
     try:
+        importlib.import_module(GENERATOR)
+        warm_up()
+        schema, header, cache = requests.recv()
         reply = models_share(schema, header, cache, index, WORKERS)
     except BaseException:
-        reply = None
-    replies.send(reply)
+        pass  # the parent makes models.py itself, where its error reads as before
+    with contextlib.suppress(OSError):  # the parent is gone
+        replies.send(reply)
 
 
 class ModelsJob:
@@ -96,9 +99,12 @@ class ModelsJob:
 
     def _fork(self) -> None:
         context = multiprocessing.get_context("fork")
-        child_ends: list[Connection] = []  # the parent lets go of them in any case
-        try:
-            for index in range(WORKERS):
+        for index in range(WORKERS):
+            # A child's ends are let go of as soon as it has them, before the next fork:
+            # a later child holding them would keep a dead child's pipes open, and the
+            # parent would wait on them for ever.
+            child_ends: list[Connection] = []
+            try:
                 child_requests, requests = context.Pipe(duplex=False)
                 child_ends.append(child_requests)
                 self._requests.append(requests)
@@ -118,11 +124,12 @@ class ModelsJob:
                 finally:
                     gc.unfreeze()
                 self._processes.append(process)
-        except OSError:  # no descriptors or no fork to be had: in this process
-            self.close()
-        finally:
-            for end in child_ends:
-                end.close()
+            except OSError:  # no descriptors or no fork to be had: in this process
+                self.close()
+                return
+            finally:
+                for end in child_ends:
+                    end.close()
 
     def start(self, schema: SchemaIR, header: str, cache: OutputCache | None) -> None:
         self._args = (schema, header, cache)

@@ -103,8 +103,10 @@ class ReplicaConnection(LibsqlConnection):
         self._replica = connection
         self._timeout = settings.timeout
 
-    def pull(self) -> None:
-        deadline = time.monotonic() + self._timeout
+    def pull(self, wait: bool = True) -> None:
+        """Pull the primary's changes; `wait`: through sqld's snapshot window, within the
+        client's timeout (else one try)."""
+        deadline = time.monotonic() + (self._timeout if wait else 0.0)
         pause = 0.05
         while True:
             try:
@@ -114,12 +116,14 @@ class ReplicaConnection(LibsqlConnection):
                 message = str(exc)
             if _SNAPSHOT_PENDING not in message:
                 raise libsql_error(message) from None
-            if time.monotonic() + pause > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise Unavailable(
-                    "the primary has not written the snapshot this replica needs (it "
-                    f"compacted its log) within {self._timeout:g} s: {message}"
+                    "the primary has not written the snapshot this replica needs yet (it "
+                    f'compacted its log; sqld says "{_SNAPSHOT_PENDING}"), waited '
+                    f"{self._timeout if wait else 0:g} s"
                 )
-            time.sleep(pause)
+            time.sleep(min(pause, left))
             pause = min(pause * 2, 0.5)
 
 
@@ -148,8 +152,10 @@ class _OwnWrites:
         with self._lock:
             self._written += 1
 
-    def catch_up(self, probe: Callable[[], None], pull: Callable[[], None]) -> None:
-        """Before a read, under the replica connection's lock."""
+    def catch_up(self, probe: Callable[[], None], pull: Callable[[bool], None]) -> None:
+        """Before a read, under the replica connection's lock. `pull(wait)`: the first
+        pull after a success waits out sqld's snapshot window; once one has failed, the
+        next ones try once, so that readers queued on the lock do not each wait it out."""
         with self._lock:
             target, failed = self._written, self._failed
             if target == self._pulled and not failed:
@@ -157,7 +163,7 @@ class _OwnWrites:
         try:
             if failed:
                 probe()
-            pull()
+            pull(not failed)
         except LibsqlKitError as exc:
             self._failed = True
             _log.warning(

@@ -235,6 +235,43 @@ def test_a_child_that_fails_leaves_the_work_to_the_command(tmp_path: Path) -> No
     assert (tmp_path / "out" / "models.py").read_text("utf-8") == expected["models.py"]
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the children are forked on Linux only")
+def test_a_child_killed_with_a_large_schema_leaves_the_work_to_the_command(
+    tmp_path: Path,
+) -> None:
+    """The OOM killer takes the first child mid-share. The other's reply is larger than
+    a pipe holds, so it waits for the parent to read it: the parent must see the first
+    child's end, which it would not if the second child had inherited that pipe."""
+    schema = _wide_schema(tmp_path / "schema.yaml", 80)
+    kill = (
+        "import os, signal; import libsqlkit.codegen.models_job as job\n"
+        "real = job.models_share\n"
+        "def share(schema, header, cache, index, count):\n"
+        "    if index == 0: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return real(schema, header, cache, index, count)\n"
+        "job.models_share = share\n"
+    )
+    outputs = []
+    for name, patch in (("killed", kill), ("plain", "")):
+        argv = [
+            "--schema", str(schema), "--out", str(tmp_path / name), "--package",
+            "generated", "generate", "--no-cache",
+        ]  # fmt: skip
+        probe = f"{patch}from libsqlkit.__main__ import main\nprint(main({argv!r}))"
+        ran = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+        )
+        assert ran.stdout.splitlines()[-1] == "0", ran.stdout + ran.stderr
+        outputs.append(
+            {
+                path.relative_to(tmp_path / name): path.read_bytes()
+                for path in (tmp_path / name).rglob("*")
+                if path.is_file()
+            }
+        )
+    assert outputs[0] == outputs[1]
+
+
 def test_generate_without_a_fork_to_be_had_makes_models_itself(tmp_path: Path) -> None:
     """No process to be had (memory, process limits): the command works in one process."""
     ran = _generate_design(
