@@ -1,4 +1,6 @@
-"""generated/models.py, produced by datamodel-code-generator in a single call.
+"""generated/models.py, produced by datamodel-code-generator: in one call for the whole
+schema, or per table from the cache (model_chunks.py), or in shares of the tables made
+side by side and joined the same way (`models_share`, used by models_job.py).
 
 The generator names classes and fields its own way when a name is taken (a model named
 like one of its imports, a column named like a type it writes), and the rest of the
