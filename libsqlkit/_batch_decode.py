@@ -39,7 +39,14 @@ from pydantic_core import SchemaValidator, core_schema
 from libsqlkit._codecs import TIMESTAMP, TIMESTAMP_MS, decode_timestamps
 from libsqlkit._models import SelectModel
 
-__all__ = ["BatchDecoder", "maybe_non_finite", "non_finite_in_document"]
+__all__ = [
+    "BatchDecoder",
+    "json_mode",
+    "maybe_non_finite",
+    "model_schema",
+    "non_finite_in_document",
+    "plain_datetime",
+]
 
 Row = tuple[Any, ...]
 # What in JSON text may parse as a non-finite float, looked for in a copy where every
@@ -186,7 +193,7 @@ class _Memo(dict[Any, Any]):
         self.update(bulk(values) if bulk else {value: self._decode(value) for value in values})
 
 
-def _plain_datetime(schema: dict[str, Any]) -> bool:
+def plain_datetime(schema: dict[str, Any]) -> bool:
     """A datetime schema that any aware datetime passes unchanged (AwareDatetime or
     datetime, no bounds): the timestamp codecs' UTC datetimes need no second look."""
     return (
@@ -209,12 +216,12 @@ def _decoded(
     if memo is None:
         memo = memos[decode] = _Memo(decode)
     step = core_schema.no_info_plain_validator_function(memo.__getitem__)
-    if _plain_datetime(schema):
+    if plain_datetime(schema):
         return step
     return core_schema.chain_schema([step, schema])
 
 
-def _json_mode(schema: dict[str, Any], definitions: list[Any] | None) -> Any:
+def json_mode(schema: dict[str, Any], definitions: list[Any] | None) -> Any:
     """What a field's schema checks in JSON mode: a reference to a json-or-python schema
     (`JsonValue`) is its JSON side (for JsonValue, any parsed JSON value), looked up once
     here rather than for every value."""
@@ -227,7 +234,7 @@ def _json_mode(schema: dict[str, Any], definitions: list[Any] | None) -> Any:
     return schema
 
 
-def _model_schema(model: type[SelectModel]) -> tuple[Any, Any] | None:
+def model_schema(model: type[SelectModel]) -> tuple[Any, Any] | None:
     """(model schema, definitions) of a model, copied, or None if unlike ours."""
     schema: Any = copy.deepcopy(model.__pydantic_core_schema__)
     definitions = None
@@ -271,8 +278,11 @@ class BatchDecoder:
         names: Sequence[str],
         decoders: Sequence[tuple[int, Callable[[Any], Any]]],
         json_columns: frozenset[str],
+        build: Callable[[list[Row], list[Any] | None], list[Any] | None] | None = None,
     ) -> None:
-        found = _model_schema(model)
+        """`build`: a faster way to the same models (`_row_builder`), tried first."""
+        self._build = build
+        found = model_schema(model)
         if found is None:
             raise TypeError(f"{model.__name__} is not a plain pydantic model")
         schema, definitions = found
@@ -286,7 +296,7 @@ class BatchDecoder:
             inner = outer["schema"] if nullable else outer
             changed: core_schema.CoreSchema
             if name in json_columns:
-                changed = core_schema.json_schema(_json_mode(inner, definitions))
+                changed = core_schema.json_schema(json_mode(inner, definitions))
             else:
                 changed = _decoded(decode, inner, memos)
                 if decode in memos:
@@ -329,10 +339,17 @@ class BatchDecoder:
                 memo.clear()
         return models
 
-    def decode(self, rows: Sequence[Row]) -> list[Any]:
+    def decode(self, rows: list[Row]) -> list[Any]:
         """The rows as models; raises whatever fails (the caller then goes row by row)."""
-        if self._json_texts is not None and maybe_non_finite(self._json_texts(rows)):
-            raise _Deferred("a JSON text that may hold NaN or infinity")
+        texts = None
+        if self._json_texts is not None:
+            texts = self._json_texts(rows)
+            if maybe_non_finite(texts):
+                raise _Deferred("a JSON text that may hold NaN or infinity")
+        if self._build is not None:
+            built = self._build(rows, texts)
+            if built is not None:
+                return built
         try:
             if len(rows) >= BULK_ROWS:
                 for memo in self._memos:

@@ -18,6 +18,7 @@ from libsqlkit._batch_decode import BatchDecoder
 from libsqlkit._errors import DecodeError, InvalidValue
 from libsqlkit._json_rows import JsonRows, json_select, unless_refused
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
+from libsqlkit._row_builder import row_builder
 from libsqlkit._schema import Column, Table, located
 
 __all__ = [
@@ -122,8 +123,9 @@ def _batch(table: Table, model: type[SelectModel]) -> BatchDecoder | None:
         plan = _plan(table)
         json_columns = frozenset(c.name for c in table.columns if c.codec.name in _JSON_CODECS)
         try:
+            build = row_builder(model, plan.names, plan.decoders, json_columns)
             batch: BatchDecoder | None = BatchDecoder(
-                model, plan.names, plan.decoders, json_columns
+                model, plan.names, plan.decoders, json_columns, build
             )
         except (TypeError, KeyError):
             batch = None  # a model unlike the generated ones: row by row

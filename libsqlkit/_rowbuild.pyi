@@ -1,0 +1,13 @@
+# The compiled half of libsqlkit/_row_builder.py (libsqlkit/_rowbuild.c).
+from typing import Any
+
+def build(
+    rows: list[tuple[Any, ...]],
+    cls: type[Any],
+    names: tuple[str, ...],
+    kinds: bytes,
+    lookups: tuple[Any, ...],
+    decoders: tuple[Any, ...],
+    parsed: list[Any],
+    fields: set[str],
+) -> list[Any] | None: ...
