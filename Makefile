@@ -10,7 +10,8 @@ LIBSQLKIT := $(VENV)/bin/libsqlkit
 
 .PHONY: install browser generate migration data-migration migrate rollback status sync push studio check check-generated lint typecheck test fuzz bench clean
 
-$(INSTALLED): pyproject.toml
+# The C row builder is built in place by the install: rebuilt when its source changes.
+$(INSTALLED): pyproject.toml libsqlkit/_rowbuild.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[codegen,dev]'
 	@touch $@

@@ -278,7 +278,7 @@ class BatchDecoder:
         names: Sequence[str],
         decoders: Sequence[tuple[int, Callable[[Any], Any]]],
         json_columns: frozenset[str],
-        build: Callable[[list[Row], list[Any] | None], list[Any] | None] | None = None,
+        build: Callable[[list[Row]], list[Any] | None] | None = None,
     ) -> None:
         """`build`: a faster way to the same models (`_row_builder`), tried first."""
         self._build = build
@@ -341,15 +341,12 @@ class BatchDecoder:
 
     def decode(self, rows: list[Row]) -> list[Any]:
         """The rows as models; raises whatever fails (the caller then goes row by row)."""
-        texts = None
-        if self._json_texts is not None:
-            texts = self._json_texts(rows)
-            if maybe_non_finite(texts):
-                raise _Deferred("a JSON text that may hold NaN or infinity")
         if self._build is not None:
-            built = self._build(rows, texts)
+            built = self._build(rows)
             if built is not None:
                 return built
+        if self._json_texts is not None and maybe_non_finite(self._json_texts(rows)):
+            raise _Deferred("a JSON text that may hold NaN or infinity")
         try:
             if len(rows) >= BULK_ROWS:
                 for memo in self._memos:

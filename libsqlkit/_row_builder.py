@@ -10,8 +10,9 @@ say (no constraint, no strictness, no alias, no validator, a plain model config)
 
 - a timestamp is made in C from 1970 to 9998 as the codec makes it (outside, by the
   codec), and its datetime field must be one the codec's aware UTC datetime always passes;
-- a JSON column's texts are parsed by pydantic-core before, in one call (its field must
-  take any JSON value, `JsonValue`);
+- a JSON column's text is parsed by pydantic-core's JSON reader, as the field's own JSON
+  schema parses it (the field must take any JSON value, `JsonValue`), and the result is
+  checked for NaN and infinity, which that field refuses from Python;
 - the instance is made as pydantic-core makes it: `__dict__` in field order, every field
   set, no extra, no private attributes.
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic_core import SchemaValidator, core_schema
+from pydantic_core import from_json
 
 from libsqlkit._batch_decode import json_mode, model_schema, plain_datetime
 from libsqlkit._codecs import BOOLEAN, TIMESTAMP, TIMESTAMP_MS
@@ -51,10 +52,6 @@ _MODEL_KEYS = frozenset(
     {"type", "cls", "schema", "config", "ref", "metadata", "custom_init", "root_model"}
 )
 _FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "extra_behavior"})
-# Every JSON column's texts, parsed as a field taking any JSON value parses them.
-_PARSE_JSON = SchemaValidator(
-    core_schema.list_schema(core_schema.nullable_schema(core_schema.json_schema()))
-).validate_python
 
 
 class RowBuilder:
@@ -75,19 +72,10 @@ class RowBuilder:
         self._decoders = decoders
         self._fields = set(names)
 
-    def __call__(self, rows: list[Row], json_texts: list[Any] | None) -> list[Any] | None:
-        """The rows as models, or None when a value needs pydantic-core's judgement.
-        `json_texts`: the JSON columns' values, row by row (`_batch_decode`)."""
-        parsed = [] if json_texts is None else _PARSE_JSON(json_texts)
+    def __call__(self, rows: list[Row]) -> list[Any] | None:
+        """The rows as models, or None when a value needs pydantic-core's judgement."""
         return _rowbuild.build(
-            rows,
-            self._model,
-            self._names,
-            self._kinds,
-            self._lookups,
-            self._decoders,
-            parsed,
-            self._fields,
+            rows, self._model, self._names, self._kinds, self._lookups, self._decoders, self._fields
         )
 
 
@@ -120,7 +108,7 @@ def _column_kind(
     if is_json:
         mode = json_mode(inner, definitions)
         if mode["type"] == "any" and mode.keys() <= _NEUTRAL:
-            found = b"j", None, None
+            found = b"j", None, from_json
     elif decode in _TIMESTAMP_KINDS:
         if plain_datetime(inner):
             found = _TIMESTAMP_KINDS[decode], None, decode
@@ -142,8 +130,9 @@ def row_builder(
     decoders: Sequence[tuple[int, Callable[[Any], Any]]],
     json_columns: frozenset[str],
 ) -> RowBuilder | None:
-    """A builder of a table's rows (its column names, codec decodes by index and JSON
-    columns, as `BatchDecoder` takes them) as a model, or None where a column has no kind."""
+    """A builder of a table's rows (its column names and codec decodes by index, as
+    `BatchDecoder` takes them, and its columns of JSON stored as text) as a model, or None
+    where a column has no kind."""
     found = model_schema(model)
     if not COMPILED or found is None:
         return None

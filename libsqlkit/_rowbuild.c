@@ -15,13 +15,17 @@
  *   t  an exact int of seconds since 1970 (UTC), as an aware UTC datetime: computed here
  *      from 1970 to 9998, by the column's decode (the codec's) outside
  *   m  the same in milliseconds
- *   j  an exact str, replaced by the next of `parsed` (its JSON, validated beforehand)
+ *   j  an exact str, replaced by decode(value) (pydantic-core's JSON reader) when that
+ *      holds no NaN or infinity (which a JsonValue field refuses from Python) and is
+ *      nested less than MAX_DEPTH deep
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <datetime.h>
+#include <math.h>
+#include <structmember.h>
 
-static PyObject *DICT, *FIELDS_SET, *EXTRA, *PRIVATE, *EMPTY;
+static PyObject *SLOT_NAMES[3], *EMPTY;
 
 /* 9999-01-01T00:00:00Z: a timestamp before it (and from 1970) is computed here. */
 #define LAST_SECOND 253370764800LL
@@ -48,21 +52,89 @@ utc_datetime(long long seconds, long long microseconds)
         (int)microseconds, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
 }
 
+/* JSON nested deeper than this is left to the caller's validation. */
+#define MAX_DEPTH 256
+
+/* Whether a parsed JSON value holds only finite floats, within MAX_DEPTH. */
+static int
+all_finite(PyObject *value, int depth)
+{
+    if (PyFloat_CheckExact(value)) {
+        return isfinite(PyFloat_AS_DOUBLE(value));
+    }
+    if (depth >= MAX_DEPTH) {
+        return !PyList_CheckExact(value) && !PyDict_CheckExact(value);
+    }
+    if (PyList_CheckExact(value)) {
+        for (Py_ssize_t index = 0; index < PyList_GET_SIZE(value); index++) {
+            if (!all_finite(PyList_GET_ITEM(value, index), depth + 1)) {
+                return 0;
+            }
+        }
+    }
+    else if (PyDict_CheckExact(value)) {
+        Py_ssize_t position = 0;
+        PyObject *key, *item;
+        while (PyDict_Next(value, &position, &key, &item)) {
+            if (!all_finite(item, depth + 1)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* One call's columns and what it keeps between rows. */
+typedef struct {
+    PyTypeObject *cls;
+    PyObject *names, *lookups, *decoders, *fields;
+    const char *kinds;
+    Py_ssize_t count;
+    /* Where the instance keeps __pydantic_fields_set__, __pydantic_extra__ and
+     * __pydantic_private__ (slots of BaseModel), or -1 to set them by name. */
+    Py_ssize_t slots[3];
+    /* The last timestamp made: a row's created_at and updated_at are often one instant. */
+    long long last_stored, last_unit;
+    PyObject *last_made;
+} Context;
+
+/* The timestamp of a stored number of units (1: seconds, 1000: milliseconds). */
+static PyObject *
+timestamp(Context *context, PyObject *value, long long unit, PyObject *decode)
+{
+    int overflow;
+    long long stored = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (!overflow && stored >= 0 && stored < LAST_SECOND * unit) {
+        if (context->last_made != NULL && context->last_stored == stored
+            && context->last_unit == unit) {
+            return Py_NewRef(context->last_made);
+        }
+        PyObject *made = utc_datetime(stored / unit, (stored % unit) * (1000000 / unit));
+        if (made != NULL) {
+            Py_XSETREF(context->last_made, Py_NewRef(made));
+            context->last_stored = stored;
+            context->last_unit = unit;
+        }
+        return made;
+    }
+    PyObject *decoded = PyObject_CallOneArg(decode, value);
+    if (decoded == NULL && PyErr_ExceptionMatches(PyExc_Exception)) {
+        PyErr_Clear(); /* out of range: the caller's validation names it */
+    }
+    return decoded;
+}
+
 /* The column's value as it goes into the model (a new reference), NULL with no error set
  * when it fails its kind, NULL with an error set when something else failed. */
 static PyObject *
-column_value(char kind, PyObject *value, PyObject *lookup, PyObject *decode,
-             PyObject *parsed, Py_ssize_t *next_parsed)
+column_value(Context *context, Py_ssize_t index, PyObject *value)
 {
+    char kind = context->kinds[index];
     if (value == Py_None) {
-        if (kind >= 'A' && kind <= 'Z') {
-            if (kind == 'J') {
-                (*next_parsed)++;
-            }
-            return Py_NewRef(Py_None);
-        }
-        return NULL;
+        return kind >= 'A' && kind <= 'Z' ? Py_NewRef(Py_None) : NULL;
     }
+    PyObject *lookup = PyTuple_GET_ITEM(context->lookups, index);
+    PyObject *decode = PyTuple_GET_ITEM(context->decoders, index);
     switch (kind | 0x20) { /* lower case */
     case 's':
         return PyUnicode_CheckExact(value) ? Py_NewRef(value) : NULL;
@@ -84,74 +156,83 @@ column_value(char kind, PyObject *value, PyObject *lookup, PyObject *decode,
             return NULL;
         }
         int found = PySet_Contains(lookup, value);
-        if (found < 0) {
-            return NULL; /* error set */
-        }
-        return found ? Py_NewRef(value) : NULL;
+        return found > 0 ? Py_NewRef(value) : NULL; /* found < 0: an error is set */
     }
     case 't':
-    case 'm': {
+    case 'm':
         if (!PyLong_CheckExact(value)) {
             return NULL;
         }
-        int overflow;
-        long long stored = PyLong_AsLongLongAndOverflow(value, &overflow);
-        long long unit = (kind | 0x20) == 'm' ? 1000 : 1;
-        if (!overflow && stored >= 0 && stored < LAST_SECOND * unit) {
-            return utc_datetime(stored / unit, (stored % unit) * (1000000 / unit));
-        }
-        PyObject *decoded = PyObject_CallOneArg(decode, value);
-        if (decoded == NULL && PyErr_ExceptionMatches(PyExc_Exception)) {
-            PyErr_Clear(); /* out of range: the caller's validation names it */
-        }
-        return decoded;
-    }
+        return timestamp(context, value, (kind | 0x20) == 'm' ? 1000 : 1, decode);
     case 'j': {
-        if (!PyUnicode_CheckExact(value) || *next_parsed >= PyList_GET_SIZE(parsed)) {
+        if (!PyUnicode_CheckExact(value)) {
             return NULL;
         }
-        return Py_NewRef(PyList_GET_ITEM(parsed, (*next_parsed)++));
+        PyObject *parsed = PyObject_CallOneArg(decode, value);
+        if (parsed == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_Exception)) {
+                PyErr_Clear(); /* not JSON: the caller's validation names it */
+            }
+            return NULL;
+        }
+        if (!all_finite(parsed, 0)) {
+            Py_DECREF(parsed);
+            return NULL;
+        }
+        return parsed;
     }
     }
     return NULL;
 }
 
-/* One row as an instance of cls (a new reference), NULL as column_value. */
-static PyObject *
-instance(PyObject *row, PyTypeObject *cls, PyObject *names, const char *kinds,
-         PyObject *lookups, PyObject *decoders, PyObject *parsed, Py_ssize_t *next_parsed,
-         PyObject *fields)
+/* Sets a fresh instance's slot `which` to value (borrowed), as pydantic-core does. */
+static int
+set_slot(Context *context, PyObject *model, int which, PyObject *value)
 {
-    Py_ssize_t count = PyTuple_GET_SIZE(names);
+    Py_ssize_t offset = context->slots[which];
+    if (offset < 0) {
+        return PyObject_GenericSetAttr(model, SLOT_NAMES[which], value);
+    }
+    PyObject **slot = (PyObject **)((char *)model + offset);
+    Py_XSETREF(*slot, Py_NewRef(value));
+    return 0;
+}
+
+/* One row as an instance of the model (a new reference), NULL as column_value. */
+static PyObject *
+instance(Context *context, PyObject *row)
+{
+    Py_ssize_t count = context->count;
     if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != count) {
         return NULL;
     }
+#if PY_VERSION_HEX < 0x030E0000
+    PyObject *values = _PyDict_NewPresized(count);
+#else
     PyObject *values = PyDict_New();
+#endif
     if (values == NULL) {
         return NULL;
     }
     for (Py_ssize_t index = 0; index < count; index++) {
-        PyObject *value = column_value(
-            kinds[index], PyTuple_GET_ITEM(row, index), PyTuple_GET_ITEM(lookups, index),
-            PyTuple_GET_ITEM(decoders, index), parsed, next_parsed);
+        PyObject *value = column_value(context, index, PyTuple_GET_ITEM(row, index));
         if (value == NULL) {
             Py_DECREF(values);
             return NULL;
         }
-        int failed = PyDict_SetItem(values, PyTuple_GET_ITEM(names, index), value);
+        int failed = PyDict_SetItem(values, PyTuple_GET_ITEM(context->names, index), value);
         Py_DECREF(value);
         if (failed) {
             Py_DECREF(values);
             return NULL;
         }
     }
-    PyObject *model = PyBaseObject_Type.tp_new(cls, EMPTY, NULL);
-    PyObject *given = model == NULL ? NULL : PySet_New(fields);
-    if (given == NULL
-        || PyObject_GenericSetAttr(model, DICT, values) < 0
-        || PyObject_GenericSetAttr(model, FIELDS_SET, given) < 0
-        || PyObject_GenericSetAttr(model, EXTRA, Py_None) < 0
-        || PyObject_GenericSetAttr(model, PRIVATE, Py_None) < 0) {
+    /* As pydantic-core makes an instance: the class's own __new__, with no arguments. */
+    PyObject *model = context->cls->tp_new(context->cls, EMPTY, NULL);
+    PyObject *given = model == NULL ? NULL : PySet_New(context->fields);
+    if (given == NULL || PyObject_GenericSetDict(model, values, NULL) < 0
+        || set_slot(context, model, 0, given) < 0 || set_slot(context, model, 1, Py_None) < 0
+        || set_slot(context, model, 2, Py_None) < 0) {
         Py_XDECREF(given);
         Py_XDECREF(model);
         Py_DECREF(values);
@@ -162,59 +243,87 @@ instance(PyObject *row, PyTypeObject *cls, PyObject *names, const char *kinds,
     return model;
 }
 
-static PyObject *
-build(PyObject *module, PyObject *args)
+/* Where cls keeps a slot: its member descriptor's offset, or -1 (set it by name). */
+static int
+slot_offset(PyTypeObject *cls, PyObject *name, Py_ssize_t *offset)
 {
-    PyObject *rows, *names, *kinds, *lookups, *decoders, *parsed, *fields;
-    PyTypeObject *cls;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!:build", &PyList_Type, &rows, &PyType_Type,
-                          &cls, &PyTuple_Type, &names, &PyBytes_Type, &kinds, &PyTuple_Type,
-                          &lookups, &PyTuple_Type, &decoders, &PyList_Type, &parsed,
-                          &PySet_Type, &fields)) {
+    *offset = -1;
+    PyObject *descriptor = PyObject_GetAttr((PyObject *)cls, name);
+    if (descriptor == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return -1;
+        }
+        PyErr_Clear();
+        return 0;
+    }
+    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
+        PyMemberDef *member = ((PyMemberDescrObject *)descriptor)->d_member;
+        if (member->type == T_OBJECT_EX && !(member->flags & READONLY)
+            && PyType_IsSubtype(cls, PyDescr_TYPE(descriptor))) {
+            *offset = member->offset;
+        }
+    }
+    Py_DECREF(descriptor);
+    return 0;
+}
+
+static PyObject *
+build(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *rows, *kinds;
+    Context context = {.last_made = NULL};
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!:build", &PyList_Type, &rows, &PyType_Type,
+                          &context.cls, &PyTuple_Type, &context.names, &PyBytes_Type, &kinds,
+                          &PyTuple_Type, &context.lookups, &PyTuple_Type, &context.decoders,
+                          &PySet_Type, &context.fields)) {
         return NULL;
     }
-    Py_ssize_t count = PyTuple_GET_SIZE(names);
-    if (PyBytes_GET_SIZE(kinds) != count || PyTuple_GET_SIZE(lookups) != count
-        || PyTuple_GET_SIZE(decoders) != count) {
+    if (!PyList_CheckExact(rows) || context.cls->tp_new == NULL) {
+        Py_RETURN_NONE; /* a list of another order or a class of its own: pydantic reads it */
+    }
+    context.count = PyTuple_GET_SIZE(context.names);
+    if (PyBytes_GET_SIZE(kinds) != context.count
+        || PyTuple_GET_SIZE(context.lookups) != context.count
+        || PyTuple_GET_SIZE(context.decoders) != context.count) {
         PyErr_SetString(PyExc_ValueError, "names, kinds, lookups and decoders differ in length");
         return NULL;
     }
-    const char *kind = PyBytes_AS_STRING(kinds);
+    context.kinds = PyBytes_AS_STRING(kinds);
+    for (int which = 0; which < 3; which++) {
+        if (slot_offset(context.cls, SLOT_NAMES[which], &context.slots[which]) < 0) {
+            return NULL;
+        }
+    }
     Py_ssize_t size = PyList_GET_SIZE(rows);
     PyObject *models = PyList_New(size);
     if (models == NULL) {
         return NULL;
     }
-    Py_ssize_t next_parsed = 0;
     for (Py_ssize_t index = 0; index < size; index++) {
         /* The row is kept alive by the list, which a decode() call could change. */
         PyObject *row = Py_NewRef(PyList_GET_ITEM(rows, index));
-        PyObject *model = instance(row, cls, names, kind, lookups, decoders, parsed,
-                                   &next_parsed, fields);
+        PyObject *model = instance(&context, row);
         Py_DECREF(row);
-        if (model == NULL) {
+        if (model == NULL || PyList_GET_SIZE(rows) != size) {
+            /* A value that fails its kind, or the rows changed under us: the caller's
+             * validation reads them. */
+            Py_XDECREF(model);
             Py_DECREF(models);
+            Py_XDECREF(context.last_made);
             if (PyErr_Occurred()) {
                 return NULL;
             }
             Py_RETURN_NONE;
         }
         PyList_SET_ITEM(models, index, model);
-        if (PyList_GET_SIZE(rows) != size) {
-            Py_DECREF(models);
-            Py_RETURN_NONE; /* changed under us: the caller's path reads it */
-        }
     }
-    if (next_parsed != PyList_GET_SIZE(parsed)) {
-        Py_DECREF(models);
-        Py_RETURN_NONE;
-    }
+    Py_XDECREF(context.last_made);
     return models;
 }
 
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
-     "build(rows, cls, names, kinds, lookups, decoders, parsed, fields) -> list | None"},
+     "build(rows, cls, names, kinds, lookups, decoders, fields) -> list | None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -225,16 +334,16 @@ static struct PyModuleDef definition = {
 PyMODINIT_FUNC
 PyInit__rowbuild(void)
 {
-    DICT = PyUnicode_InternFromString("__dict__");
-    FIELDS_SET = PyUnicode_InternFromString("__pydantic_fields_set__");
-    EXTRA = PyUnicode_InternFromString("__pydantic_extra__");
-    PRIVATE = PyUnicode_InternFromString("__pydantic_private__");
+    SLOT_NAMES[0] = PyUnicode_InternFromString("__pydantic_fields_set__");
+    SLOT_NAMES[1] = PyUnicode_InternFromString("__pydantic_extra__");
+    SLOT_NAMES[2] = PyUnicode_InternFromString("__pydantic_private__");
     EMPTY = PyTuple_New(0);
-    PyDateTime_IMPORT;
-    if (PyDateTimeAPI == NULL) {
+    if (SLOT_NAMES[0] == NULL || SLOT_NAMES[1] == NULL || SLOT_NAMES[2] == NULL
+        || EMPTY == NULL) {
         return NULL;
     }
-    if (DICT == NULL || FIELDS_SET == NULL || EXTRA == NULL || PRIVATE == NULL || EMPTY == NULL) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL) {
         return NULL;
     }
     return PyModule_Create(&definition);

@@ -8,6 +8,5 @@ def build(
     kinds: bytes,
     lookups: tuple[Any, ...],
     decoders: tuple[Any, ...],
-    parsed: list[Any],
     fields: set[str],
 ) -> list[Any] | None: ...

@@ -123,7 +123,9 @@ def _batch(table: Table, model: type[SelectModel]) -> BatchDecoder | None:
         plan = _plan(table)
         json_columns = frozenset(c.name for c in table.columns if c.codec.name in _JSON_CODECS)
         try:
-            build = row_builder(model, plan.names, plan.decoders, json_columns)
+            # JSON stored as text only: a json_blob column's bytes are left to pydantic.
+            text_json = frozenset(c.name for c in table.columns if c.codec.name == "json")
+            build = row_builder(model, plan.names, plan.decoders, text_json)
             batch: BatchDecoder | None = BatchDecoder(
                 model, plan.names, plan.decoders, json_columns, build
             )
