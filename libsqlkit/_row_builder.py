@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic_core import from_json
 
 from libsqlkit._batch_decode import json_mode, model_schema, plain_datetime
@@ -51,6 +52,13 @@ _CONFIG_KEYS = frozenset({"title", "extra_fields_behavior", "allow_inf_nan"})
 _MODEL_KEYS = frozenset(
     {"type", "cls", "schema", "config", "ref", "metadata", "custom_init", "root_model"}
 )
+# What pydantic-core sets on each instance it makes.
+_INSTANCE_PARTS = (
+    "__dict__",
+    "__pydantic_fields_set__",
+    "__pydantic_extra__",
+    "__pydantic_private__",
+)
 _FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "extra_behavior"})
 
 
@@ -70,12 +78,11 @@ class RowBuilder:
         self._kinds = kinds
         self._lookups = lookups
         self._decoders = decoders
-        self._fields = set(names)
 
     def __call__(self, rows: list[Row]) -> list[Any] | None:
         """The rows as models, or None when a value needs pydantic-core's judgement."""
         return _rowbuild.build(
-            rows, self._model, self._names, self._kinds, self._lookups, self._decoders, self._fields
+            rows, self._model, self._names, self._kinds, self._lookups, self._decoders
         )
 
 
@@ -124,6 +131,20 @@ def _column_kind(
     return (kind_letter.upper() if nullable else kind_letter), lookup, decoder
 
 
+def _made_as_pydantic_makes_it(model: type[Any]) -> bool:
+    """Whether an instance of the model is made by object.__new__ and filled through
+    BaseModel's own `__dict__` and slots: no `__new__` of its own, no metaclass of its
+    own, no class attribute in their place (the C side then sets them as pydantic does)."""
+    return (
+        type(model) is type(BaseModel)
+        and model.__new__ is object.__new__
+        and all(
+            next(owner for owner in model.__mro__ if name in vars(owner)) is BaseModel
+            for name in _INSTANCE_PARTS
+        )
+    )
+
+
 def row_builder(
     model: type[Any],
     names: Sequence[str],
@@ -147,7 +168,7 @@ def row_builder(
         or fields_schema.get("extra_behavior") == "allow"
         or not config.keys() <= _CONFIG_KEYS
         or config.get("extra_fields_behavior") == "allow"
-        or getattr(model, "__private_attributes__", None)
+        or not _made_as_pydantic_makes_it(model)
         or tuple(fields) != tuple(names)
     ):
         return None

@@ -87,7 +87,7 @@ all_finite(PyObject *value, int depth)
 /* One call's columns and what it keeps between rows. */
 typedef struct {
     PyTypeObject *cls;
-    PyObject *names, *lookups, *decoders, *fields;
+    PyObject *names, *lookups, *decoders;
     const char *kinds;
     Py_ssize_t count;
     /* Where the instance keeps __pydantic_fields_set__, __pydantic_extra__ and
@@ -229,10 +229,15 @@ instance(Context *context, PyObject *row)
     }
     /* As pydantic-core makes an instance: the class's own __new__, with no arguments. */
     PyObject *model = context->cls->tp_new(context->cls, EMPTY, NULL);
-    PyObject *given = model == NULL ? NULL : PySet_New(context->fields);
+    if (model != NULL && !Py_IS_TYPE(model, context->cls)) {
+        Py_CLEAR(model); /* not ours to fill: the caller's validation makes it */
+    }
+    /* The fields set as pydantic-core fills it: one name at a time, in field order. */
+    PyObject *given = model == NULL ? NULL : PySet_New(context->names);
+    /* In pydantic-core's order: __dict__, extra, private, fields set. */
     if (given == NULL || PyObject_GenericSetDict(model, values, NULL) < 0
-        || set_slot(context, model, 0, given) < 0 || set_slot(context, model, 1, Py_None) < 0
-        || set_slot(context, model, 2, Py_None) < 0) {
+        || set_slot(context, model, 1, Py_None) < 0 || set_slot(context, model, 2, Py_None) < 0
+        || set_slot(context, model, 0, given) < 0) {
         Py_XDECREF(given);
         Py_XDECREF(model);
         Py_DECREF(values);
@@ -243,28 +248,20 @@ instance(Context *context, PyObject *row)
     return model;
 }
 
-/* Where cls keeps a slot: its member descriptor's offset, or -1 (set it by name). */
-static int
-slot_offset(PyTypeObject *cls, PyObject *name, Py_ssize_t *offset)
+/* Where cls keeps a slot: the offset of the member descriptor that setting it by name
+ * finds (looked up along the class's MRO, as PyObject_GenericSetAttr looks), or -1. */
+static Py_ssize_t
+slot_offset(PyTypeObject *cls, PyObject *name)
 {
-    *offset = -1;
-    PyObject *descriptor = PyObject_GetAttr((PyObject *)cls, name);
-    if (descriptor == NULL) {
-        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            return -1;
-        }
-        PyErr_Clear();
-        return 0;
-    }
-    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
+    PyObject *descriptor = _PyType_Lookup(cls, name); /* borrowed; sets no error */
+    if (descriptor != NULL && Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
         PyMemberDef *member = ((PyMemberDescrObject *)descriptor)->d_member;
         if (member->type == T_OBJECT_EX && !(member->flags & READONLY)
             && PyType_IsSubtype(cls, PyDescr_TYPE(descriptor))) {
-            *offset = member->offset;
+            return member->offset;
         }
     }
-    Py_DECREF(descriptor);
-    return 0;
+    return -1;
 }
 
 static PyObject *
@@ -272,10 +269,9 @@ build(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *rows, *kinds;
     Context context = {.last_made = NULL};
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!:build", &PyList_Type, &rows, &PyType_Type,
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!:build", &PyList_Type, &rows, &PyType_Type,
                           &context.cls, &PyTuple_Type, &context.names, &PyBytes_Type, &kinds,
-                          &PyTuple_Type, &context.lookups, &PyTuple_Type, &context.decoders,
-                          &PySet_Type, &context.fields)) {
+                          &PyTuple_Type, &context.lookups, &PyTuple_Type, &context.decoders)) {
         return NULL;
     }
     if (!PyList_CheckExact(rows) || context.cls->tp_new == NULL) {
@@ -290,9 +286,7 @@ build(PyObject *Py_UNUSED(module), PyObject *args)
     }
     context.kinds = PyBytes_AS_STRING(kinds);
     for (int which = 0; which < 3; which++) {
-        if (slot_offset(context.cls, SLOT_NAMES[which], &context.slots[which]) < 0) {
-            return NULL;
-        }
+        context.slots[which] = slot_offset(context.cls, SLOT_NAMES[which]);
     }
     Py_ssize_t size = PyList_GET_SIZE(rows);
     PyObject *models = PyList_New(size);
@@ -323,7 +317,7 @@ build(PyObject *Py_UNUSED(module), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
-     "build(rows, cls, names, kinds, lookups, decoders, fields) -> list | None"},
+     "build(rows, cls, names, kinds, lookups, decoders) -> list | None"},
     {NULL, NULL, 0, NULL},
 };
 

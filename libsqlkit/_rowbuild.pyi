@@ -8,5 +8,4 @@ def build(
     kinds: bytes,
     lookups: tuple[Any, ...],
     decoders: tuple[Any, ...],
-    fields: set[str],
 ) -> list[Any] | None: ...
