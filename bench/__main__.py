@@ -15,6 +15,7 @@ from bench import (
     cluster,
     generation,
     migrations,
+    reads,
     relational,
     remote,
     streaming,
@@ -40,6 +41,7 @@ GROUPS: dict[str, Callable[[int, bool], list[Report]]] = {
     "streaming": lambda rounds, quick: [streaming.run(min(rounds, 2), quick)],
     "backend": lambda rounds, quick: [*backend.run(min(rounds, 3), quick)],
     "relational": lambda rounds, quick: [relational.run(min(rounds, 3), quick)],
+    "reads": lambda rounds, quick: [reads.run(rounds, quick)],
 }
 
 

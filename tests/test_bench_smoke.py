@@ -28,8 +28,10 @@ def _quick_run(out: Path, *groups: str) -> tuple[list[dict[str, Any]], str]:
 
 
 def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) -> None:
-    """Every group but the relational one (its own test, below)."""
-    reports, printed = _quick_run(tmp_path, *(g for g in GROUPS if g != "relational"))
+    """Every group but the relational and local-read ones (their own tests, below)."""
+    reports, printed = _quick_run(
+        tmp_path, *(g for g in GROUPS if g not in ("relational", "reads"))
+    )
     (
         workloads,
         by_mode,
@@ -217,3 +219,18 @@ def test_relational_bench_quick_run(tmp_path: Path) -> None:
         "by hand: query builder, one query per relation (remote sqld)": 3,
     }
     assert all(f["median"] > 0 for f in relational["figures"] if "round trips" not in f["workload"])
+
+
+def test_local_reads_bench_quick_run(tmp_path: Path) -> None:
+    """The read goals in turns: every contender on both reads, each with a time."""
+    (reads,) = _quick_run(tmp_path, "reads")[0]
+    assert {(f["workload"], f["contender"]) for f in reads["figures"]} == {
+        (workload, contender)
+        for workload in ("find_by_id", "find_by_user_id (~100 rows)")
+        for contender in (
+            "raw sqlite3 (tuples)",
+            "generated repository (sqlite3)",
+            "query builder (sqlite3)",
+        )
+    }
+    assert all(f["median"] > 0 for f in reads["figures"])
