@@ -9,22 +9,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from statistics import median
 
 from bench.harness import Report
-from bench.workloads import USERS, InProcess, QueryBuilder, RawSqlite, Repositories, seed
+from bench.workloads import InProcess, QueryBuilder, RawSqlite, Repositories, read_steps, seed
 
 # Calls per turn and turns per round, per read: (calls, turns).
 READS = {"find_by_id": (50, 200), "find_by_user_id (~100 rows)": (10, 200)}
-
-
-def _reads(contender: InProcess, ids: list[str]) -> dict[str, Callable[[int], object]]:
-    return {
-        "find_by_id": lambda i: contender.find_by_id(ids[i * 7 % len(ids)]),
-        "find_by_user_id (~100 rows)": lambda i: contender.find_by_user_id(f"user-{i % USERS}"),
-    }
 
 
 def run(rounds: int, quick: bool) -> Report:
@@ -46,7 +38,7 @@ def run(rounds: int, quick: bool) -> Report:
         try:
             for _ in range(rounds):
                 for workload, (calls, turns) in READS.items():
-                    steps = [(c.name, _reads(c, ids)[workload]) for c in contenders]
+                    steps = [(c.name, read_steps(c, ids)[workload]) for c in contenders]
                     turn_times: dict[str, list[float]] = {name: [] for name, _ in steps}
                     call = 0
                     for turn in range(max(turns // scale, 1)):

@@ -112,8 +112,7 @@ class InProcess:
     def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
         many = ops[CREATE_MANY][1]
         steps: dict[str, Callable[[int], object]] = {
-            "find_by_id": lambda i: self.find_by_id(ids[i * 7 % len(ids)]),
-            "find_by_user_id (~100 rows)": lambda i: self.find_by_user_id(f"user-{i % USERS}"),
+            **read_steps(self, ids),
             "create (autocommit)": self.create,
             CREATE_MANY: lambda i: self.create_many(SEED_ROWS, many),
             "update_status": lambda i: self.update_status(ids[i * 3 % len(ids)]),
@@ -126,6 +125,14 @@ class InProcess:
             }
         finally:
             self.close()
+
+
+def read_steps(contender: InProcess, ids: list[str]) -> dict[str, Callable[[int], object]]:
+    """The two reads, call i of each: one row by id, a user's ~100 rows."""
+    return {
+        "find_by_id": lambda i: contender.find_by_id(ids[i * 7 % len(ids)]),
+        "find_by_user_id (~100 rows)": lambda i: contender.find_by_user_id(f"user-{i % USERS}"),
+    }
 
 
 def _repeat(step: Callable[[int], object], calls: int) -> None:

@@ -24,13 +24,14 @@ path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import from_json
 
-from libsqlkit._batch_decode import json_mode, model_schema, plain_datetime
+from libsqlkit._batch_decode import Row, json_mode, model_schema, plain_datetime
 from libsqlkit._codecs import BOOLEAN, TIMESTAMP, TIMESTAMP_MS
 
 try:
@@ -41,7 +42,8 @@ except ImportError:  # installed without a C compiler: pydantic-core validates e
 __all__ = ["COMPILED", "RowBuilder", "row_builder"]
 
 COMPILED = _rowbuild is not None
-Row = tuple[Any, ...]
+# One table's rows as its select model, or None when a value needs pydantic-core's judgement.
+RowBuilder = Callable[[list[Row]], list[Any] | None]
 # A timestamp codec's kind: its datetimes from 1970 to 9998 are made in C.
 _TIMESTAMP_KINDS = {TIMESTAMP.decode: b"t", TIMESTAMP_MS.decode: b"m"}
 _PLAIN_KINDS = {"str": b"s", "int": b"i", "bool": b"b"}
@@ -60,30 +62,6 @@ _INSTANCE_PARTS = (
     "__pydantic_private__",
 )
 _FIELDS_KEYS = frozenset({"type", "fields", "model_name", "computed_fields", "extra_behavior"})
-
-
-class RowBuilder:
-    """One table's rows as its select model, when every value passes its kind."""
-
-    def __init__(
-        self,
-        model: type[Any],
-        names: tuple[str, ...],
-        kinds: bytes,
-        lookups: tuple[Any, ...],
-        decoders: tuple[Any, ...],
-    ) -> None:
-        self._model = model
-        self._names = names
-        self._kinds = kinds
-        self._lookups = lookups
-        self._decoders = decoders
-
-    def __call__(self, rows: list[Row]) -> list[Any] | None:
-        """The rows as models, or None when a value needs pydantic-core's judgement."""
-        return _rowbuild.build(
-            rows, self._model, self._names, self._kinds, self._lookups, self._decoders
-        )
 
 
 def _kind(schema: dict[str, Any]) -> tuple[bytes, Any] | None:
@@ -154,8 +132,8 @@ def row_builder(
     """A builder of a table's rows (its column names and codec decodes by index, as
     `BatchDecoder` takes them, and its columns of JSON stored as text) as a model, or None
     where a column has no kind."""
-    found = model_schema(model)
-    if not COMPILED or found is None:
+    found = model_schema(model) if COMPILED else None
+    if found is None:
         return None
     schema, definitions = found
     fields_schema = schema["schema"]
@@ -188,4 +166,11 @@ def row_builder(
         kinds += kind[0]
         lookups.append(kind[1])
         column_decoders.append(kind[2])
-    return RowBuilder(model, tuple(names), bytes(kinds), tuple(lookups), tuple(column_decoders))
+    return functools.partial(
+        _rowbuild.build,
+        model,
+        tuple(names),
+        bytes(kinds),
+        tuple(lookups),
+        tuple(column_decoders),
+    )

@@ -269,9 +269,9 @@ build(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *rows, *kinds;
     Context context = {.last_made = NULL};
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!:build", &PyList_Type, &rows, &PyType_Type,
-                          &context.cls, &PyTuple_Type, &context.names, &PyBytes_Type, &kinds,
-                          &PyTuple_Type, &context.lookups, &PyTuple_Type, &context.decoders)) {
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!:build", &PyType_Type, &context.cls, &PyTuple_Type,
+                          &context.names, &PyBytes_Type, &kinds, &PyTuple_Type, &context.lookups,
+                          &PyTuple_Type, &context.decoders, &PyList_Type, &rows)) {
         return NULL;
     }
     if (!PyList_CheckExact(rows) || context.cls->tp_new == NULL) {
@@ -317,7 +317,7 @@ build(PyObject *Py_UNUSED(module), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"build", build, METH_VARARGS,
-     "build(rows, cls, names, kinds, lookups, decoders) -> list | None"},
+     "build(cls, names, kinds, lookups, decoders, rows) -> list | None"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -2,10 +2,10 @@
 from typing import Any
 
 def build(
-    rows: list[tuple[Any, ...]],
     cls: type[Any],
     names: tuple[str, ...],
     kinds: bytes,
     lookups: tuple[Any, ...],
     decoders: tuple[Any, ...],
+    rows: list[tuple[Any, ...]],
 ) -> list[Any] | None: ...
