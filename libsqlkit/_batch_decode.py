@@ -44,7 +44,6 @@ __all__ = [
     "json_mode",
     "maybe_non_finite",
     "model_schema",
-    "non_finite_in_document",
     "plain_datetime",
 ]
 
@@ -96,53 +95,6 @@ def maybe_non_finite(texts: Sequence[object]) -> bool:
         or b"0e000" in sketch
         or (len(sketch) >= len(_DIGIT_RUN) and _DIGIT_RUN in sketch)
     )
-
-
-def _document_sketch_table() -> bytes:
-    table = bytearray(b"," * 256)  # anything else may end a number
-    for sources, target in (b"0123456789", b"0"), (b"eE", b"e"), (b'.-"', None):
-        for byte in sources:
-            table[byte] = byte if target is None else target[0]
-    for byte in b"abcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ":
-        table[byte] = ord("x")
-    return bytes(table)
-
-
-_DOCUMENT_SKETCH = _document_sketch_table()
-_NUMBER = frozenset(b"0e.-")
-
-
-def non_finite_in_document(document: str) -> bool:
-    """Whether a JSON document of rows (`_json_rows`) could hold, in a JSON column's text,
-    a number that parses as NaN or infinity. As `maybe_non_finite`, but the document also
-    holds every other column, ids among them, where hex such as `1e100` is common: so an
-    exponent of three digits or more counts only where a JSON number can end there, not
-    before a letter, `-` or `.`, nor before the quote that ends a string whose number
-    follows a letter that is not an escape's (a number that ends at a quote and follows
-    the opening quote or escaped whitespace is a whole text that is one number)."""
-    if "NaN" in document or "Infinity" in document:
-        return True
-    sketch = document.encode().translate(_DOCUMENT_SKETCH, b"+")
-    if _DIGIT_RUN in sketch:
-        return True
-    start = sketch.find(b"0e000")
-    while start != -1:
-        end = start + 5
-        while sketch[end] == 0x30:  # "0": the document ends in "]", which is not
-            end += 1
-        after = sketch[end]
-        if after == 0x2C:  # ",": whitespace, a delimiter, an escape or any other byte
-            return True
-        if after == 0x22:  # '"'
-            begin = start
-            while begin and sketch[begin - 1] in _NUMBER:
-                begin -= 1
-            # After a letter, the number ends an id's hex; after an escape's letter
-            # (`\n`: whitespace, spelt so in the document) it is a whole text.
-            if sketch[begin - 1] != 0x78 or sketch[begin - 2] == 0x2C:
-                return True
-        start = sketch.find(b"0e000", end)
-    return False
 
 
 def _dicts_of(names: Sequence[str]) -> Callable[[Sequence[Row]], list[dict[str, Any]]]:
@@ -312,11 +264,7 @@ class BatchDecoder:
         if definitions is not None:
             listed = core_schema.definitions_schema(listed, definitions)
         self._memos = tuple(memos.values())
-        validator = _validator(model, listed)
-        self._validate = validator.validate_python
-        # The same schema on a JSON document of the rows: a JSON column's text is then a
-        # JSON string, which its `json` schema parses as it parses a Python str.
-        self._validate_json = validator.validate_json
+        self._validate = _validator(model, listed).validate_python
         self._dicts = _dicts_of(names)
         json_indexes = [i for i, name in enumerate(names) if name in json_columns]
         # The JSON texts of a result set, all columns in one flat list.
@@ -325,19 +273,6 @@ class BatchDecoder:
             self._json_texts = functools.partial(_column, itemgetter(json_indexes[0]))
         elif json_indexes:
             self._json_texts = functools.partial(_columns, itemgetter(*json_indexes))
-
-    def decode_json(self, texts: list[str]) -> list[Any]:
-        """Rows as JSON objects (`_json_rows`) as models, parsed and validated in one
-        pydantic-core call; raises whatever fails (the caller then goes row by row)."""
-        document = f"[{','.join(texts)}]"
-        if self._json_texts is not None and non_finite_in_document(document):
-            raise _Deferred("a JSON text that may hold NaN or infinity")
-        try:
-            models: list[Any] = self._validate_json(document)
-        finally:
-            for memo in self._memos:
-                memo.clear()
-        return models
 
     def decode(self, rows: list[Row]) -> list[Any]:
         """The rows as models; raises whatever fails (the caller then goes row by row)."""

@@ -275,14 +275,14 @@ def _execute_rows(result: dict[str, Any]) -> list[list[Row]]:
 
 
 def _json_read(reply: Body) -> list[list[Row]]:
-    """A read of a table's rows as JSON objects (`_json_rows`); NotJsonRows if one cannot
+    """A read of a table's rows as JSON arrays (`_json_rows`); NotJsonRows if one cannot
     be carried so, or if the server refused the JSON form (then the read as written
     says why it fails, if it does)."""
-    try:
-        rows = _execute_rows(reply["results"][0])[0]
-    except DriverError:
-        raise NotJsonRows from None
-    return [json_rows(rows)]
+    result = reply["results"][0]
+    if result["type"] == "error":
+        raise NotJsonRows
+    rows = result["response"]["result"]["rows"]
+    return [json_rows([row[0]["value"] if row[0]["type"] == "text" else None for row in rows])]
 
 
 def _split(statements: Sequence[Statement], results: list[list[Row]]) -> list[list[Row]]:
@@ -316,7 +316,7 @@ def one_shot(
     if len(stmts) == 1 and not write:
         request = {"type": "execute", "stmt": {**stmts[0], **wait}}
         body = {"baton": None, "requests": [request, CLOSE]}
-        if as_json is not None:  # a table's rows as JSON objects (`_json_rows`)
+        if as_json is not None:  # a table's rows as JSON arrays (`_json_rows`)
             return body, _json_read
         return body, lambda reply: _split(statements, _execute_rows(reply["results"][0]))
 

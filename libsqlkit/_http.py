@@ -30,6 +30,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic_core import PydanticSerializationError, from_json, to_json
+
 from libsqlkit._errors import Timeout, Unavailable
 from libsqlkit._hrana import PIPELINE, status_error
 
@@ -63,7 +65,12 @@ class _Target:
         self._observe = observe
 
     def payload(self, body: dict[str, Any]) -> bytes:
-        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        """The body as JSON, in Rust (a fifth of `json.dumps`'s time); a body no UTF-8 can
+        carry (SQL with a lone surrogate) raises `json`'s own error, as it always has."""
+        try:
+            return to_json(body)
+        except PydanticSerializationError:
+            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
     def count(self) -> None:
         """A request goes out on an open connection (a refused connection sends none)."""
@@ -73,7 +80,7 @@ class _Target:
     def reply(self, status: int, text: bytes) -> dict[str, Any]:
         if status != 200:
             raise status_error(status, text, with_token=self.with_token)
-        decoded: dict[str, Any] = json.loads(text)
+        decoded: dict[str, Any] = from_json(text, cache_strings="keys")
         if self._observe is not None:
             self._observe(decoded)
         return decoded

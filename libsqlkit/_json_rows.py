@@ -1,32 +1,36 @@
-"""Result rows as JSON objects built by SQLite: how a remote read asks for a table's rows.
+"""Result rows as JSON arrays built by SQLite: how a remote read asks for a table's rows.
 
 A Hrana reply spells every value as an object (`{"type": "text", "value": ...}`), and
 parsing those in Python, then turning them into row tuples, took most of a remote read's
-own time. Asked for `json_object(...)` per row instead, the reply holds one text per row,
-and the result set is parsed and validated as models in one pydantic-core call
-(`BatchDecoder.decode_json`).
+own time. Asked for `json_array(...)` per row instead, the reply holds one short text per
+row, and the result set's texts are parsed as one document in Rust
+(`pydantic_core.from_json`) into the very tuples a read as written gives: the same
+decoders then read them (the compiled row builder first).
 
-Exactness: only a table whose columns all store text or integers is asked so, since
-SQLite's JSON spells a REAL with 15 digits. A row holding anything else in a column
-(another tool's REAL in an INTEGER column, a BLOB in a TEXT one) comes as NULL, and the
-read is sent again as written (`NotJsonRows`): the same values as ever, one round trip
-more. So is a read whose JSON form the server refuses: a JSON column's text is escaped
-twice in it, so text full of quotes can pass sqld's response limit where the read as
-written does not.
+Exactness: text, integers and NULL come through JSON unchanged, whatever the column
+(text in an INTEGER column stays text). SQLite's JSON spells a REAL with 15 digits and
+refuses a BLOB, so only a table whose columns all store text or integers is asked so,
+and a result that holds anything else (another tool's REAL, which parses as a float, or
+BLOB, which makes the statement fail) is sent again as written (`NotJsonRows`): the same
+values as ever, one round trip more. So is a read whose JSON form the server refuses: a
+JSON column's text is escaped twice in it, so text full of quotes can pass sqld's
+response limit where the read as written does not.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any
+
+from pydantic_core import from_json
 
 if TYPE_CHECKING:
     from libsqlkit._plan import Statement
 
 __all__ = [
-    "JsonRows",
+    "TEXT_OR_INTEGER",
     "NotJsonRows",
     "as_written",
     "json_rows",
@@ -35,42 +39,30 @@ __all__ = [
     "unless_refused",
 ]
 
-# SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG): json_object
-# takes two per column.
+# SQLite's default limit on a function's arguments (SQLITE_MAX_FUNCTION_ARG before 3.48).
 _MOST_ARGUMENTS = 127
-# What each codec stores, as SQLite's typeof() names it; a codec not here (REAL, BLOB,
-# numeric) keeps its table's reads as written.
-_STORED = {
-    "text": "text",
-    "json": "text",
-    "integer": "integer",
-    "timestamp": "integer",
-    "timestamp_ms": "integer",
-    "boolean": "integer",
-}
+# The codecs that store text or integers; a codec not here (REAL, BLOB, numeric) keeps
+# its table's reads as written.
+TEXT_OR_INTEGER = frozenset({"text", "json", "integer", "timestamp", "timestamp_ms", "boolean"})
 
 
 def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
-    """`sql` answering one JSON object per row (NULL for a row it cannot carry exactly),
-    or None: `columns` are (name, codec name) in order, and `sql` must list exactly them
-    as the generated SELECTs do (`SELECT `a`, `b` FROM ...`). The read stays whole, as a
-    subquery, so that its ORDER BY (positional in a view's), LIMIT or UNION mean what
-    they did; SQLite keeps a subquery's order where the outer query has none."""
-    stored = [_STORED.get(codec) for _, codec in columns]
-    if not columns or None in stored or 2 * len(columns) > _MOST_ARGUMENTS:
+    """`sql` answering one JSON array per row, or None: `columns` are (name, codec name)
+    in order, and `sql` must list exactly them as the generated SELECTs do (`SELECT `a`,
+    `b` FROM ...`). The read stays whole, as a subquery, so that its ORDER BY (positional
+    in a view's), LIMIT or UNION mean what they did; SQLite keeps a subquery's order
+    where the outer query has none."""
+    if not columns or len(columns) > _MOST_ARGUMENTS:
         return None
-    head = "SELECT " + ", ".join(f"`{name}`" for name, _ in columns) + " FROM "
-    if not sql.startswith(head) or any("`" in name or "'" in name for name, _ in columns):
+    if any(codec not in TEXT_OR_INTEGER for _, codec in columns):
         return None
-    exact = " AND ".join(
-        f"typeof(`{name}`) IN ('{kind}', 'null')"
-        for (name, _), kind in zip(columns, stored, strict=True)
-    )
-    fields = ", ".join(f"'{name}', `{name}`" for name, _ in columns)
+    listed = ", ".join(f"`{name}`" for name, _ in columns)
+    if not sql.startswith(f"SELECT {listed} FROM ") or any("`" in name for name, _ in columns):
+        return None
     # A final `;` or `-- comment` would end the subquery early; `AS r`: Hrana names each
     # column in the reply, by default with its whole expression.
     read = sql.rstrip().rstrip(";")
-    return f"SELECT CASE WHEN {exact} THEN json_object({fields}) END AS r FROM ({read}\n)"
+    return f"SELECT json_array({listed}) AS r FROM ({read}\n)"
 
 
 # After the JSON form of a read did not do, that read goes as written this many times
@@ -103,29 +95,32 @@ def unless_refused(json_sql: str | None) -> str | None:
 
 
 class NotJsonRows(Exception):
-    """The JSON form did not do: a row came as NULL (it holds a value its JSON cannot
-    carry exactly), or the server refused the statement."""
+    """The JSON form did not do: a row holds a value its JSON cannot carry exactly, or
+    the server refused the statement."""
 
 
-class JsonRows(list[tuple[Any, ...]]):
-    """A result set as one JSON object text per row, in 1-tuples (what a row is). Only a
-    plan whose statement has a `json_sql` gets one, and its decoder (`model_reader`)
-    reads it; `plain()` gives the rows as a read as written would."""
-
-    def texts(self) -> list[str]:
-        return [row[0] for row in self]
-
-    def plain(self) -> list[tuple[Any, ...]]:
-        """The rows as tuples of their values, as a reply in Hrana's values gives them:
-        a text stays text (a JSON column's too), an integer an int."""
-        return [tuple(json.loads(text).values()) for text in self.texts()]
-
-
-def json_rows(rows: list[tuple[Any, ...]]) -> JsonRows:
-    """A reply's rows of a `json_select`; NotJsonRows if any is NULL."""
-    if any(row[0] is None for row in rows):
+def json_rows(texts: list[Any]) -> list[tuple[Any, ...]]:
+    """The texts of a `json_select`'s rows as the rows of the read as written, parsed as
+    one document. NotJsonRows unless each is an array of text, integers and nulls: a
+    float is a REAL, and an array or object a JSON value SQLite embedded whole (a column
+    of a view holding `json(...)`'s result, where a subtype survives)."""
+    if not texts:
+        return []
+    try:
+        parsed = from_json(f"[{','.join(texts)}]", cache_strings=False)
+    except (TypeError, ValueError):  # not texts, or not JSON: not SQLite's json_array
+        raise NotJsonRows from None
+    if (
+        len(parsed) != len(texts)
+        or set(map(type, parsed)) != _ARRAY
+        or not set(map(type, chain.from_iterable(parsed))) <= _SCALARS
+    ):
         raise NotJsonRows
-    return JsonRows(rows)
+    return [*map(tuple, parsed)]
+
+
+_ARRAY = {list}
+_SCALARS = frozenset({str, int, type(None)})
 
 
 def as_written(statements: Sequence[Statement]) -> tuple[Statement, ...]:

@@ -42,7 +42,7 @@ class Statement:
 
     `rows`, when given, runs the statement once per parameter row (executemany), all or
     nothing. `table` and `labels` (one per parameter) only name things in errors.
-    `json_sql`, when given, is the same read answering one JSON object per row
+    `json_sql`, when given, is the same read answering one JSON array per row
     (`_json_rows`): what a remote autocommit read sends instead.
     """
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from libsqlkit._batch_decode import BatchDecoder
 from libsqlkit._errors import DecodeError, InvalidValue
-from libsqlkit._json_rows import JsonRows, json_select, unless_refused
+from libsqlkit._json_rows import json_select, unless_refused
 from libsqlkit._models import InsertModel, SelectModel, UpdateModel
 from libsqlkit._row_builder import row_builder
 from libsqlkit._schema import Column, Table, located
@@ -170,13 +170,6 @@ def model_reader(table: Table, model: type[SelectModel]) -> Callable[[list[Row]]
     batch = _batch(table, model)
 
     def read(rows: list[Row]) -> list[Any]:
-        if type(rows) is JsonRows:
-            if batch is not None:
-                try:
-                    return batch.decode_json(rows.texts())
-                except _UNDECODABLE:
-                    pass  # row by row below
-            rows = rows.plain()
         if batch is not None:
             try:
                 return batch.decode(rows)
