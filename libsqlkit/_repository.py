@@ -213,11 +213,13 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
                 f"{type(self).__name__}.{method} takes {expected.__name__}, not {type(model).__name__}"
             )
 
+    def _insert_params(self, data: InsertT, method: str) -> list[Any]:
+        self._require(data, self.insert_model, method)
+        return insert_params(self.table, data)
+
     def _insert(self, data: InsertT, sql: str) -> Statement:
-        self._require(data, self.insert_model, "create")
-        return Statement(
-            sql, insert_params(self.table, data), self.table.name, insert_labels(self.table)
-        )
+        params = self._insert_params(data, "create")
+        return Statement(sql, params, self.table.name, insert_labels(self.table))
 
     def _plan_create(self, data: InsertT) -> Plan[SelectT]:
         statement = self._insert(data, self.table.sql.insert)
@@ -229,7 +231,7 @@ class _Plans(Generic[SelectT, InsertT, UpdateT, KeyT]):
         at most two shapes (full chunks and the rest) and each is prepared once. Every
         row is validated and encoded before any SQL runs."""
         labels = insert_labels(self.table)
-        params = [self._insert(row, self.table.sql.insert).params for row in rows]
+        params = [self._insert_params(row, "create_many") for row in rows]
         per_chunk = max(1, min(MULTI_ROW_INSERT, MAX_VARIABLE_NUMBER // max(1, len(labels))))
         statements = tuple(
             Statement(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from libsqlkit import InvalidValue, codecs, dump_json, js_number
+from libsqlkit import InvalidValue, _codecs, codecs, dump_json, js_number
 
 
 def test_timestamp_is_unix_seconds_floored() -> None:
@@ -105,6 +107,57 @@ def test_json_round_trips(value: object) -> None:
     text = dump_json(value)
     assert _same(json.loads(text), value), text
     assert ", " not in text or any(", " in leaf for leaf in _leaves(value) if isinstance(leaf, str))
+
+
+def _dumps_outcome(encode: Callable[[object], str], value: object) -> tuple[str, str]:
+    try:
+        return "text", encode(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc)
+
+
+_JSON_DUMPS = functools.partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
+_circular: list[object] = []
+_circular.append(_circular)
+
+
+@given(
+    st.recursive(
+        json_values
+        | st.floats()
+        | st.sampled_from([b"x", {1, 2}, datetime(2024, 1, 1), object, 10**400, "\ud800"]),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(
+                st.text() | st.integers() | st.booleans() | st.none(), inner, max_size=4
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_the_compact_encoder_writes_what_json_dumps_writes(value: object) -> None:
+    """The C encoder called directly: the same text, or the same error, as json.dumps."""
+    assert _dumps_outcome(_codecs._compact_json, value) == _dumps_outcome(_JSON_DUMPS, value)
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [_circular, {"a": [_circular]}, _nested(5000)],
+    ids=["circular", "circular inside", "5000 deep"],
+)
+def test_the_compact_encoder_fails_as_json_dumps_fails(value: object) -> None:
+    failed = _dumps_outcome(_codecs._compact_json, value)
+    assert failed[0] != "text"
+    assert failed == _dumps_outcome(_JSON_DUMPS, value)
+    assert _codecs._compact_json({"after": [1]}) == '{"after":[1]}'  # no memo left behind
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
