@@ -93,8 +93,12 @@ class _Scope:
 
 
 def check_statements(statements: Sequence[Statement]) -> None:
-    """Refuse values that cannot be stored exactly, before anything runs."""
+    """Refuse values that cannot be stored exactly, and SQL that is not text (which each
+    driver would refuse in its own words, or a JSON writer spell as text), before
+    anything runs."""
     for s in statements:
+        if type(s.sql) is not str:
+            raise TypeError(f"SQL is a str, not {type(s.sql).__name__}")
         for params in s.rows if s.rows is not None else (s.params,):
             check_params(params, table=s.table, labels=s.labels)
 

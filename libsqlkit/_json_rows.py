@@ -9,10 +9,11 @@ decoders then read them (the compiled row builder first).
 
 Exactness: text, integers and NULL come through JSON unchanged, whatever the column
 (text in an INTEGER column stays text). SQLite's JSON spells a REAL with 15 digits and
-refuses a BLOB, so only a table whose columns all store text or integers is asked so,
-and a result that holds anything else (another tool's REAL, which parses as a float, or
-BLOB, which makes the statement fail) is sent again as written (`NotJsonRows`): the same
-values as ever, one round trip more. So is a read whose JSON form the server refuses: a
+takes a BLOB that reads as JSONB for JSON, so only a table whose columns all store text
+or integers is asked so, a row holding anything else (another tool's REAL or BLOB) comes
+as NULL, and the read is then sent again as written (`NotJsonRows`): the same values as
+ever, one round trip more. A float or a nested value in a row (a JSON value a view's
+column carried whole, through a subtype) is refused the same way. So is a read whose JSON form the server refuses: a
 JSON column's text is escaped twice in it, so text full of quotes can pass sqld's
 response limit where the read as written does not.
 """
@@ -59,10 +60,15 @@ def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
     listed = ", ".join(f"`{name}`" for name, _ in columns)
     if not sql.startswith(f"SELECT {listed} FROM ") or any("`" in name for name, _ in columns):
         return None
+    # A BLOB is not always refused by json_array: since SQLite 3.45 one that reads as
+    # JSONB (`x'1761'`) is taken for JSON (`"a"`). Such a row comes as NULL instead.
+    carried = " AND ".join(
+        f"typeof(`{name}`) IN ('text', 'integer', 'null')" for name, _ in columns
+    )
     # A final `;` or `-- comment` would end the subquery early; `AS r`: Hrana names each
     # column in the reply, by default with its whole expression.
     read = sql.rstrip().rstrip(";")
-    return f"SELECT json_array({listed}) AS r FROM ({read}\n)"
+    return f"SELECT CASE WHEN {carried} THEN json_array({listed}) END AS r FROM ({read}\n)"
 
 
 # After the JSON form of a read did not do, that read goes as written this many times
@@ -95,15 +101,15 @@ def unless_refused(json_sql: str | None) -> str | None:
 
 
 class NotJsonRows(Exception):
-    """The JSON form did not do: a row holds a value its JSON cannot carry exactly, or
-    the server refused the statement."""
+    """The JSON form did not do: a row holds a value its JSON cannot carry exactly (it
+    came as NULL), or the server refused the statement."""
 
 
 def json_rows(texts: list[Any]) -> list[tuple[Any, ...]]:
     """The texts of a `json_select`'s rows as the rows of the read as written, parsed as
-    one document. NotJsonRows unless each is an array of text, integers and nulls: a
-    float is a REAL, and an array or object a JSON value SQLite embedded whole (a column
-    of a view holding `json(...)`'s result, where a subtype survives)."""
+    one document. NotJsonRows if a row is NULL (it holds a REAL or a BLOB), or is not an
+    array of text, integers and nulls: a float or an array or object is a value SQLite
+    embedded whole (a column of a view holding `json(...)`'s result, through a subtype)."""
     if not texts:
         return []
     try:

@@ -146,7 +146,10 @@ def all_rows(results: list[list[Row]]) -> list[Row]:
 
 def is_write(sql: str) -> bool:
     """Whether raw SQL may write (anything but a query). A query that writes after all
-    (a CTE with an INSERT) is caught by the reader's query_only and rerun as a write."""
+    (a CTE with an INSERT) is caught by the reader's query_only and rerun as a write.
+    SQL that is not text is taken for a write here, and refused before it runs."""
+    if type(sql) is not str:
+        return True
     head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
     return head not in _READS
 

@@ -125,6 +125,13 @@ def test_integers_round_trip_exactly_in_every_mode(db: DbClient, value: int) -> 
 # -- typed errors ------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("sql", [b"SELECT 1", bytearray(b"SELECT 1"), None, 1])
+def test_sql_that_is_not_text_is_refused_alike_in_every_mode(db: DbClient, sql: object) -> None:
+    """Remotely a JSON writer would spell bytes as text and run them."""
+    with pytest.raises(TypeError, match=f"SQL is a str, not {type(sql).__name__}"):
+        db.execute(sql)  # type: ignore[arg-type]
+
+
 def test_missing_token(sqld_server: Sqld, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TURSO_AUTH_TOKEN", raising=False)
     with (
