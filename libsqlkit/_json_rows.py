@@ -13,9 +13,9 @@ takes a BLOB that reads as JSONB for JSON, so only a table whose columns all sto
 or integers is asked so, a row holding anything else (another tool's REAL or BLOB) comes
 as NULL, and the read is then sent again as written (`NotJsonRows`): the same values as
 ever, one round trip more. A float or a nested value in a row (a JSON value a view's
-column carried whole, through a subtype) is refused the same way. So is a read whose JSON form the server refuses: a
-JSON column's text is escaped twice in it, so text full of quotes can pass sqld's
-response limit where the read as written does not.
+column carried whole, through a subtype) is refused the same way. So is a read whose
+JSON form the server refuses: a JSON column's text is escaped twice in it, so text full
+of quotes can pass sqld's response limit where the read as written does not.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from libsqlkit._plan import Statement
 
 __all__ = [
-    "TEXT_OR_INTEGER",
     "NotJsonRows",
     "as_written",
     "json_rows",
@@ -44,7 +43,7 @@ __all__ = [
 _MOST_ARGUMENTS = 127
 # The codecs that store text or integers; a codec not here (REAL, BLOB, numeric) keeps
 # its table's reads as written.
-TEXT_OR_INTEGER = frozenset({"text", "json", "integer", "timestamp", "timestamp_ms", "boolean"})
+_TEXT_OR_INTEGER = frozenset({"text", "json", "integer", "timestamp", "timestamp_ms", "boolean"})
 
 
 def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
@@ -55,7 +54,7 @@ def json_select(columns: Sequence[tuple[str, str]], sql: str) -> str | None:
     where the outer query has none."""
     if not columns or len(columns) > _MOST_ARGUMENTS:
         return None
-    if any(codec not in TEXT_OR_INTEGER for _, codec in columns):
+    if any(codec not in _TEXT_OR_INTEGER for _, codec in columns):
         return None
     listed = ", ".join(f"`{name}`" for name, _ in columns)
     if not sql.startswith(f"SELECT {listed} FROM ") or any("`" in name for name, _ in columns):
