@@ -80,12 +80,13 @@ def _render(args: argparse.Namespace) -> tuple[SchemaIR, dict[str, str]]:
         schema, check_models = checked_schema(load_source(args.schema))
         job.start(schema, header, cache)
         if not job.in_child:
-            check_models(job.text())
+            check_models(job.text()[0])
             return schema, render_all(schema, args.package, cache)
 
         def models() -> str:
-            text = job.text()
-            check_models(text)
+            text, checked = job.text()
+            if not checked:
+                check_models(text)
             return text
 
         return schema, render_all(schema, args.package, cache, models)

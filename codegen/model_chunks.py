@@ -22,7 +22,7 @@ from typing import Any
 
 from .cache import OutputCache, content_key
 from .jsonschema import document_of
-from .pynames import names_in
+from .pynames import names_in, parsed
 
 __all__ = ["joinable", "joined", "joined_models", "pieces_of"]
 
@@ -36,7 +36,7 @@ def _pieces(text: str, parts: list[dict[str, Any]]) -> list[dict[str, Any]] | No
     if "\r" in text:
         return None  # a line break of Python's that str.split("\n") does not see
     try:
-        tree = ast.parse(text)
+        tree = parsed(text)
     except SyntaxError:
         return None  # reported as before, from the whole module
     # Python's lines, which str.splitlines() would also break at \x0c, \x1c, \u2028...

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import Any
 
@@ -21,11 +21,12 @@ from .cache import OutputCache, content_key
 from .ir import SchemaIR, TableIR
 from .jsonschema import document_of, models_parts
 from .model_chunks import joinable, joined, joined_models, pieces_of
-from .pynames import names_in
+from .pynames import names_in, parsed
 
 __all__ = [
     "ModelClash",
     "Share",
+    "SharePieces",
     "model_clashes",
     "models_of_shares",
     "models_share",
@@ -61,8 +62,17 @@ def render_models(schema: SchemaIR, header: str, cache: OutputCache | None = Non
     return text
 
 
-# A share's answer: its tables' pieces (model_chunks), or models.py whole, or nothing.
-Share = list[dict[str, Any]] | str | None
+@dataclass(frozen=True)
+class SharePieces:
+    """A share's tables' pieces (model_chunks), and whether their classes were made in
+    one call that model_clashes found keeping every name of theirs (`checked`)."""
+
+    pieces: list[dict[str, Any]]
+    checked: bool
+
+
+# A share's answer: its pieces, or models.py whole, or nothing.
+Share = SharePieces | str | None
 
 
 def models_share(
@@ -71,25 +81,56 @@ def models_share(
     """Share `index` of `count` of models.py, for processes that make it side by side
     (the generator takes about as long per table): its tables' classes, where models.py
     can be put together from them; else the whole text from share 0, nothing from the
-    others."""
+    others. The classes made here are checked here, on the tree their pieces were cut
+    from: models.py is free of clashes when every share's classes are (`joined` has
+    refused class names taken twice or by an import), so the caller checks it only when
+    a share found one or could not tell (pieces from the cache)."""
     parts = models_parts(schema)
     if not joinable(parts):
         return render_models(schema, header, cache) if index == 0 else None
     size = -(-len(parts) // count)
-    mine = parts[index * size : (index + 1) * size]
-    return pieces_of(mine, cache, partial(_generate, header=header))
+    first = index * size
+    mine = parts[first : first + size]
+    made: dict[str, str] = {}
+
+    def generate(document: str) -> str:
+        made[document] = _generate(document, header)
+        return made[document]
+
+    pieces = pieces_of(mine, cache, generate)
+    if pieces is None:
+        return None
+    text = made.get(json.dumps(document_of(mine)))  # None: some came from the cache
+    return SharePieces(
+        pieces, text is not None and not model_clashes(_part_of(schema, first, len(mine)), text)
+    )
 
 
-def models_of_shares(header: str, shares: list[Share]) -> str | None:
-    """models.py from every share's answer, or None if they do not make it."""
+def _part_of(schema: SchemaIR, first: int, count: int) -> SchemaIR:
+    """The tables and views of parts `first` to `first + count` (models_parts: one part
+    per table, then one per view)."""
+    tables = len(schema.tables)
+    return replace(
+        schema,
+        tables=schema.tables[first : first + count],
+        views=schema.views[max(first - tables, 0) : max(first + count - tables, 0)],
+    )
+
+
+def models_of_shares(header: str, shares: list[Share]) -> tuple[str, bool] | None:
+    """models.py from every share's answer, and whether every share found its classes
+    free of clashes; None if they do not make it."""
     pieces: list[dict[str, Any]] = []
+    checked = True
     for share in shares:
         if isinstance(share, str):
-            return share
+            return share, False
         if share is None:
             return None
-        pieces += share
-    return joined(header, pieces)
+        pieces += share.pieces
+        checked = checked and share.checked
+    text = joined(header, pieces)
+    return None if text is None else (text, checked)
 
 
 def warm_up() -> None:
@@ -206,7 +247,7 @@ def _fields(node: ast.ClassDef) -> list[str]:
 
 def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
     """Every class or field of the generated models.py (`text`) that is not the schema's."""
-    tree = ast.parse(text)
+    tree = parsed(text)
     imported = _imports(tree)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     clashes = []

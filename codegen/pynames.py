@@ -8,8 +8,17 @@ large schema, where which imports a module needs is decided by these names.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
-__all__ = ["names_in"]
+__all__ = ["names_in", "parsed"]
+
+
+@lru_cache(maxsize=1)
+def parsed(text: str) -> ast.Module:
+    """`ast.parse(text)`, kept for the next reader of the same text, which must not
+    change the tree: a models share is read for its classes, then for its names (each
+    parse ≈0.12 s for 100 tables of 15 columns)."""
+    return ast.parse(text)
 
 
 def names_in(node: ast.AST, *, read_only: bool = False) -> set[str]:

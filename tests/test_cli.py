@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from codegen.problems import SchemaError
 from codegen.render import render_all
 from codegen.source import load_source
 from codegen.validate import build_schema
@@ -157,6 +158,28 @@ def test_generate_names_the_models_clashes_found_in_the_child_and_writes_nothing
     assert all(any(line.endswith(problem) for line in reported) for problem in expected), (
         done.stderr
     )
+    assert not (tmp_path / "out").exists()
+
+
+def test_generate_names_a_clash_in_the_second_childs_share_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Without payload models the children check their own classes, and the command
+    checks models.py itself only when one found a clash: a column named like its type
+    in the last table, in the second child's share, is reported as `build_schema`
+    reports it."""
+    schema = _wide_schema(tmp_path / "schema.yaml", 6)
+    before, _, after = schema.read_text("utf-8").rpartition("col_13: {type: integer}")
+    schema.write_text(f"{before}int: {{type: integer}}{after}", encoding="utf-8")
+    with pytest.raises(SchemaError) as expected:
+        build_schema(load_source(schema))
+    done = _run(
+        "--schema", str(schema), "--out", str(tmp_path / "out"), "generate", "--no-cache",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert str(expected.value).count("'int'") == 1
+    assert all(line in done.stderr for line in str(expected.value).splitlines()), done.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from bench.generation import synthetic_schema
 from codegen.cache import OutputCache, content_key
 from codegen.cli import main
-from codegen.models import models_of_shares, models_share
+from codegen.models import SharePieces, model_clashes, models_of_shares, models_share
 from codegen.problems import SchemaError
 from codegen.render import HEADER, render_all
 from codegen.source import load_source
@@ -193,9 +193,13 @@ def _outcome_in_shares(schema_path: Path, count: int) -> dict[str, str] | str:
 
         def models() -> str:
             shares = [models_share(schema, header, None, i, count) for i in range(count)]
-            text = models_of_shares(header, shares)
-            assert text is not None, "the shares did not make models.py"
-            check_models(text)
+            made = models_of_shares(header, shares)
+            assert made is not None, "the shares did not make models.py"
+            text, checked = made
+            if checked:  # as the CLI, which then skips the check: sound only if so
+                assert model_clashes(schema, text) == []
+            else:
+                check_models(text)
             return text
 
         return render_all(schema, "generated", None, models)
@@ -209,3 +213,57 @@ def _outcome_in_shares(schema_path: Path, count: int) -> dict[str, str] | str:
 def test_models_made_in_shares_are_the_bytes_made_whole(schema: Path) -> None:
     assert _outcome_in_shares(schema, 2) == _outcome(schema, None)
     assert _outcome_in_shares(schema, 3) == _outcome(schema, None)
+
+
+# Columns named like the type of their field, which the generator renames, and one it
+# keeps; no payload model, so that models.py is still made in shares.
+_COLUMNS = [
+    ("str", "text"),
+    ("int", "integer"),
+    ("float", "real"),
+    ("bytes", "blob"),
+    ("bool", "integer, mode: boolean"),
+    ("datetime", "integer, mode: timestamp"),
+]
+
+
+@pytest.mark.parametrize(("column", "kind"), _COLUMNS)
+def test_a_share_checks_its_classes_and_reports_a_clash_it_finds(
+    column: str, kind: str, tmp_path: Path
+) -> None:
+    """Each share says whether its classes keep the schema's names: the share with a
+    clashing column says no, the others yes, so the caller checks models.py and reports
+    what `build_schema` reports."""
+    schema_path = tmp_path / "schema.yaml"
+    lines = ["version: 1", "tables:"]
+    for t in range(4):
+        lines += [f"  t{t}:", "    columns:", "      id: {type: text, primary_key: true}"]
+        lines += [f"      {column}: {{type: {kind}}}"] if t == 3 else ["      c: {type: text}"]
+    schema_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema, _ = checked_schema(load_source(schema_path))
+    header = f"# {HEADER}\n"
+    shares = [models_share(schema, header, None, i, 2) for i in range(2)]
+    assert all(isinstance(share, SharePieces) for share in shares)
+    checked = [isinstance(share, SharePieces) and share.checked for share in shares]
+    made = models_of_shares(header, shares)
+    assert made is not None
+    clashes = model_clashes(schema, made[0])
+    assert bool(clashes) == (column != "datetime")
+    assert checked == [True, not clashes]
+    assert made[1] == (not clashes)
+    assert _outcome_in_shares(schema_path, 2) == _outcome(schema_path, None)
+
+
+def test_pieces_from_the_cache_leave_the_check_to_the_caller(tmp_path: Path) -> None:
+    """A share with pieces from the cache has no one module of its own to check."""
+    schema_path = _synthetic(tmp_path, 4)
+    schema, _ = checked_schema(load_source(schema_path))
+    header = f"# {HEADER}\n"
+    cache = OutputCache(tmp_path / "cache")
+    fresh = [models_share(schema, header, cache, i, 2) for i in range(2)]
+    again = [models_share(schema, header, cache, i, 2) for i in range(2)]
+    assert [isinstance(s, SharePieces) and s.checked for s in fresh] == [True, True]
+    assert [isinstance(s, SharePieces) and s.checked for s in again] == [False, False]
+    made_fresh, made_again = models_of_shares(header, fresh), models_of_shares(header, again)
+    assert made_fresh is not None and made_again is not None
+    assert made_fresh == (made_again[0], True) and made_again[1] is False
