@@ -115,10 +115,29 @@ def _python(value: dict[str, Any]) -> object:
     return None
 
 
+def _args(params: Sequence[Any]) -> list[dict[str, Any]] | None:
+    """`_value` of each parameter, text and integers (the commonest) without the call;
+    None if one is a float, which travels another way (`_exact_floats`)."""
+    args = []
+    for value in params:
+        kind = type(value)
+        if kind is str:
+            args.append({"type": "text", "value": value})
+        elif kind is int:
+            args.append({"type": "integer", "value": str(value)})
+        elif isinstance(value, float):
+            return None
+        else:
+            args.append(_value(value))
+    return args
+
+
 def _stmt(sql: str, params: Sequence[Any]) -> dict[str, Any]:
-    if any(isinstance(p, float) for p in params):
+    args = _args(params)
+    if args is None:
         sql, params = _exact_floats(sql, params)
-    return {"sql": sql, "args": [_value(p) for p in params], "want_rows": True}
+        args = [_value(p) for p in params]
+    return {"sql": sql, "args": args, "want_rows": True}
 
 
 def _exact_floats(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -230,21 +249,27 @@ def _batch(stmts: list[dict[str, Any]], *, transaction: str) -> dict[str, Any]:
     """
     steps: list[dict[str, Any]] = []
     if transaction in ("own", "begin"):
-        steps.append({"stmt": _stmt("BEGIN IMMEDIATE", ())})
+        steps.append({"stmt": _BEGIN_IMMEDIATE})
     for stmt in stmts:
         condition = {"type": "ok", "step": len(steps) - 1} if steps else None
         steps.append({"condition": condition, "stmt": stmt})
     if transaction == "own":
         last = len(steps) - 1
-        steps.append({"condition": {"type": "ok", "step": last}, "stmt": _stmt("COMMIT", ())})
+        steps.append({"condition": {"type": "ok", "step": last}, "stmt": _COMMIT})
         commit = len(steps) - 1
         steps.append(
             {
                 "condition": {"type": "not", "cond": {"type": "ok", "step": commit}},
-                "stmt": _stmt("ROLLBACK", ()),
+                "stmt": _ROLLBACK,
             }
         )
     return {"type": "batch", "batch": {"steps": steps}}
+
+
+# Statements every write batch carries, made once (requests are never changed once made).
+_BEGIN_IMMEDIATE = _stmt("BEGIN IMMEDIATE", ())
+_COMMIT = _stmt("COMMIT", ())
+_ROLLBACK = _stmt("ROLLBACK", ())
 
 
 BUSY = "database is locked"

@@ -8,6 +8,7 @@ background interval), round trips, and the auth token kept out of every message.
 
 from __future__ import annotations
 
+import enum
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generated.client import DbClient, create_db_client
 from generated.models import NewUserSettings, NewWorkflow
@@ -28,7 +31,7 @@ from libsqlkit import (
     Unavailable,
     UniqueViolation,
 )
-from libsqlkit._hrana import http_base_url
+from libsqlkit._hrana import _exact_floats, _stmt, _value, http_base_url
 from libsqlkit._http import AsyncHttpPool
 from tests.conftest import reset_server
 from tests.sqld import HungServer, Sqld, free_port
@@ -130,6 +133,43 @@ def test_sql_that_is_not_text_is_refused_alike_in_every_mode(db: DbClient, sql: 
     """Remotely a JSON writer would spell bytes as text and run them."""
     with pytest.raises(TypeError, match=f"SQL is a str, not {type(sql).__name__}"):
         db.execute(sql)  # type: ignore[arg-type]
+
+
+class _Level(enum.IntEnum):
+    LOW = 1
+
+
+class _Tag(enum.StrEnum):
+    A = "a"
+
+
+class _Ratio(float):
+    pass
+
+
+_BINDABLE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.text(),
+    st.binary(max_size=8),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([_Level.LOW, _Tag.A, _Ratio(0.5), bytearray(b"\x00")]),
+)
+
+
+@given(st.lists(_BINDABLE, max_size=6))
+def test_each_argument_is_sent_as_its_value_encodes_it(params: list[object]) -> None:
+    """The arguments' fast path (text and integers taken without the call) sends what
+    `_value` makes of each, and a float, of any class, takes the exact way."""
+    sql = "SELECT " + (", ".join("?" * len(params)) or "1")
+    floats = any(isinstance(p, float) for p in params)
+    sent_sql, bound = _exact_floats(sql, params) if floats else (sql, params)
+    assert _stmt(sql, params) == {
+        "sql": sent_sql,
+        "args": [_value(p) for p in bound],
+        "want_rows": True,
+    }
 
 
 def test_missing_token(sqld_server: Sqld, monkeypatch: pytest.MonkeyPatch) -> None:
