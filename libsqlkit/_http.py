@@ -26,7 +26,6 @@ import json
 import select
 import ssl
 import threading
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,15 +40,11 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024 * 1024  # sqld refuses responses over 10 MB; a bound all the same
 MAYBE_APPLIED = "it may have been applied, so it was not sent again"
 
-Observer = Callable[[dict[str, Any]], None]
-
 
 class _Target:
     """Where requests go and with which headers (the token is only ever in `headers`)."""
 
-    def __init__(
-        self, base_url: str, token: str | None, timeout: float, observe: Observer | None
-    ) -> None:
+    def __init__(self, base_url: str, token: str | None, timeout: float) -> None:
         parts = urlsplit(base_url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
@@ -62,7 +57,6 @@ class _Target:
         self.with_token = token is not None
         self.sent = 0  # requests, for the round-trip counts of reports and benchmarks
         self._counting = threading.Lock()
-        self._observe = observe
 
     def payload(self, body: dict[str, Any]) -> bytes:
         """The body as JSON, in Rust (a fifth of `json.dumps`'s time); a body no UTF-8 can
@@ -81,8 +75,6 @@ class _Target:
         if status != 200:
             raise status_error(status, text, with_token=self.with_token)
         decoded: dict[str, Any] = from_json(text, cache_strings="keys")
-        if self._observe is not None:
-            self._observe(decoded)
         return decoded
 
     def no_connection(self) -> str:
@@ -145,9 +137,8 @@ class HttpPool:
         *,
         timeout: float,
         size: int,
-        observe: Observer | None = None,
     ) -> None:
-        self._target = _Target(base_url, token, timeout, observe)
+        self._target = _Target(base_url, token, timeout)
         self._idle: list[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
@@ -266,9 +257,8 @@ class AsyncHttpPool:
         *,
         timeout: float,
         size: int,
-        observe: Observer | None = None,
     ) -> None:
-        self._target = _Target(base_url, token, timeout, observe)
+        self._target = _Target(base_url, token, timeout)
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(size)
         self._streams = asyncio.Semaphore(_stream_slots(size))

@@ -25,6 +25,7 @@ from libsqlkit._errors import LibsqlKitError
 from libsqlkit._hrana import (
     Body,
     Exchange,
+    ReplyFacts,
     StreamState,
     http_base_url,
     one_shot,
@@ -73,7 +74,8 @@ class Backoff:
 class Link:
     """What one client's servers share: its consistency level, its `Session` and its
     usage meter. It builds each autocommit request for the server it goes to, and reads
-    the positions in the reply (the meter counts every reply, in the transports)."""
+    the positions in the reply; every reply passes through one of its readers (`_counted`),
+    where the meter counts it."""
 
     def __init__(
         self, url: str, *, consistency: Consistency = "session", meter: UsageMeter | None = None
@@ -82,8 +84,11 @@ class Link:
         self.session = Session(where=url)
         self.meter = meter or UsageMeter(None, where=url)
 
-    def count(self, reply: Body) -> None:
-        self.meter.observe(reply_facts(reply))
+    def _counted(self, reply: Body) -> ReplyFacts:
+        """The reply's facts, counted by the meter: its readers read them once here."""
+        facts = reply_facts(reply)
+        self.meter.observe(facts)
+        return facts
 
     def level(self) -> Consistency:
         """The level of the caller's next read: its `consistency()` block, or the client's;
@@ -102,7 +107,7 @@ class Link:
         body, decode = one_shot(statements, write=False, replication_index=wait)
 
         def read(reply: Body) -> Results:
-            session.read_by(server, reply_facts(reply).replication_index, ticket)
+            session.read_by(server, self._counted(reply).replication_index, ticket)
             return decode(reply)
 
         return body, read
@@ -130,7 +135,7 @@ class Link:
         body, decode = exchange
 
         def read(reply: Body) -> T:
-            facts = reply_facts(reply)
+            facts = self._counted(reply)
             # An autocommit write that changed rows surely ran on the primary, and moved
             # its position past every earlier one.
             changed = not certain and facts.rows_written > 0
@@ -241,9 +246,7 @@ class RemoteEngine:
         self.url = http_base_url(url)
         self.link = link or Link(self.url)
         self.busy_s = busy_s
-        self.pool = HttpPool(
-            self.url, token, timeout=timeout, size=pool_size, observe=self.link.count
-        )
+        self.pool = HttpPool(self.url, token, timeout=timeout, size=pool_size)
 
     def __repr__(self) -> str:
         return f"RemoteEngine({self.pool!r})"
@@ -384,9 +387,7 @@ class AsyncRemoteEngine:
         self.url = http_base_url(url)
         self.link = link or Link(self.url)
         self.busy_s = busy_s
-        self.pool = AsyncHttpPool(
-            self.url, token, timeout=timeout, size=pool_size, observe=self.link.count
-        )
+        self.pool = AsyncHttpPool(self.url, token, timeout=timeout, size=pool_size)
 
     def __repr__(self) -> str:
         return f"AsyncRemoteEngine({self.pool!r})"
