@@ -294,7 +294,17 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
                     view=True,
                 )
             )
-    owners = {name: t for t in schema.tables for name in _classes_of(t)}
+            continue
+        for column, field in zip(view.readable.columns, _fields(node), strict=False):
+            if column.name != field:
+                message = (
+                    f"column name {column.name!r} cannot be a field of the generated "
+                    f"model: datamodel-code-generator renames it to {field!r}"
+                )
+                clashes.append(ModelClash(view.name, column.name, None, message, view=True))
+    # Each table's and view's classes, with their owner (and whether it is a view).
+    owners = {name: (t.name, False) for t in schema.tables for name in _classes_of(t)}
+    owners.update({view.model: (view.name, True) for view in schema.views})
     for name, node in classes.items():
         renamed = [] if name in owners else _renamed_fields(node)
         for prop, message in [
@@ -302,12 +312,14 @@ def model_clashes(schema: SchemaIR, text: str) -> list[ModelClash]:
             *((f, _HIDES) for f in _hiding_fields(node)),
         ]:
             if name in owners:
+                where, of_view = owners[name]
                 clashes.append(
-                    ModelClash(owners[name].name, prop, None, f"column name {prop!r} {message}")
+                    ModelClash(where, prop, None, f"column name {prop!r} {message}", view=of_view)
                 )
             else:
                 owner = _json_owner(schema, name, prop)
                 clashes.append(ModelClash(*owner, prop, f"property {prop!r} {message}"))
+    parsed.cache_clear()  # the last reader of a models text: its tree is let go of here
     return list(dict.fromkeys(clashes))
 
 

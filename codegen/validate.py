@@ -1110,7 +1110,7 @@ def checked_schema(source: SchemaSource) -> tuple[SchemaIR, Callable[[str], None
         raise SchemaError(source.file_name, problems)
 
     def check_models(models_py: str) -> None:
-        found = _model_problems(source, schema, tables, models_py)
+        found = _model_problems(source, schema, tables, views, models_py)
         if found:
             raise SchemaError(source.file_name, found)
 
@@ -1118,13 +1118,20 @@ def checked_schema(source: SchemaSource) -> tuple[SchemaIR, Callable[[str], None
 
 
 def _model_problems(
-    source: SchemaSource, schema: SchemaIR, tables: dict[str, TableSpec], models_py: str
+    source: SchemaSource,
+    schema: SchemaIR,
+    tables: dict[str, TableSpec],
+    views: dict[str, ViewSpec],
+    models_py: str,
 ) -> list[Problem]:
     """Names datamodel-code-generator had to change in models.py, located in schema.yaml."""
     problems = []
     for clash in model_clashes(schema, models_py):
         if clash.view:
-            problems.append(source.problem(("views", clash.table), clash.message, at_key=True))
+            at: Loc = ("views", clash.table)
+            if clash.column is not None and clash.column in views[clash.table].columns:
+                at = (*at, "columns", clash.column)
+            problems.append(source.problem(at, clash.message, at_key=True))
             continue
         loc: Loc = ("tables", clash.table)
         if clash.column is None:

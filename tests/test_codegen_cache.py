@@ -267,3 +267,16 @@ def test_pieces_from_the_cache_leave_the_check_to_the_caller(tmp_path: Path) -> 
     made_fresh, made_again = models_of_shares(header, fresh), models_of_shares(header, again)
     assert made_fresh is not None and made_again is not None
     assert made_fresh == (made_again[0], True) and made_again[1] is False
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_view_in_a_share_reports_its_renamed_columns_as_the_whole_module_does(
+    count: int,
+) -> None:
+    """A view's class is checked in the share that makes it, and its renamed columns are
+    located at the view's columns, in shares as in one piece."""
+    schema = ROOT / "tests" / "schema_errors" / "view_column_names.yaml"
+    outcome = _outcome(schema, None)
+    assert isinstance(outcome, str)
+    assert outcome.count("cannot be a field of the generated model") == 2
+    assert _outcome_in_shares(schema, count) == outcome
