@@ -71,9 +71,11 @@ def _schema(args: argparse.Namespace) -> SchemaIR:
 
 
 def _render(args: argparse.Namespace) -> tuple[SchemaIR, dict[str, str]]:
-    """The IR and every generated file. Where it can, models.py is made meanwhile in a
-    child (models_job.py), then checked for changed names before it is formatted and
-    anything is written; otherwise it is made and checked first, as `build_schema` does."""
+    """The IR and every generated file. Where it can, models.py is made meanwhile in
+    children (models_job.py), which check their classes for changed names themselves;
+    it is checked here when one found a clash or could not tell, before it is formatted
+    and anything is written. Otherwise it is made and checked first, as `build_schema`
+    does."""
     cache = _cache(args)
     header = f"# {HEADER}\n"
     with closing(ModelsJob()) as job:

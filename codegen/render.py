@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.util
 import json
 import re
 import subprocess
@@ -27,6 +28,11 @@ from .pynames import names_in
 from .sql import render_query, table_sql, view_sql
 
 __all__ = ["HEADER", "query_constant", "render_all"]
+
+# ruff runs as its binary when files are formatted (`_ruff`); missing, it is named now,
+# when the command loads, as the code-generation extra's other packages are.
+if importlib.util.find_spec("ruff") is None:
+    raise ModuleNotFoundError("No module named 'ruff'", name="ruff")
 
 HEADER = "generated from schema.yaml — do not edit"
 # The generated factories' defaults are the runtime's own.

@@ -365,7 +365,7 @@ def primary_read(statements: Sequence[Statement]) -> Exchange[list[list[Row]]]:
     """
     stmts = _stmts(statements)
     begin = {"type": "execute", "stmt": _stmt("BEGIN", ())}
-    commit = {"type": "execute", "stmt": _stmt("COMMIT", ())}
+    commit = {"type": "execute", "stmt": _COMMIT}
     work = (
         {"type": "execute", "stmt": stmts[0]}
         if len(stmts) == 1
