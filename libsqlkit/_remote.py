@@ -155,7 +155,7 @@ class RemoteSession:
     """One caller's stream, from its first statement to `release()`, on a connection it
     holds all that time (`_http._stream_slots` says why)."""
 
-    def __init__(self, pool: HttpPool, busy_s: float, link: Link | None = None) -> None:
+    def __init__(self, pool: HttpPool, busy_s: float, link: Link) -> None:
         self._pool = pool
         self._busy_s = busy_s
         self._state = StreamState()
@@ -169,7 +169,8 @@ class RemoteSession:
         return self._pool.post(body, held=True)
 
     def _observed(self, exchange: Exchange[T]) -> Exchange[T]:
-        return exchange if self._link is None else self._link.transaction(exchange)
+        """Read by the Link, which counts every reply (`Link._counted`)."""
+        return self._link.transaction(exchange)
 
     @property
     def in_transaction(self) -> bool:
@@ -298,7 +299,7 @@ class AsyncRemoteSession:
     """One task's stream, from its first statement to `release()`, on a connection it
     holds all that time."""
 
-    def __init__(self, pool: AsyncHttpPool, busy_s: float, link: Link | None = None) -> None:
+    def __init__(self, pool: AsyncHttpPool, busy_s: float, link: Link) -> None:
         self._pool = pool
         self._busy_s = busy_s
         self._state = StreamState()
@@ -312,7 +313,8 @@ class AsyncRemoteSession:
         return await self._pool.post(body, held=True)
 
     def _observed(self, exchange: Exchange[T]) -> Exchange[T]:
-        return exchange if self._link is None else self._link.transaction(exchange)
+        """Read by the Link, which counts every reply (`Link._counted`)."""
+        return self._link.transaction(exchange)
 
     @property
     def in_transaction(self) -> bool:

@@ -35,7 +35,13 @@ from libsqlkit._hrana import http_base_url
 from libsqlkit._http import AsyncHttpPool, HttpPool
 from libsqlkit._local import _Worker
 from libsqlkit._plan import Statement
-from libsqlkit._remote import AsyncRemoteEngine, AsyncRemoteSession, RemoteEngine, RemoteSession
+from libsqlkit._remote import (
+    AsyncRemoteEngine,
+    AsyncRemoteSession,
+    Link,
+    RemoteEngine,
+    RemoteSession,
+)
 from libsqlkit._rows import Row
 from libsqlkit._sync_report import SyncReport
 
@@ -229,7 +235,9 @@ class ReplicaEngine:
         return results
 
     def session(self) -> RemoteSession:
-        return _CheckedSession(self.remote.pool, self.remote.busy_s, self._own.wrote)
+        return _CheckedSession(
+            self.remote.pool, self.remote.busy_s, self.remote.link, self._own.wrote
+        )
 
     def sync(self) -> None:
         """Pull the primary's changes now (bounded probe first)."""
@@ -248,8 +256,10 @@ class ReplicaEngine:
 class _CheckedSession(RemoteSession):
     """A session on the primary whose committed writes the replica pulls."""
 
-    def __init__(self, pool: HttpPool, busy_s: float, wrote: Callable[[], None]) -> None:
-        super().__init__(pool, busy_s)
+    def __init__(
+        self, pool: HttpPool, busy_s: float, link: Link, wrote: Callable[[], None]
+    ) -> None:
+        super().__init__(pool, busy_s, link)
         self._wrote = wrote
 
     def execute(self, statements: Sequence[Statement]) -> Results:
@@ -265,8 +275,10 @@ class _CheckedSession(RemoteSession):
 
 
 class _AsyncCheckedSession(AsyncRemoteSession):
-    def __init__(self, pool: AsyncHttpPool, busy_s: float, wrote: Callable[[], None]) -> None:
-        super().__init__(pool, busy_s)
+    def __init__(
+        self, pool: AsyncHttpPool, busy_s: float, link: Link, wrote: Callable[[], None]
+    ) -> None:
+        super().__init__(pool, busy_s, link)
         self._wrote = wrote
 
     async def execute(self, statements: Sequence[Statement]) -> Results:
@@ -336,7 +348,9 @@ class AsyncReplicaEngine:
         return results
 
     async def session(self) -> AsyncRemoteSession:
-        return _AsyncCheckedSession(self.remote.pool, self.remote.busy_s, self._own.wrote)
+        return _AsyncCheckedSession(
+            self.remote.pool, self.remote.busy_s, self.remote.link, self._own.wrote
+        )
 
     async def sync(self) -> None:
         await self.remote.check()
