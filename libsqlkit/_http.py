@@ -15,77 +15,125 @@ error says that it may have been applied.
 Hand-written on the standard library rather than httpx: on loopback sqld (`make bench`,
 "HTTP transports") httpx took 2-3× as long per call, sync and async, and its async
 client served a small fraction of the requests per second at 50 concurrent callers.
-The protocol needs only POST with a known length, so the client is small.
+The protocol needs only POST with a known length, so the client is small: both shells
+write one prebuilt request and feed what comes back to one sans-I/O response reader
+(`libsqlkit._http_response`), on a socket or on asyncio streams.
 """
 
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import select
+import socket
 import ssl
 import threading
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic_core import PydanticSerializationError, from_json, to_json
 
-from libsqlkit._errors import Timeout, Unavailable
+from libsqlkit._errors import ConfigurationError, Timeout, Unavailable
 from libsqlkit._hrana import PIPELINE, status_error
+from libsqlkit._http_response import Closed, Malformed, Response, ResponseReader
 
 __all__ = ["AsyncHttpPool", "HttpPool"]
 
-MAX_HEADER_BYTES = 64 * 1024
-MAX_BODY_BYTES = 256 * 1024 * 1024  # sqld refuses responses over 10 MB; a bound all the same
 MAYBE_APPLIED = "it may have been applied, so it was not sent again"
+READ_SIZE = 64 * 1024  # bytes asked of the socket per read; a reply usually comes in one
 
 
 class _Target:
-    """Where requests go and with which headers (the token is only ever in `headers`)."""
+    """Where requests go and with which headers (the token is only ever in `_head`)."""
 
     def __init__(self, base_url: str, token: str | None, timeout: float) -> None:
         parts = urlsplit(base_url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
-        self.port = parts.port or (443 if self.https else 80)
-        self.where = f"{self.host}:{self.port}"
+        try:
+            self.port = parts.port or (443 if self.https else 80)
+        except ValueError:
+            raise ConfigurationError(f"the database URL has an invalid port: {base_url}") from None
+        named = f"[{self.host}]" if ":" in self.host else self.host
+        self.where = f"{named}:{self.port}"
         self.timeout = timeout
-        self.headers = {"Content-Type": "application/json"}
+        lines = [f"POST {PIPELINE} HTTP/1.1", f"Host: {_ascii_host(named)}:{self.port}"]
+        lines.append("Content-Type: application/json")
         if token:
-            self.headers["Authorization"] = f"Bearer {token}"
+            lines.append(f"Authorization: Bearer {token}")
+        self._head = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("ascii")
         self.with_token = token is not None
         self.sent = 0  # requests, for the round-trip counts of reports and benchmarks
         self._counting = threading.Lock()
+        self._tls: ssl.SSLContext | None = None
 
-    def payload(self, body: dict[str, Any]) -> bytes:
-        """The body as JSON, in Rust (a fifth of `json.dumps`'s time); a body no UTF-8 can
-        carry (SQL with a lone surrogate) raises `json`'s own error, as it always has."""
+    def request(self, body: dict[str, Any]) -> bytes:
+        """The whole request, head and body, to be written at once. The body as JSON, in
+        Rust (a fifth of `json.dumps`'s time); a body no UTF-8 can carry (SQL with a lone
+        surrogate) raises `json`'s own error, as it always has."""
         try:
-            return to_json(body)
+            payload = to_json(body)
         except PydanticSerializationError:
-            return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        return self._head + b"%d\r\n\r\n" % len(payload) + payload
+
+    def tls(self) -> ssl.SSLContext | None:
+        """The TLS context of an https target, made once: loading the CA store takes ms."""
+        if self.https and self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     def count(self) -> None:
         """A request goes out on an open connection (a refused connection sends none)."""
         with self._counting:
             self.sent += 1
 
-    def reply(self, status: int, text: bytes) -> dict[str, Any]:
-        if status != 200:
-            raise status_error(status, text, with_token=self.with_token)
-        decoded: dict[str, Any] = from_json(text, cache_strings="keys")
+    def reply(self, response: Response) -> dict[str, Any]:
+        if response.status != 200:
+            raise status_error(response.status, response.body, with_token=self.with_token)
+        decoded: dict[str, Any] = from_json(response.body, cache_strings="keys")
         return decoded
+
+    def could_not_connect(self) -> Timeout:
+        return Timeout(f"could not connect to {self.where} within {self.timeout:g} s")
+
+    def unreachable(self, exc: OSError) -> Unavailable:
+        return Unavailable(f"cannot reach {self.where}: {exc.strerror or exc}")
 
     def no_connection(self) -> str:
         return f"no connection to {self.where} came free within {self.timeout:g} s"
 
-    def lost(self, problem: str, *, idempotent: bool) -> str:
-        """The message for a request written and then lost: a write may have landed."""
-        return problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
+    def lost(self, exc: BaseException, *, idempotent: bool) -> Exception:
+        """The error for a request written and then lost: a write may have landed."""
+        if isinstance(exc, TimeoutError):
+            problem = f"{self.where} did not answer within {self.timeout:g} s"
+        elif isinstance(exc, Malformed):
+            problem = f"{self.where}: {exc}"
+        elif isinstance(exc, (Closed, ConnectionResetError, BrokenPipeError)):
+            problem = f"{self.where} closed the connection: {exc}"
+        else:
+            problem = (
+                f"lost the connection to {self.where}: {getattr(exc, 'strerror', None) or exc}"
+            )
+        message = problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
+        return Timeout(message) if isinstance(exc, TimeoutError) else Unavailable(message)
 
 
-_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+def _ascii_host(host: str) -> str:
+    """The host as the Host header carries it: IDNA for a non-ASCII name; never a control
+    character or space, which would end or split the header."""
+    try:
+        encoded = host if host.isascii() else host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ConfigurationError(f"the database URL's host is not a valid name: {host!r}") from None
+    if any(not "!" <= char <= "~" for char in encoded):
+        raise ConfigurationError(f"the database URL's host is not a valid name: {host!r}")
+    return encoded
+
+
+# Lost after the request was written: a read on a reused connection may be sent again.
+_STALE = (Closed, ConnectionResetError, BrokenPipeError)
 
 
 def _readable_now(sock: Any) -> bool:
@@ -96,23 +144,45 @@ def _readable_now(sock: Any) -> bool:
     return bool(poller.poll(0))
 
 
-def _closed_while_idle(connection: http.client.HTTPConnection) -> bool:
-    """An idle kept-alive socket with something to read has been closed by the server
-    (or holds bytes nobody asked for): never write a request to it."""
-    sock = connection.sock
-    return sock is None or _readable_now(sock)
-
-
-def _connect(connection: http.client.HTTPConnection, target: _Target) -> None:
-    """Open a new connection: nothing has been sent yet, whatever goes wrong here."""
+def _connect(target: _Target) -> socket.socket:
+    """Open a new connection (TLS for https): nothing has been sent yet, whatever goes
+    wrong here."""
     try:
-        connection.connect()
+        sock = socket.create_connection((target.host, target.port), timeout=target.timeout)
     except TimeoutError:
-        connection.close()
-        raise Timeout(f"could not connect to {target.where} within {target.timeout:g} s") from None
+        raise target.could_not_connect() from None
     except OSError as exc:
-        connection.close()
-        raise Unavailable(f"cannot reach {target.where}: {exc.strerror or exc}") from None
+        raise target.unreachable(exc) from None
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        context = target.tls()
+        if context is not None:
+            return context.wrap_socket(sock, server_hostname=target.host)
+        return sock
+    except TimeoutError:
+        sock.close()
+        raise target.could_not_connect() from None
+    except OSError as exc:
+        sock.close()
+        raise target.unreachable(exc) from None
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _exchange(sock: socket.socket, request: bytes, timeout: float) -> Response:
+    """Write one request and read its response, all within `timeout`: the socket's own
+    timeout bounds each wait, and it is shortened before each later read, so that a
+    server that trickles bytes cannot hold the caller past it."""
+    deadline = time.monotonic() + timeout
+    sock.sendall(request)
+    reader = ResponseReader()
+    while (response := reader.feed(sock.recv(READ_SIZE))) is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        sock.settimeout(left)
+    return response
 
 
 def _stream_slots(size: int) -> int:
@@ -128,7 +198,7 @@ def _stream_slots(size: int) -> int:
 
 
 class HttpPool:
-    """Sync transport: one `http.client` connection per concurrent caller, kept alive."""
+    """Sync transport: one socket per concurrent caller, kept alive."""
 
     def __init__(
         self,
@@ -139,7 +209,7 @@ class HttpPool:
         size: int,
     ) -> None:
         self._target = _Target(base_url, token, timeout)
-        self._idle: list[http.client.HTTPConnection] = []
+        self._idle: list[socket.socket] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._streams = threading.BoundedSemaphore(_stream_slots(size))
@@ -151,27 +221,17 @@ class HttpPool:
     def round_trips(self) -> int:
         return self._target.sent
 
-    def _new(self) -> http.client.HTTPConnection:
-        t = self._target
-        if t.https:
-            return http.client.HTTPSConnection(
-                t.host, t.port, timeout=t.timeout, context=ssl.create_default_context()
-            )
-        return http.client.HTTPConnection(t.host, t.port, timeout=t.timeout)
-
-    def _take(self) -> tuple[http.client.HTTPConnection, bool]:
+    def _take_idle(self) -> socket.socket | None:
+        """A kept-alive socket the server has not closed, if there is one: an idle socket
+        with something to read has been closed (or holds bytes nobody asked for)."""
         while True:
             with self._lock:
                 if not self._idle:
-                    return self._new(), False
-                connection = self._idle.pop()
-            if not _closed_while_idle(connection):
-                return connection, True
-            connection.close()
-
-    def _give(self, connection: http.client.HTTPConnection) -> None:
-        with self._lock:
-            self._idle.append(connection)
+                    return None
+                sock = self._idle.pop()
+            if not _readable_now(sock):
+                return sock
+            sock.close()
 
     def hold(self) -> None:
         """Keep a connection for a stream until `let_go()` (see `_stream_slots`)."""
@@ -193,58 +253,50 @@ class HttpPool:
         on the connection the caller holds."""
         t = self._target
         if held:
-            return self._post(t.payload(body), idempotent)
+            return self._post(t.request(body), idempotent)
         if not self._slots.acquire(timeout=t.timeout):
             raise Timeout(t.no_connection())
         try:
-            return self._post(t.payload(body), idempotent)
+            return self._post(t.request(body), idempotent)
         finally:
             self._slots.release()
 
-    def _post(self, payload: bytes, idempotent: bool) -> dict[str, Any]:
+    def _post(self, request: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
         for attempt in (1, 2):
-            connection, reused = self._take()
-            if not reused:
-                _connect(connection, t)
+            idle = self._take_idle()
+            sock = idle if idle is not None else _connect(t)
             t.count()
             try:
-                connection.request("POST", PIPELINE, body=payload, headers=t.headers)
-                response = connection.getresponse()
-                text = response.read()
-            except TimeoutError:
-                connection.close()
-                problem = f"{t.where} did not answer within {t.timeout:g} s"
-                raise Timeout(t.lost(problem, idempotent=idempotent)) from None
+                try:
+                    response = _exchange(sock, request, t.timeout)
+                except BaseException:
+                    sock.close()
+                    raise
             except _STALE as exc:
-                connection.close()
                 # A kept-alive connection closed in the instant between the check and the
                 # request, or a server that died while running it: a read is sent once
                 # more on a new connection, a write is not (it may have been applied).
-                if reused and attempt == 1 and idempotent:
+                if idle is not None and attempt == 1 and idempotent:
                     continue
-                problem = f"{t.where} closed the connection: {exc}"
-                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
-            except OSError as exc:
-                connection.close()
-                problem = f"lost the connection to {t.where}: {exc.strerror or exc}"
-                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
-            if response.will_close:
-                connection.close()
+                raise t.lost(exc, idempotent=idempotent) from None
+            except (OSError, Malformed) as exc:
+                raise t.lost(exc, idempotent=idempotent) from None
+            if response.keep:
+                if sock.gettimeout() != t.timeout:  # shortened by a response in pieces
+                    sock.settimeout(t.timeout)
+                with self._lock:
+                    self._idle.append(sock)
             else:
-                self._give(connection)
-            return t.reply(response.status, text)
+                sock.close()
+            return t.reply(response)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
-
-
-class _Closed(Exception):
-    """The server closed a kept-alive connection before answering."""
+        for sock in idle:
+            sock.close()
 
 
 class AsyncHttpPool:
@@ -262,10 +314,6 @@ class AsyncHttpPool:
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._slots = asyncio.Semaphore(size)
         self._streams = asyncio.Semaphore(_stream_slots(size))
-        t = self._target
-        head = [f"POST {PIPELINE} HTTP/1.1", f"Host: {t.host}:{t.port}"]
-        head += [f"{name}: {value}" for name, value in t.headers.items()]
-        self._head = ("\r\n".join(head) + "\r\nContent-Length: ").encode("latin-1")
 
     def __repr__(self) -> str:
         return f"AsyncHttpPool({'https' if self._target.https else 'http'}://{self._target.where})"
@@ -277,16 +325,16 @@ class AsyncHttpPool:
     async def _new(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """Open a new connection: nothing has been sent yet, whatever goes wrong here."""
         t = self._target
-        context = ssl.create_default_context() if t.https else None
+        context = t.tls()
         try:
             async with asyncio.timeout(t.timeout):
                 return await asyncio.open_connection(
                     t.host, t.port, ssl=context, server_hostname=t.host if t.https else None
                 )
         except TimeoutError:
-            raise Timeout(f"could not connect to {t.where} within {t.timeout:g} s") from None
+            raise t.could_not_connect() from None
         except OSError as exc:
-            raise Unavailable(f"cannot reach {t.where}: {exc.strerror or exc}") from None
+            raise t.unreachable(exc) from None
 
     async def _acquire(self, semaphore: asyncio.Semaphore) -> None:
         """A slot, within the timeout. A free one is taken at once: `wait_for` would wrap
@@ -320,10 +368,10 @@ class AsyncHttpPool:
         on the connection the caller holds."""
         t = self._target
         if held:
-            return await self._post(t.payload(body), idempotent)
+            return await self._post(t.request(body), idempotent)
         await self._acquire(self._slots)
         try:
-            return await self._post(t.payload(body), idempotent)
+            return await self._post(t.request(body), idempotent)
         finally:
             self._slots.release()
 
@@ -339,9 +387,8 @@ class AsyncHttpPool:
             writer.close()
         return None
 
-    async def _post(self, payload: bytes, idempotent: bool) -> dict[str, Any]:
+    async def _post(self, request: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
-        request = self._head + b"%d\r\n\r\n" % len(payload) + payload
         for attempt in (1, 2):
             idle = self._take_idle()
             reader, writer = idle if idle is not None else await self._new()
@@ -350,26 +397,21 @@ class AsyncHttpPool:
                 async with asyncio.timeout(t.timeout):
                     try:
                         writer.write(request)
-                        status, text, keep = await _response(reader)
+                        response = await _response(reader)
                     except BaseException:
                         writer.close()
                         raise
-            except TimeoutError:
-                problem = f"{t.where} did not answer within {t.timeout:g} s"
-                raise Timeout(t.lost(problem, idempotent=idempotent)) from None
-            except (_Closed, ConnectionResetError, BrokenPipeError) as exc:
+            except _STALE as exc:
                 if idle is not None and attempt == 1 and idempotent:
                     continue  # see HttpPool._post
-                problem = f"{t.where} closed the connection: {exc}"
-                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
-            except OSError as exc:
-                problem = f"lost the connection to {t.where}: {exc.strerror or exc}"
-                raise Unavailable(t.lost(problem, idempotent=idempotent)) from None
-            if keep:
+                raise t.lost(exc, idempotent=idempotent) from None
+            except (OSError, Malformed) as exc:
+                raise t.lost(exc, idempotent=idempotent) from None
+            if response.keep:
                 self._idle.append((reader, writer))
             else:
                 writer.close()
-            return t.reply(status, text)
+            return t.reply(response)
         raise AssertionError("unreachable")
 
     async def close(self) -> None:
@@ -378,62 +420,8 @@ class AsyncHttpPool:
             writer.close()
 
 
-async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    """Status, body and whether the connection stays open, of one HTTP/1.1 response."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError as exc:
-        if not exc.partial:
-            raise _Closed("no response") from None
-        raise _Closed("the response was cut short") from None
-    except asyncio.LimitOverrunError:
-        raise Unavailable("the server sent a malformed response (headers too long)") from None
-    if len(head) > MAX_HEADER_BYTES:
-        raise Unavailable("the server sent a malformed response (headers too long)")
-    lines = head.decode("latin-1").split("\r\n")
-    try:
-        version, code = lines[0].split(" ", 2)[:2]
-        status = int(code)
-    except ValueError:
-        raise Unavailable(f"the server sent a malformed status line: {lines[0][:80]!r}") from None
-    headers = {}
-    for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        if sep:
-            headers[name.strip().lower()] = value.strip()
-    keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
-    try:
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            return status, await _chunked(reader), keep
-        length = int(headers.get("content-length", "-1"))
-        if length < 0:  # the body runs until the server closes
-            return status, await reader.read(MAX_BODY_BYTES), False
-        if length > MAX_BODY_BYTES:
-            raise Unavailable(f"the server sent a response of {length} bytes")
-        return status, await reader.readexactly(length), keep
-    except asyncio.IncompleteReadError:
-        raise _Closed("the response was cut short") from None
-
-
-async def _chunked(reader: asyncio.StreamReader) -> bytes:
-    parts: list[bytes] = []
-    total = 0
-    while True:
-        size_line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(size_line.split(b";", 1)[0], 16)
-        except ValueError:
-            raise Unavailable("the server sent a malformed chunked response") from None
-        if size == 0:
-            await _trailer(reader)
-            return b"".join(parts)
-        total += size
-        if total > MAX_BODY_BYTES:
-            raise Unavailable("the server sent a response over the size bound")
-        parts.append(await reader.readexactly(size))
-        await reader.readexactly(2)
-
-
-async def _trailer(reader: asyncio.StreamReader) -> None:
-    while (await reader.readuntil(b"\r\n")) != b"\r\n":
+async def _response(reader: asyncio.StreamReader) -> Response:
+    response_reader = ResponseReader()
+    while (response := response_reader.feed(await reader.read(READ_SIZE))) is None:
         pass
+    return response

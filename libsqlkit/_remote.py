@@ -6,8 +6,8 @@ Turso gives): every autocommit call carries the client's session index at its
 consistency level (`_consistency`), so the client reads its own writes either way, and
 every reply is counted (`_usage`).
 
-The protocol is `_hrana` (no I/O); these shells only send its requests, the sync one
-through a pool of `http.client` connections, the async one on asyncio.
+The protocol is `_hrana` (no I/O); these shells only send its requests, through a pool
+of keep-alive connections (`_http`), the sync one on sockets, the async one on asyncio.
 """
 
 from __future__ import annotations
