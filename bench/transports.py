@@ -1,7 +1,7 @@
 """HTTP transports for Hrana, on one loopback sqld: why the runtime's are hand-written.
 
 The same `/v2/pipeline` request (`SELECT ?`), kept alive, through the runtime's
-transports (`http.client` pool, asyncio streams) and through httpx (sync and async, with
+transports (sockets, asyncio streams) and through httpx (sync and async, with
 TCP_NODELAY as a fair setting), one caller at a time and 50 at once.
 """
 
@@ -106,7 +106,7 @@ def _sync_round(url: str, calls: int) -> dict[str, Timing]:
     client = httpx.Client(base_url=url, transport=httpx.HTTPTransport(socket_options=NODELAY))
     try:
         return {
-            "sync, runtime (http.client)": _sync_calls(lambda: pool.post(BODY), calls),
+            "sync, runtime (socket)": _sync_calls(lambda: pool.post(BODY), calls),
             "sync, httpx": _sync_calls(
                 lambda: client.post("/v2/pipeline", json=BODY).json(), calls
             ),

@@ -1,8 +1,12 @@
 """Remote calls against the wire's floor, on one loopback sqld, median per call.
 
 The floor is a bare keep-alive HTTP POST of the very Hrana pipeline the repository
-sends (built by the runtime's sans-I/O core beforehand, sent pre-serialised, the reply
-read but not parsed): no client can do a call in less. Beside it: the generated
+sends, with the standard library's `http.client` (built by the runtime's sans-I/O core
+beforehand, sent pre-serialised, the reply read but not parsed): what a call costs a
+Python program that writes it by hand. The runtime's own transport writes and reads
+HTTP with less work than `http.client`, so a second floor shows the least any client
+can do: one `sendall` of the prebuilt request on a raw socket, and `recv` until the
+Content-Length is in. Beside them: the generated
 repository (sync and async), @libsql/client on Node with the same SQL text, Drizzle ORM
 on @libsql/client, and the embedded replica, whose writes return when the primary
 answers and are pulled by the next read (the goal: a replica write within 1.5x a
@@ -16,7 +20,9 @@ import functools
 import http.client
 import json
 import os
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -44,6 +50,7 @@ from tests.sqld import Sqld
 
 NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
 FLOOR = "floor: bare keep-alive POST"
+SOCKET_FLOOR = "bare socket (no HTTP client)"
 ASYNC = "repository (async)"
 USERS = [f"user-{i}" for i in range(5)]
 # Whom every contender's `create` writes for: not one of USERS, so that each contender's
@@ -130,11 +137,46 @@ class _Floor:
         self._connection.close()
 
 
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *([0-9]+)", re.IGNORECASE)
+
+
+class _SocketFloor:
+    """The same POSTs on a raw socket: one `sendall` of head and body, `recv` until the
+    head and its Content-Length of body are in; nothing else parsed or checked."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or 80
+        self._socket = socket.create_connection((host, port))
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._head = (
+            f"POST /v2/pipeline HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Length: "
+        ).encode()
+
+    def post(self, body: bytes) -> None:
+        self._socket.sendall(self._head + b"%d\r\n\r\n" % len(body) + body)
+        received = self._socket.recv(65536)
+        while (end := received.find(b"\r\n\r\n")) < 0:
+            received += self._socket.recv(65536)
+        length = _CONTENT_LENGTH.search(received, 0, end)
+        if not received.startswith(b"HTTP/1.1 200 ") or length is None:
+            raise RuntimeError(f"the socket floor's POST failed: {received[:80]!r}")
+        while len(received) < end + 4 + int(length[1]):
+            received += self._socket.recv(65536)
+
+    def close(self) -> None:
+        self._socket.close()
+
+
 def _bodies(plans: Sequence[Plan[Any]]) -> list[bytes]:
     return [json.dumps(one_shot(plan.statements, write=plan.write)[0]).encode() for plan in plans]
 
 
-def _floor_steps(floor: _Floor, repo: WorkflowRepository, ids: list[str], calls: int) -> Steps:
+def _floor_steps(
+    floor: _Floor | _SocketFloor, repo: WorkflowRepository, ids: list[str], calls: int
+) -> Steps:
     """The repository's own plans for each call, as request bodies made beforehand."""
     prepared = {
         "find_by_id": _bodies(
@@ -153,7 +195,7 @@ def _floor_steps(floor: _Floor, repo: WorkflowRepository, ids: list[str], calls:
     return {name: functools.partial(_post_nth, floor, bodies) for name, bodies in prepared.items()}
 
 
-def _post_nth(floor: _Floor, bodies: list[bytes], index: int) -> None:
+def _post_nth(floor: _Floor | _SocketFloor, bodies: list[bytes], index: int) -> None:
     floor.post(bodies[index])
 
 
@@ -220,12 +262,13 @@ def _round(report: Report, server: Sqld, folder: Path, round_: int, calls: int) 
         db.create_schema()
         repo = WorkflowRepository(db)
         ids = [repo.create(NewWorkflow(type="t", user_id=USERS[i % 5])).id for i in range(100)]
-        floor = _Floor(url, token)
+        floor, socket_floor = _Floor(url, token), _SocketFloor(url, token)
         try:
             async_db = runner.run(create_async_db_client(url, auth_token=token).__aenter__())
             try:
                 sync = {
                     FLOOR: _floor_steps(floor, repo, ids, calls),
+                    SOCKET_FLOOR: _floor_steps(socket_floor, repo, ids, calls),
                     "repository (sync)": {
                         **_repository_steps(repo, ids),
                         PAIR: _create_then_find(repo),
@@ -238,6 +281,7 @@ def _round(report: Report, server: Sqld, folder: Path, round_: int, calls: int) 
                 runner.run(async_db.close())
         finally:
             floor.close()
+            socket_floor.close()
     for contender, seconds in _node(url, token, ids, calls).items():
         _record(report, contender, seconds)
     with _replica(f"file:{folder}/replica{round_}.db", url, token) as replica:
@@ -270,7 +314,7 @@ def run(rounds: int, quick: bool) -> Report:
         finally:
             server.stop()
     report.notes.append(
-        f"Median of {calls} calls per round, median over rounds; the floor and the Python "
+        f"Median of {calls} calls per round, median over rounds; the floors and the Python "
         f"repositories take turns of {BLOCK} calls at each workload (the replica runs last, "
         "once sqld has a snapshot for it), and every contender's `create` writes for a "
         "user the reads do not ask for. Goals: every repository "

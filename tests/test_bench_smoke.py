@@ -64,7 +64,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
         "Drizzle + libsql (Node)",
     }
     assert {f["contender"] for f in http["figures"]} == {
-        "sync, runtime (http.client)",
+        "sync, runtime (socket)",
         "sync, httpx",
         "async, runtime (asyncio streams)",
         "async, httpx",
@@ -152,6 +152,7 @@ def test_bench_quick_run_reports_every_contender_and_workload(tmp_path: Path) ->
     assert all(f["median"] > 0 for f in cluster["figures"] if "misses" not in f["workload"])
     assert {f["contender"] for f in floor["figures"]} == {
         "floor: bare keep-alive POST",
+        "bare socket (no HTTP client)",
         "repository (sync)",
         "repository (async)",
         "@libsql/client (Node)",
