@@ -63,8 +63,12 @@ def http_base_url(url: str) -> str:
         )
     if parts.query or parts.fragment or parts.path not in ("", "/"):
         raise ConfigurationError("remote database URLs take no path, query or fragment")
-    port = f":{parts.port}" if parts.port else ""
-    return f"{scheme}://{parts.hostname}{port}"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        raise ConfigurationError(f"the remote database URL has an invalid port: {url}") from None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+    return f"{scheme}://{host}{port}"
 
 
 # -- values ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from libsqlkit import (
     UniqueViolation,
 )
 from libsqlkit._hrana import _exact_floats, _stmt, _value, http_base_url
-from libsqlkit._http import AsyncHttpPool
+from libsqlkit._http import AsyncHttpPool, HttpPool
 from tests.conftest import reset_server
 from tests.sqld import HungServer, Sqld, free_port
 
@@ -72,6 +72,25 @@ def test_libsql_urls_mean_tls() -> None:
     assert http_base_url("libsql://db-name.turso.io") == "https://db-name.turso.io"
     assert http_base_url("https://db.example.com:8443") == "https://db.example.com:8443"
     assert http_base_url("http://127.0.0.1:8080/") == "http://127.0.0.1:8080"
+
+
+def test_ipv6_hosts_keep_their_brackets_and_a_bad_port_is_a_configuration_error() -> None:
+    assert http_base_url("http://[::1]:8080") == "http://[::1]:8080"
+    assert repr(HttpPool(http_base_url("libsql://[::1]"), None, timeout=1, size=1)) == (
+        "HttpPool(https://[::1]:443)"
+    )
+    for url in ("http://h:99999", "http://h:port", "libsql://[::1]:-1"):
+        with pytest.raises(ConfigurationError, match="port"):
+            http_base_url(url)
+
+
+def test_a_host_that_cannot_be_a_header_is_a_configuration_error() -> None:
+    """The Host header is built from the URL: no space or control character may end it."""
+    for host in ("ex ample.com", "a\x7fb", "a..b\u00e9"):
+        with pytest.raises(ConfigurationError, match="host"):
+            HttpPool(f"http://{host}:8080", None, timeout=1, size=1)
+    pool = HttpPool("http://b\u00fccher.example:8080", None, timeout=1, size=1)
+    assert repr(pool) == "HttpPool(http://b\u00fccher.example:8080)"
 
 
 def test_file_urls_never_go_remote(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
