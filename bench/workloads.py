@@ -140,6 +140,18 @@ def _repeat(step: Callable[[int], object], calls: int) -> None:
         step(i)
 
 
+def node_for_drizzle() -> str:
+    """Node.js, with the Drizzle project's packages installed (once)."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("Node.js is needed for the Drizzle contenders")
+    if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
+        )
+    return node
+
+
 class Drizzle:
     """Drizzle ORM on Node.js (tests/drizzle/bench.js), timed inside the Node process."""
 
@@ -148,15 +160,8 @@ class Drizzle:
         self.name = f"Drizzle + {driver} (Node)"
 
     def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
-        node = shutil.which("node")
-        if node is None:
-            raise RuntimeError("Node.js is needed for the Drizzle contenders")
-        if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
-            subprocess.run(
-                ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-            )
         result = subprocess.run(
-            [node, "bench.js", str(path), self.driver, json.dumps(ops)],
+            [node_for_drizzle(), "bench.js", str(path), self.driver, json.dumps(ops)],
             cwd=NODE_PROJECT,
             capture_output=True,
             text=True,

@@ -232,6 +232,7 @@ def test_local_reads_bench_quick_run(tmp_path: Path) -> None:
             "raw sqlite3 (tuples)",
             "generated repository (sqlite3)",
             "query builder (sqlite3)",
+            "Drizzle + better-sqlite3 (Node)",
         )
     }
     assert all(f["median"] > 0 for f in reads["figures"])

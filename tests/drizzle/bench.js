@@ -1,11 +1,15 @@
 // node bench.js DB DRIVER OPS_JSON — the bench/ workloads through Drizzle ORM.
 // DRIVER: better-sqlite3 | libsql (@libsql/client). OPS_JSON maps each workload to
 // [calls, rows per call], as bench/workloads.py does. Prints {workload: seconds}.
+// node bench.js DB DRIVER turns — stays up and takes turns (bench/reads.py): each stdin
+// line {"workload", "start", "calls"} runs calls start..start+calls-1 of that workload
+// and answers one line, the seconds they took.
+const readline = require("node:readline");
 const { and, asc, desc, eq, isNull } = require("drizzle-orm");
 const { workflows } = require("./schema.js");
 
 const [file, driver, opsJson] = process.argv.slice(2);
-const ops = JSON.parse(opsJson);
+const ops = opsJson === "turns" ? {} : JSON.parse(opsJson);
 const USERS = 100;
 const SEED_ROWS = 10000;
 
@@ -58,6 +62,17 @@ async function main() {
         .where(and(eq(workflows.id, ids[ids.length - 1 - i]), isNull(workflows.deletedAt))));
     },
   };
+  if (opsJson === "turns") {
+    for await (const line of readline.createInterface({ input: process.stdin })) {
+      const { workload, start, calls } = JSON.parse(line);
+      const step = steps[workload];
+      const begun = process.hrtime.bigint();
+      for (let i = start; i < start + calls; i++) await step(i);
+      process.stdout.write(`${Number(process.hrtime.bigint() - begun) / 1e9}\n`);
+    }
+    close();
+    return;
+  }
   const seconds = {};
   for (const [name, step] of Object.entries(steps)) {
     const calls = ops[name][0];
