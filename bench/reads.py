@@ -56,14 +56,18 @@ class _DrizzleTurns:
     name = Drizzle(DRIZZLE).name
 
     def __init__(self, path: Path) -> None:
-        self._node = subprocess.Popen(
-            [node_for_drizzle(), "bench.js", str(path), DRIZZLE, "turns"],
-            cwd=NODE_PROJECT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # Node's errors go to a file: a pipe nobody reads until the end could fill, and
+        # Node would then stop answering.
+        self._errors = path.with_suffix(".node-errors")
+        with self._errors.open("w") as errors:
+            self._node = subprocess.Popen(
+                [node_for_drizzle(), "bench.js", str(path), DRIZZLE, "turns"],
+                cwd=NODE_PROJECT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
 
     def turn(self, workload: str, start: int, calls: int) -> float:
         assert self._node.stdin is not None and self._node.stdout is not None
@@ -72,14 +76,14 @@ class _DrizzleTurns:
         self._node.stdin.flush()
         answer = self._node.stdout.readline()
         if not answer:
-            _, errors = self._node.communicate(timeout=30)
-            raise RuntimeError(f"{self.name} failed: {errors[-2000:]}")
+            self._node.wait(timeout=30)
+            raise RuntimeError(f"{self.name} failed: {self._errors.read_text()[-2000:]}")
         return float(answer)
 
     def close(self) -> None:
-        _, errors = self._node.communicate(timeout=30)
+        self._node.communicate(timeout=30)
         if self._node.returncode != 0:
-            raise RuntimeError(f"{self.name} failed: {errors[-2000:]}")
+            raise RuntimeError(f"{self.name} failed: {self._errors.read_text()[-2000:]}")
 
 
 class _Turns(Protocol):

@@ -64,11 +64,15 @@ def http_base_url(url: str) -> str:
     if parts.query or parts.fragment or parts.path not in ("", "/"):
         raise ConfigurationError("remote database URLs take no path, query or fragment")
     try:
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        raise ConfigurationError(f"the remote database URL has an invalid port: {url}") from None
+        port = parts.port
+    except ValueError:  # out of range, or not a number
+        port = 0
+    if port == 0:  # named only by scheme and host: the URL may carry credentials
+        raise ConfigurationError(
+            f"the remote database URL has an invalid port: {parts.scheme}://{parts.hostname}"
+        )
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
-    return f"{scheme}://{host}{port}"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
 # -- values ----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class _Target:
         self.where = f"{named}:{self.port}"
         self.timeout = timeout
         lines = [f"POST {PIPELINE} HTTP/1.1", f"Host: {_ascii_host(named)}:{self.port}"]
-        lines.append("Content-Type: application/json")
+        lines += ["Content-Type: application/json", "Accept-Encoding: identity"]
         if token:
             lines.append(f"Authorization: Bearer {token}")
         self._head = ("\r\n".join(lines) + "\r\nContent-Length: ").encode("ascii")
@@ -89,10 +89,17 @@ class _Target:
         with self._counting:
             self.sent += 1
 
-    def reply(self, response: Response) -> dict[str, Any]:
+    def reply(self, response: Response, *, idempotent: bool) -> dict[str, Any]:
         if response.status != 200:
             raise status_error(response.status, response.body, with_token=self.with_token)
-        decoded: dict[str, Any] = from_json(response.body, cache_strings="keys")
+        try:
+            decoded = from_json(response.body, cache_strings="keys")
+        except ValueError as exc:
+            problem = f"{self.where} answered with a body that is not JSON ({exc})"
+            raise Unavailable(problem if idempotent else f"{problem}; {MAYBE_APPLIED}") from None
+        if not isinstance(decoded, dict):
+            problem = f"{self.where} answered with JSON that is not a Hrana reply"
+            raise Unavailable(problem if idempotent else f"{problem}; {MAYBE_APPLIED}")
         return decoded
 
     def could_not_connect(self) -> Timeout:
@@ -171,18 +178,22 @@ def _connect(target: _Target) -> socket.socket:
 
 
 def _exchange(sock: socket.socket, request: bytes, timeout: float) -> Response:
-    """Write one request and read its response, all within `timeout`: the socket's own
-    timeout bounds each wait, and it is shortened before each later read, so that a
-    server that trickles bytes cannot hold the caller past it."""
+    """Write one request and read its response, all within `timeout` (to the ms): the
+    socket's timeout bounds the send, and each read waits only for what is left of it
+    (set again only once the time left is shorter), so that neither a slow send nor a
+    server that trickles bytes holds the caller past it."""
     deadline = time.monotonic() + timeout
     sock.sendall(request)
     reader = ResponseReader()
-    while (response := reader.feed(sock.recv(READ_SIZE))) is None:
+    left = deadline - time.monotonic()
+    while True:
+        if left < timeout - 0.001:  # the send or an earlier read waited: what is left
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
+        if (response := reader.feed(sock.recv(READ_SIZE))) is not None:
+            return response
         left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        sock.settimeout(left)
-    return response
 
 
 def _stream_slots(size: int) -> int:
@@ -264,7 +275,7 @@ class HttpPool:
     def _post(self, request: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
         for attempt in (1, 2):
-            idle = self._take_idle()
+            idle = self._take_idle() if attempt == 1 else None  # a retry: a new connection
             sock = idle if idle is not None else _connect(t)
             t.count()
             try:
@@ -289,7 +300,7 @@ class HttpPool:
                     self._idle.append(sock)
             else:
                 sock.close()
-            return t.reply(response)
+            return t.reply(response, idempotent=idempotent)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -390,7 +401,7 @@ class AsyncHttpPool:
     async def _post(self, request: bytes, idempotent: bool) -> dict[str, Any]:
         t = self._target
         for attempt in (1, 2):
-            idle = self._take_idle()
+            idle = self._take_idle() if attempt == 1 else None  # a retry: a new connection
             reader, writer = idle if idle is not None else await self._new()
             t.count()
             try:
@@ -411,7 +422,7 @@ class AsyncHttpPool:
                 self._idle.append((reader, writer))
             else:
                 writer.close()
-            return t.reply(response)
+            return t.reply(response, idempotent=idempotent)
         raise AssertionError("unreachable")
 
     async def close(self) -> None:

@@ -77,7 +77,7 @@ class ResponseReader:
         self._status = 0
         self._keep = False
         self._length = 0  # the body's, or the current chunk's, bytes still to come
-        self._chunks: list[bytes] = []
+        self._chunks = bytearray()  # the chunks' data so far, in one piece
         self._total = 0  # the chunks' bytes so far
         self._extra = 0  # the bytes of chunk extensions and trailers so far
         self._scan = 0  # where the search for the end of a chunked framing line resumes
@@ -128,6 +128,8 @@ class ResponseReader:
                     continue
                 value = headers[name] + b", " + value
             headers[name] = value
+        if status == 101:
+            raise Malformed("the server switched protocols, which nobody asked it to")
         if 100 <= status < 200:  # an interim response; the real one follows
             return None
         self._status = status
@@ -136,15 +138,25 @@ class ResponseReader:
         return headers
 
     def _framing(self, headers: dict[bytes, bytes]) -> Response | None:
+        """How the body ends (RFC 9112 6.3). The request asks for no coding (`Accept-Encoding:
+        identity`), so a body in any coding but chunked is refused, not misread as JSON."""
         coding = headers.get(b"transfer-encoding")
-        if coding is not None:
-            if coding.lower().rsplit(b",", 1)[-1].strip() == b"chunked":
-                self._state = _CHUNK_SIZE_LINE
-            else:  # RFC 9112 6.3: a coding that does not end in chunked runs until the close
-                self._state = _UNTIL_CLOSE
-                self._keep = False
-        elif self._status in (204, 304):
+        if self._status in (204, 304):  # no body, whatever the headers say
             self._state, self._length = _LENGTH, 0
+            self._keep = self._keep and coding is None
+            return self._body()
+        content_coding = headers.get(b"content-encoding", b"identity").strip().lower()
+        if content_coding != b"identity":
+            raise Malformed(
+                f"the server sent a body in a coding not asked for: {content_coding[:80]!r}"
+            )
+        if coding is not None:
+            codings = [name.strip() for name in coding.lower().split(b",")]
+            if codings[-1] != b"chunked" or any(name != b"identity" for name in codings[:-1]):
+                raise Malformed(
+                    f"the server sent a body in a coding not asked for: {coding[:80]!r}"
+                )
+            self._state = _CHUNK_SIZE_LINE
         elif b"content-length" in headers:
             digits = headers[b"content-length"]
             if _DIGITS.fullmatch(digits) is None:
@@ -180,7 +192,7 @@ class ResponseReader:
                     return None
                 if buffer[end : end + 2] != b"\r\n":
                     raise Malformed("the server sent a malformed chunked response")
-                self._chunks.append(bytes(buffer[self._pos : end]))
+                self._chunks += buffer[self._pos : end]
                 self._pos = end + 2
                 self._state = _CHUNK_SIZE_LINE
             line = self._line()
@@ -189,7 +201,7 @@ class ResponseReader:
                 return None
             if self._state == _TRAILER:
                 if not line:
-                    return self._done(b"".join(self._chunks), self._pos)
+                    return self._done(bytes(self._chunks), self._pos)
                 self._framing_extra(len(line) + 2)
                 continue
             size = _CHUNK_SIZE.fullmatch(line)

@@ -13,13 +13,16 @@ pieces, malformed replies, hang-ups, a trickle that never ends, keep-alive and
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
 import socket
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
@@ -276,11 +279,63 @@ def test_bytes_past_the_response_in_the_same_read_mean_it_is_not_kept(
     assert ResponseReader().feed(response) == Response(200, b"ok", True)
 
 
-def test_a_coding_that_does_not_end_in_chunked_runs_until_the_close() -> None:
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Transfer-Encoding: gzip",
+        b"Transfer-Encoding: gzip, chunked",
+        b"Transfer-Encoding: chunked, chunked",
+        b"Content-Encoding: gzip",
+        b"Content-Encoding: br",
+    ],
+)
+def test_a_body_in_a_coding_nobody_asked_for_is_refused(header: bytes) -> None:
+    """The request says `Accept-Encoding: identity`: compressed bytes would otherwise be
+    read as JSON, or as the body of the next response."""
+    head = b"HTTP/1.1 200 OK\r\n" + header + b"\r\nContent-Length: 2\r\n\r\n"
+    with pytest.raises(Malformed, match="a coding not asked for"):
+        ResponseReader().feed(head)
+
+
+def test_identity_and_chunked_in_any_case_are_read() -> None:
+    identity = b"HTTP/1.1 200 OK\r\nContent-Encoding: Identity\r\nContent-Length: 2\r\n\r\nok"
+    assert ResponseReader().feed(identity) == Response(200, b"ok", True)
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+    assert ResponseReader().feed(chunked) == Response(200, b"ok", True)
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_no_content_and_not_modified_end_at_the_blank_line_whatever_their_headers(
+    status: int,
+) -> None:
+    """RFC 9112 6.3: they carry no body. With a Transfer-Encoding the server is confused,
+    so the connection is not used again."""
+    head = b"HTTP/1.1 %d X\r\nTransfer-Encoding: chunked\r\n\r\n" % status
+    assert ResponseReader().feed(head) == Response(status, b"", False)
+    head = b"HTTP/1.1 %d X\r\nContent-Length: 10\r\n\r\n" % status
+    assert ResponseReader().feed(head) == Response(status, b"", True)
+
+
+def test_switching_protocols_unasked_is_refused() -> None:
+    with pytest.raises(Malformed, match="switched protocols"):
+        ResponseReader().feed(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n")
+
+
+def test_many_one_byte_chunks_are_held_in_memory_about_their_size() -> None:
+    """Each chunk's data joins one buffer: 100,000 one-byte chunks (600 KB of framing) hold
+    about 100 KB, not a bytes object of ~40 bytes each."""
+    body = bytes(range(256)) * 390 + b"x" * 160
+    framing = b"".join(b"1\r\n" + body[i : i + 1] + b"\r\n" for i in range(len(body)))
+    data = CHUNKED_HEAD + framing + b"0\r\n\r\n"
     reader = ResponseReader()
-    assert reader.feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nab") is None
-    assert reader.feed(b"cd") is None
-    assert reader.feed(b"") == Response(200, b"abcd", False)
+    tracemalloc.start()
+    try:
+        results = [reader.feed(data[i : i + 65536]) for i in range(0, len(data), 65536)]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert results[-1] == Response(200, body, True)
+    assert peak < 3 * len(body) + 4 * 65536, peak
 
 
 def test_a_head_just_under_the_bound_is_accepted() -> None:
@@ -731,6 +786,7 @@ def async_pool(server: ScriptedServer, timeout: float = 2.0) -> AsyncHttpPool:
 def assert_request_was_read_whole(server: ScriptedServer) -> None:
     for received in server.received:
         assert received.head.startswith(b"POST /v2/pipeline HTTP/1.1\r\n")
+        assert b"\r\nAccept-Encoding: identity\r\n" in received.head
         assert json.loads(received.body) == REQUEST
 
 
@@ -1102,5 +1158,75 @@ async def test_async_pool_raises_auth_error_for_a_401(serve: Serve) -> None:
     try:
         with pytest.raises(AuthError, match=r"auth token is missing.*Unauthorized: no token"):
             await pool.post(REQUEST)
+    finally:
+        await pool.close()
+
+
+NOT_HRANA = [
+    pytest.param(http_reply(b"<html>captive portal</html>"), "not JSON", id="html"),
+    pytest.param(http_reply(b"[1, 2]"), "not a Hrana reply", id="json-array"),
+]
+
+
+@pytest.mark.parametrize(("reply", "problem"), NOT_HRANA)
+@pytest.mark.parametrize("idempotent", [False, True])
+def test_sync_pool_names_a_200_reply_that_is_not_hrana(
+    serve: Serve, reply: bytes, problem: str, idempotent: bool
+) -> None:
+    server = serve(send(reply))
+    pool = sync_pool(server)
+    try:
+        with pytest.raises(Unavailable, match=problem) as caught:
+            pool.post(REQUEST, idempotent=idempotent)
+        assert server.where in str(caught.value)
+        assert ("may have been applied" in str(caught.value)) is not idempotent
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize(("reply", "problem"), NOT_HRANA)
+@pytest.mark.parametrize("idempotent", [False, True])
+async def test_async_pool_names_a_200_reply_that_is_not_hrana(
+    serve: Serve, reply: bytes, problem: str, idempotent: bool
+) -> None:
+    server = serve(send(reply))
+    pool = async_pool(server)
+    try:
+        with pytest.raises(Unavailable, match=problem) as caught:
+            await pool.post(REQUEST, idempotent=idempotent)
+        assert server.where in str(caught.value)
+        assert ("may have been applied" in str(caught.value)) is not idempotent
+    finally:
+        await pool.close()
+
+
+# A read lost on a reused connection is sent again on a new one, not on another idle one
+# (which the server may have closed as well).
+
+SLOW_OK = send(OK_REPLY, one_byte_at_a_time=True)  # long enough for two calls to overlap
+
+
+def test_sync_pool_sends_a_lost_read_again_on_a_new_connection(serve: Serve) -> None:
+    server = serve(SLOW_OK, SLOW_OK, hang_up, send(OK_REPLY))
+    pool = sync_pool(server)
+    try:
+        with ThreadPoolExecutor(2) as workers:
+            assert list(workers.map(lambda _: pool.post(REQUEST), range(2))) == [REPLY, REPLY]
+        assert server.accepts == 2  # two kept-alive connections are idle now
+        assert pool.post(REQUEST, idempotent=True) == REPLY
+        assert server.received[3].connection == 2
+    finally:
+        pool.close()
+
+
+async def test_async_pool_sends_a_lost_read_again_on_a_new_connection(serve: Serve) -> None:
+    server = serve(SLOW_OK, SLOW_OK, hang_up, send(OK_REPLY))
+    pool = async_pool(server)
+    try:
+        replies = await asyncio.gather(pool.post(REQUEST), pool.post(REQUEST))
+        assert list(replies) == [REPLY, REPLY]
+        assert server.accepts == 2
+        assert await pool.post(REQUEST, idempotent=True) == REPLY
+        assert server.received[3].connection == 2
     finally:
         await pool.close()

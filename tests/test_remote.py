@@ -79,9 +79,12 @@ def test_ipv6_hosts_keep_their_brackets_and_a_bad_port_is_a_configuration_error(
     assert repr(HttpPool(http_base_url("libsql://[::1]"), None, timeout=1, size=1)) == (
         "HttpPool(https://[::1]:443)"
     )
-    for url in ("http://h:99999", "http://h:port", "libsql://[::1]:-1"):
+    for url in ("http://h:99999", "http://h:port", "libsql://[::1]:-1", "http://h:0"):
         with pytest.raises(ConfigurationError, match="port"):
             http_base_url(url)
+    with pytest.raises(ConfigurationError) as caught:
+        http_base_url("libsql://user:s3cret@db.example:99999")
+    assert "s3cret" not in str(caught.value) and "db.example" in str(caught.value)
 
 
 def test_a_host_that_cannot_be_a_header_is_a_configuration_error() -> None:
