@@ -17,16 +17,15 @@ from typing import Protocol
 
 from bench.harness import Report
 from bench.workloads import (
-    NODE_PROJECT,
     Drizzle,
     InProcess,
     QueryBuilder,
     RawSqlite,
     Repositories,
-    node_for_drizzle,
     read_steps,
     seed,
 )
+from tests.node_project import NODE_PROJECT, node_with_packages
 
 # Calls per turn and turns per round, per read: (calls, turns).
 READS = {"find_by_id": (50, 200), "find_by_user_id (~100 rows)": (10, 200)}
@@ -61,7 +60,7 @@ class _DrizzleTurns:
         self._errors = path.with_suffix(".node-errors")
         with self._errors.open("w") as errors:
             self._node = subprocess.Popen(
-                [node_for_drizzle(), "bench.js", str(path), DRIZZLE, "turns"],
+                [node_with_packages(), "bench.js", str(path), DRIZZLE, "turns"],
                 cwd=NODE_PROJECT,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Report, timed
-from bench.workloads import NODE_PROJECT, ROOT
+from bench.workloads import ROOT
 from libsqlkit import codecs, select
+from tests.node_project import NODE_PROJECT, node_with_packages
 from tests.sqld import Sqld
 
 # The blog's generated package, as the tests import it (pytest's pythonpath).
@@ -166,13 +167,7 @@ def by_hand_raw(conn: sqlite3.Connection) -> Tree:
 
 
 def _drizzle(path: Path, driver: str, calls: int) -> tuple[float, Check]:
-    node = shutil.which("node")
-    if node is None:
-        raise RuntimeError("Node.js is needed for the Drizzle contenders")
-    if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-        )
+    node = node_with_packages()
     result = subprocess.run(
         [node, "relational.js", str(path), driver, str(calls)],
         cwd=NODE_PROJECT,

@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -46,9 +45,9 @@ from generated.repositories.workflows import (
 from libsqlkit._hrana import one_shot
 from libsqlkit._plan import Plan
 from tests.conftest import reset_server
+from tests.node_project import NODE_PROJECT, node_with_packages
 from tests.sqld import Sqld
 
-NODE_PROJECT = Path(__file__).parent.parent / "tests" / "drizzle"
 FLOOR = "floor: bare keep-alive POST"
 SOCKET_FLOOR = "bare socket (no HTTP client)"
 ASYNC = "repository (async)"
@@ -218,13 +217,7 @@ def _async_steps(repo: AsyncWorkflowRepository, ids: list[str]) -> AsyncSteps:
 
 
 def _node(url: str, token: str, ids: list[str], calls: int) -> dict[str, dict[str, list[float]]]:
-    node = shutil.which("node")
-    if node is None:
-        raise RuntimeError("Node.js is needed for the @libsql/client contenders")
-    if not (NODE_PROJECT / "node_modules" / "@libsql" / "client").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-        )
+    node = node_with_packages()
     ops = {
         "calls": calls,
         "ids": ids,

@@ -28,11 +28,11 @@ from generated.models import NewWorkflow, Workflow
 from generated.repositories import WorkflowRepository
 from generated.tables import workflows
 from libsqlkit import LocalDriverName, and_, codecs, select
+from tests.node_project import NODE_PROJECT, node_with_packages
 
 SEED_ROWS = 10_000
 CREATE_MANY = "create_many (per row, one transaction)"
 ROOT = Path(__file__).parent.parent
-NODE_PROJECT = ROOT / "tests" / "drizzle"
 # The last commit before the concurrency rework (issue 12): its sync repository is the
 # speed that rework must keep (within 1.05x, measured in the same run).
 BEFORE_CONCURRENCY = "1fc5b97"
@@ -140,18 +140,6 @@ def _repeat(step: Callable[[int], object], calls: int) -> None:
         step(i)
 
 
-def node_for_drizzle() -> str:
-    """Node.js, with the Drizzle project's packages installed (once)."""
-    node = shutil.which("node")
-    if node is None:
-        raise RuntimeError("Node.js is needed for the Drizzle contenders")
-    if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-        )
-    return node
-
-
 class Drizzle:
     """Drizzle ORM on Node.js (tests/drizzle/bench.js), timed inside the Node process."""
 
@@ -161,7 +149,7 @@ class Drizzle:
 
     def round(self, path: Path, ids: list[str], ops: Ops) -> dict[str, float]:
         result = subprocess.run(
-            [node_for_drizzle(), "bench.js", str(path), self.driver, json.dumps(ops)],
+            [node_with_packages(), "bench.js", str(path), self.driver, json.dumps(ops)],
             cwd=NODE_PROJECT,
             capture_output=True,
             text=True,

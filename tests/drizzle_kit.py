@@ -3,9 +3,7 @@ for the bridge tests: running it, and the schema facts two databases are compare
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -13,21 +11,15 @@ from typing import Any
 
 import pytest
 
-NODE_PROJECT = Path(__file__).parent / "drizzle"
+from tests.node_project import NODE_PROJECT, node_with_packages
+
 ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="session")
 def node() -> str:
     """Node.js, with the pinned packages installed (`npm ci`) when one is missing."""
-    executable = shutil.which("node")
-    assert executable, "Node.js is required for the Drizzle tests"
-    wanted = json.loads((NODE_PROJECT / "package.json").read_text(encoding="utf-8"))
-    if not all((NODE_PROJECT / "node_modules" / name).is_dir() for name in wanted["dependencies"]):
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-        )
-    return executable
+    return node_with_packages()
 
 
 def run(command: list[str], *, cwd: Path = NODE_PROJECT, env: dict[str, str] | None = None) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -31,9 +30,9 @@ from generated.repositories import (
     UserSettingsRepository,
     WorkflowRepository,
 )
+from tests.node_project import NODE_PROJECT, node_with_packages
 from tests.sync_kit import contents, open_device, server_contents, start_cloud
 
-NODE_PROJECT = Path(__file__).parent / "drizzle"
 SAMPLE: dict[str, dict[str, Any]] = json.loads(
     (NODE_PROJECT / "sample.json").read_text(encoding="utf-8")
 )
@@ -43,13 +42,7 @@ TIMESTAMPS = {"createdAt", "updatedAt", "completedAt", "deletedAt", "lastSyncAt"
 
 @pytest.fixture(scope="session")
 def node() -> str:
-    executable = shutil.which("node")
-    assert executable, "Node.js is required for the Drizzle interop tests"
-    if not (NODE_PROJECT / "node_modules" / "drizzle-orm").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_PROJECT, check=True
-        )
-    return executable
+    return node_with_packages()
 
 
 def _drizzle(node: str, command: str, database: Path) -> Any:

@@ -38,7 +38,6 @@ from codegen.validate import build_schema
 from codegen.write import write_files
 from libsqlkit._snapshot import Snapshot, introspect
 from tests.drizzle_kit import (
-    NODE_PROJECT,
     ROOT,
     create_database,
     drizzle_kit_statements,
@@ -47,6 +46,7 @@ from tests.drizzle_kit import (
     pragma_facts,
     run,
 )
+from tests.node_project import NODE_PROJECT
 
 __all__ = ["node"]
 

@@ -36,13 +36,13 @@ from generated.client import create_db_client
 from libsqlkit import Schema, connect
 from libsqlkit._snapshot import Snapshot, introspect
 from tests.drizzle_kit import (
-    NODE_PROJECT,
     create_database,
     drizzle_kit_statements,
     node,
     pragma_facts,
     run,
 )
+from tests.node_project import NODE_PROJECT
 from tests.sqld import Sqld
 
 __all__ = ["node"]
