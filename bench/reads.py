@@ -128,12 +128,14 @@ def run(rounds: int, quick: bool) -> Report:
         shutil.copy(Path(folder) / "seed.db", path)
         for contender in contenders:
             contender.open(path)
-        drizzle = _DrizzleTurns(path)
         try:
-            takers: list[_Turns] = [_InProcess(c, ids) for c in contenders]
-            _rounds(report, [*takers, drizzle], rounds, scale)
+            drizzle = _DrizzleTurns(path)
+            try:
+                takers: list[_Turns] = [_InProcess(c, ids) for c in contenders]
+                _rounds(report, [*takers, drizzle], rounds, scale)
+            finally:
+                drizzle.close()
         finally:
-            drizzle.close()
             for contender in contenders:
                 contender.close()
     return report

@@ -118,7 +118,8 @@ def _in_turns(
 
 
 class _Floor:
-    """One kept-alive connection POSTing prepared bodies: the least a call can cost."""
+    """One kept-alive `http.client` connection POSTing prepared bodies: a call written by
+    hand with the standard library."""
 
     def __init__(self, url: str, token: str) -> None:
         parts = urlsplit(url)
@@ -146,7 +147,7 @@ class _SocketFloor:
     def __init__(self, url: str, token: str) -> None:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port or 80
-        self._socket = socket.create_connection((host, port))
+        self._socket = socket.create_connection((host, port), timeout=30)
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._head = (
             f"POST /v2/pipeline HTTP/1.1\r\nHost: {host}:{port}\r\n"
@@ -156,14 +157,20 @@ class _SocketFloor:
 
     def post(self, body: bytes) -> None:
         self._socket.sendall(self._head + b"%d\r\n\r\n" % len(body) + body)
-        received = self._socket.recv(65536)
+        received = self._recv()
         while (end := received.find(b"\r\n\r\n")) < 0:
-            received += self._socket.recv(65536)
+            received += self._recv()
         length = _CONTENT_LENGTH.search(received, 0, end)
         if not received.startswith(b"HTTP/1.1 200 ") or length is None:
             raise RuntimeError(f"the socket floor's POST failed: {received[:80]!r}")
         while len(received) < end + 4 + int(length[1]):
-            received += self._socket.recv(65536)
+            received += self._recv()
+
+    def _recv(self) -> bytes:
+        data = self._socket.recv(65536)
+        if not data:
+            raise RuntimeError("sqld closed the socket floor's connection")
+        return data
 
     def close(self) -> None:
         self._socket.close()

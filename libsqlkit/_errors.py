@@ -97,7 +97,9 @@ class AuthError(DatabaseError):
 
 
 class Unavailable(DatabaseError):
-    """The server cannot be reached (refused, reset, down); nothing was done."""
+    """The server cannot be reached (refused, reset, down), or answered with what is not
+    HTTP or Hrana. Before the request was written nothing was done; after it, the message
+    of a write says that it may have been applied."""
 
 
 class Timeout(DatabaseError):

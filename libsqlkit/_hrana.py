@@ -67,11 +67,15 @@ def http_base_url(url: str) -> str:
         port = parts.port
     except ValueError:  # out of range, or not a number
         port = 0
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
     if port == 0:  # named only by scheme and host: the URL may carry credentials
         raise ConfigurationError(
-            f"the remote database URL has an invalid port: {parts.scheme}://{parts.hostname}"
+            f"the remote database URL has an invalid port: {parts.scheme}://{host}"
         )
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+    if "%" in host:  # an IPv6 zone (fe80::1%25eth0) reaches no server over HTTP here
+        raise ConfigurationError(
+            f"the remote database URL names an IPv6 zone, which is not supported: {host}"
+        )
     return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
 
 

@@ -1,16 +1,17 @@
 """HTTP/1.1 transports for Hrana pipelines: pooled keep-alive connections, bounded waits.
 
 Both carry a JSON body to `/v2/pipeline` and bring back the parsed reply, with the same
-typed errors: `Timeout` (no answer in time), `Unavailable` (refused, reset, closed, or the
-server busy), `AuthError` (401/403). Independent calls run in parallel, each on a
+typed errors: `Timeout` (no answer in time), `Unavailable` (refused, reset, closed, the
+server busy, or a reply that is not HTTP or not Hrana), `AuthError` (401/403). Independent calls run in parallel, each on a
 connection of its own, at most `size` at once (sqld answers 429 past its own limit of
 concurrent requests); idle connections are kept for reuse (keep-alive).
 
 A request is sent again only when that cannot apply it twice: an idle connection the
-server has closed is dropped before anything is written to it, and a request that was
-written and then lost (reset, closed, no answer in time) is sent again only when the
-caller says it is `idempotent` (an autocommit read). A write is never sent twice: its
-error says that it may have been applied.
+server has closed is dropped before anything is written to it, and a request written on
+a reused connection that the server then closed or reset is sent once more, on a new
+connection, only when the caller says it is `idempotent` (an autocommit read). A request
+that got no answer in time is not sent again. A write is never sent twice: its error
+says that it may have been applied.
 
 Hand-written on the standard library rather than httpx: on loopback sqld (`make bench`,
 "HTTP transports") httpx took 2-3× as long per call, sync and async, and its async

@@ -157,6 +157,9 @@ class ResponseReader:
                     f"the server sent a body in a coding not asked for: {coding[:80]!r}"
                 )
             self._state = _CHUNK_SIZE_LINE
+            # Both framings at once (RFC 9112 6.3): chunked is read, but a server that
+            # sends both may be splitting responses, so its connection is not used again.
+            self._keep = self._keep and b"content-length" not in headers
         elif b"content-length" in headers:
             digits = headers[b"content-length"]
             if _DIGITS.fullmatch(digits) is None:

@@ -85,6 +85,10 @@ def test_ipv6_hosts_keep_their_brackets_and_a_bad_port_is_a_configuration_error(
     with pytest.raises(ConfigurationError) as caught:
         http_base_url("libsql://user:s3cret@db.example:99999")
     assert "s3cret" not in str(caught.value) and "db.example" in str(caught.value)
+    with pytest.raises(ConfigurationError, match=r"http://\[::1\]"):
+        http_base_url("http://[::1]:99999")
+    with pytest.raises(ConfigurationError, match="IPv6 zone"):
+        http_base_url("http://[fe80::1%25eth0]:8080")
 
 
 def test_a_host_that_cannot_be_a_header_is_a_configuration_error() -> None:
