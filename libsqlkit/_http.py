@@ -2,9 +2,10 @@
 
 Both carry a JSON body to `/v2/pipeline` and bring back the parsed reply, with the same
 typed errors: `Timeout` (no answer in time), `Unavailable` (refused, reset, closed, the
-server busy, or a reply that is not HTTP or not Hrana), `AuthError` (401/403). Independent calls run in parallel, each on a
-connection of its own, at most `size` at once (sqld answers 429 past its own limit of
-concurrent requests); idle connections are kept for reuse (keep-alive).
+server busy, or a reply that is not HTTP or not Hrana), `AuthError` (401/403).
+Independent calls run in parallel, each on a connection of its own, at most `size` at
+once (sqld answers 429 past its own limit of concurrent requests); idle connections are
+kept for reuse (keep-alive).
 
 A request is sent again only when that cannot apply it twice: an idle connection the
 server has closed is dropped before anything is written to it, and a request written on
@@ -97,10 +98,10 @@ class _Target:
             decoded = from_json(response.body, cache_strings="keys")
         except ValueError as exc:
             problem = f"{self.where} answered with a body that is not JSON ({exc})"
-            raise Unavailable(problem if idempotent else f"{problem}; {MAYBE_APPLIED}") from None
+            raise Unavailable(_maybe_applied(problem, idempotent)) from None
         if not isinstance(decoded, dict):
             problem = f"{self.where} answered with JSON that is not a Hrana reply"
-            raise Unavailable(problem if idempotent else f"{problem}; {MAYBE_APPLIED}")
+            raise Unavailable(_maybe_applied(problem, idempotent))
         return decoded
 
     def could_not_connect(self) -> Timeout:
@@ -124,8 +125,13 @@ class _Target:
             problem = (
                 f"lost the connection to {self.where}: {getattr(exc, 'strerror', None) or exc}"
             )
-        message = problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
+        message = _maybe_applied(problem, idempotent)
         return Timeout(message) if isinstance(exc, TimeoutError) else Unavailable(message)
+
+
+def _maybe_applied(problem: str, idempotent: bool) -> str:
+    """A problem after the request was written: a write's message says it may have landed."""
+    return problem if idempotent else f"{problem}; {MAYBE_APPLIED}"
 
 
 def _ascii_host(host: str) -> str:
