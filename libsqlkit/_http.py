@@ -113,6 +113,15 @@ class _Target:
     def no_connection(self) -> str:
         return f"no connection to {self.where} came free within {self.timeout:g} s"
 
+    def send_again(
+        self, exc: BaseException, *, reused: bool, attempt: int, idempotent: bool
+    ) -> bool:
+        """Whether a request lost after it was written goes once more, on a new connection:
+        a kept-alive connection closed in the instant between the check and the request,
+        or a server that died while running it. A read, once; a write never (it may have
+        been applied)."""
+        return isinstance(exc, _STALE) and reused and attempt == 1 and idempotent
+
     def lost(self, exc: BaseException, *, idempotent: bool) -> Exception:
         """The error for a request written and then lost: a write may have landed."""
         if isinstance(exc, TimeoutError):
@@ -146,7 +155,9 @@ def _ascii_host(host: str) -> str:
     return encoded
 
 
-# Lost after the request was written: a read on a reused connection may be sent again.
+# What can go wrong once a request is written; of these, `_STALE` may mean only that a
+# kept-alive connection was closed under it.
+_LOST = (OSError, Malformed, Closed)
 _STALE = (Closed, ConnectionResetError, BrokenPipeError)
 
 
@@ -291,14 +302,11 @@ class HttpPool:
                 except BaseException:
                     sock.close()
                     raise
-            except _STALE as exc:
-                # A kept-alive connection closed in the instant between the check and the
-                # request, or a server that died while running it: a read is sent once
-                # more on a new connection, a write is not (it may have been applied).
-                if idle is not None and attempt == 1 and idempotent:
+            except _LOST as exc:
+                if t.send_again(
+                    exc, reused=idle is not None, attempt=attempt, idempotent=idempotent
+                ):
                     continue
-                raise t.lost(exc, idempotent=idempotent) from None
-            except (OSError, Malformed) as exc:
                 raise t.lost(exc, idempotent=idempotent) from None
             if response.keep:
                 if sock.gettimeout() != t.timeout:  # shortened by a response in pieces
@@ -419,11 +427,11 @@ class AsyncHttpPool:
                     except BaseException:
                         writer.close()
                         raise
-            except _STALE as exc:
-                if idle is not None and attempt == 1 and idempotent:
-                    continue  # see HttpPool._post
-                raise t.lost(exc, idempotent=idempotent) from None
-            except (OSError, Malformed) as exc:
+            except _LOST as exc:
+                if t.send_again(
+                    exc, reused=idle is not None, attempt=attempt, idempotent=idempotent
+                ):
+                    continue
                 raise t.lost(exc, idempotent=idempotent) from None
             if response.keep:
                 self._idle.append((reader, writer))
